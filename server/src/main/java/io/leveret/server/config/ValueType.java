@@ -1,0 +1,148 @@
+package io.leveret.server.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How one setting's text becomes a typed value. {@code expected} finishes the sentence
+ * "bad value 'x' for key 'k' in SOURCE: expected ..." and the parser throws
+ * {@link IllegalArgumentException} for any text it does not accept.
+ */
+record ValueType<T>(String expected, Function<String, T> parser) {
+
+    /** 2^10 based, as RabbitMQ's "bytesize" values: {@code 128KB}, {@code 16MB}, {@code 1GB}. */
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(kb|mb|gb)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DIGITS = Pattern.compile("[+-]?\\d{1,19}");
+    private static final Pattern MEMBER_HOST = Pattern.compile("[^\\s\\[\\]]+");
+
+    T parse(String text) {
+        return parser.apply(text);
+    }
+
+    static ValueType<Integer> integer(int min, int max) {
+        return new ValueType<>("an integer " + min + ".." + max,
+                text -> (int) inRange(parseLong(text), min, max));
+    }
+
+    static ValueType<Long> size(long min, long max) {
+        return new ValueType<>("a size in bytes " + min + ".." + max + " (or with a unit: KB, MB, GB)",
+                text -> inRange(parseSize(text), min, max));
+    }
+
+    /** AMQP 0-9-1 section 4.2.3: frame_max 0 means "no limit", otherwise at least frame-min-size (4096). */
+    static ValueType<Integer> frameMax() {
+        return new ValueType<>("0 (no limit) or a size in bytes 4096.." + Integer.MAX_VALUE
+                + " (or with a unit: KB, MB, GB)",
+                text -> {
+                    long size = parseSize(text);
+                    return size == 0 ? 0 : (int) inRange(size, 4096, Integer.MAX_VALUE);
+                });
+    }
+
+    /** RabbitMQ accepts {@code infinity}; the longest wait an int of milliseconds holds is as good. */
+    static ValueType<Integer> millisOrInfinity() {
+        return new ValueType<>("an integer 1.." + Integer.MAX_VALUE + " (milliseconds) or 'infinity'",
+                text -> text.equals("infinity")
+                        ? Integer.MAX_VALUE
+                        : (int) inRange(parseLong(text), 1, Integer.MAX_VALUE));
+    }
+
+    static ValueType<String> nonEmptyText() {
+        return new ValueType<>("a non-empty string", text -> {
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException();
+            }
+            return text;
+        });
+    }
+
+    static ValueType<String> anyText() {
+        return new ValueType<>("a string", text -> text);
+    }
+
+    static ValueType<Path> path() {
+        return new ValueType<>("a file system path", text -> {
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException();
+            }
+            return toPath(text);
+        });
+    }
+
+    /** Empty text leaves the setting unset, so an override can switch off a value set in the file. */
+    static ValueType<Optional<Path>> optionalPath() {
+        return new ValueType<>("a file system path, or nothing to leave it unset",
+                text -> text.isEmpty() ? Optional.empty() : Optional.of(toPath(text)));
+    }
+
+    /** As RabbitMQ's listeners.tcp.$name: a port, or host:port, with IPv6 hosts optionally in brackets. */
+    static ValueType<Listener> listener() {
+        return new ValueType<>("a port 0..65535, or host:port such as 127.0.0.1:5672 or [::1]:5672",
+                ValueType::parseListener);
+    }
+
+    private static Listener parseListener(String text) {
+        if (DIGITS.matcher(text).matches()) {
+            return Listener.allInterfaces((int) inRange(parseLong(text), 0, 65535));
+        }
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException();
+        }
+        String host = text.substring(0, colon);
+        String port = text.substring(colon + 1);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (!MEMBER_HOST.matcher(host).matches() || !DIGITS.matcher(port).matches()) {
+            throw new IllegalArgumentException();
+        }
+        return new Listener(host, (int) inRange(parseLong(port), 0, 65535));
+    }
+
+    private static long parseLong(String text) {
+        if (!DIGITS.matcher(text).matches()) {
+            throw new IllegalArgumentException();
+        }
+        return Long.parseLong(text);
+    }
+
+    private static long parseSize(String text) {
+        Matcher m = SIZE.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException();
+        }
+        long number = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
+        int shift = switch (unit) {
+            case "kb" -> 10;
+            case "mb" -> 20;
+            case "gb" -> 30;
+            default -> 0;
+        };
+        if (number > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException();
+        }
+        return number << shift;
+    }
+
+    private static long inRange(long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException();
+        }
+        return value;
+    }
+
+    private static Path toPath(String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
