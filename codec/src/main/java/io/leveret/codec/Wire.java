@@ -149,13 +149,25 @@ public final class Wire {
             }
             case 'S', 'x' -> readLongstr(in);
             case 'A' -> readArray(in, maxDepth, depth + 1);
-            case 'T' -> Instant.ofEpochSecond(readLonglong(in));
+            case 'T' -> readTimestamp(in);
             case 'F' -> readTable(in, maxDepth, depth + 1);
             case 'V' -> null;
             default -> throw new CodecException(ReplyCode.SYNTAX_ERROR,
                     "unknown field table type '" + printable(type) + "'");
         };
         return new FieldValue(type, v);
+    }
+
+    /**
+     * A 'T' value is 64 bits of seconds, but an Instant stops near year 1e9: a value past that is bad input
+     * (502), not an unchecked DateTimeException.
+     */
+    private static Instant readTimestamp(ByteBuf in) {
+        long seconds = readLonglong(in);
+        if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+            throw new CodecException(ReplyCode.SYNTAX_ERROR, "timestamp out of range: " + Long.toUnsignedString(seconds));
+        }
+        return Instant.ofEpochSecond(seconds);
     }
 
     private static String printable(char c) {

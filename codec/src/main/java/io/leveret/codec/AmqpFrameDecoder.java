@@ -1,0 +1,240 @@
+package io.leveret.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Bytes to {@link Frame}s: first the protocol header (spec 4.2.2), then frames (spec 4.2.3).
+ *
+ * <p>Each state step returns when it needs more bytes. A frame's size is checked against the negotiated
+ * frame_max from its 7-octet header, before any of its payload is waited for, so no peer can make us
+ * buffer more than frame_max. Payloads are decoded inside a slice of exactly the payload; content bodies
+ * and raw properties leave as retained slices of the input, never copies.
+ *
+ * <p>Bad input becomes exactly one {@link MalformedFrame}; then the decoder discards everything until the
+ * connection closes, because after a framing error it has lost sync with the peer. Reply texts follow
+ * RabbitMQ's rabbit_reader ({@code type 1, all octets = <<>>: {frame_too_large,...}}).
+ *
+ * <p>Not thread-safe: one instance per connection, used and tuned on its event loop.
+ */
+public final class AmqpFrameDecoder extends ByteToMessageDecoder {
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(AmqpFrameDecoder.class);
+
+    /** type (1) + channel (2) + size (4). */
+    static final int FRAME_HEADER_SIZE = 7;
+    /** class-id (2) + weight (2) + body-size (8) before the property flags of a content header. */
+    static final int CONTENT_HEADER_PREFIX = 12;
+    /**
+     * RabbitMQ accepts payloads up to frame_max itself rather than frame_max - 8, "since quite a few
+     * [clients] get it wrong" (rabbit_reader FRAME_SIZE_FUDGE); clients tuned against RabbitMQ must work here.
+     */
+    static final int FRAME_SIZE_FUDGE = Frame.FRAME_OVERHEAD;
+    /** The largest payload a ByteBuf can hold with the end octet after it. */
+    private static final long MAX_PAYLOAD = Integer.MAX_VALUE - Frame.FRAME_OVERHEAD;
+
+    private enum State { AWAIT_PROTOCOL_HEADER, AWAIT_FRAME_HEADER, AWAIT_PAYLOAD, DISCARD }
+
+    private CodecLimits limits;
+    private State state = State.AWAIT_PROTOCOL_HEADER;
+    private int frameType;
+    private int channel;
+    private int payloadSize;
+
+    public AmqpFrameDecoder(CodecLimits limits) {
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
+    }
+
+    /** The limits in force now, with the frame_max last set by {@link #setFrameMax(int)}. */
+    public CodecLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Applies the frame_max negotiated by tune / tune-ok (spec 1.4.2.6); call it on the event loop. It
+     * governs every frame whose header has not been read yet. 0 means "no limit" in AMQP; it is taken as
+     * the largest frame a ByteBuf can hold.
+     */
+    public void setFrameMax(int frameMax) {
+        if (frameMax == 0) {
+            limits = limits.withFrameMax(Integer.MAX_VALUE);
+        } else if (frameMax < CodecLimits.FRAME_MIN_SIZE) {
+            throw new IllegalArgumentException("frameMax " + frameMax + " is neither 0 nor at least "
+                    + CodecLimits.FRAME_MIN_SIZE);
+        } else {
+            limits = limits.withFrameMax(frameMax);
+        }
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        switch (state) {
+            case AWAIT_PROTOCOL_HEADER -> decodeProtocolHeader(in, out);
+            case AWAIT_FRAME_HEADER -> decodeFrameHeader(in, out);
+            case AWAIT_PAYLOAD -> decodePayload(in, out);
+            case DISCARD -> in.skipBytes(in.readableBytes());
+        }
+    }
+
+    /** Spec 4.2.2: exactly "AMQP" 0 0 9 1; anything else gets our header back and the socket closed. */
+    private void decodeProtocolHeader(ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < ProtocolHeader.AMQP_0_9_1.length) {
+            return;
+        }
+        byte[] header = new byte[ProtocolHeader.AMQP_0_9_1.length];
+        in.readBytes(header);
+        boolean supported = Arrays.equals(header, ProtocolHeader.AMQP_0_9_1);
+        out.add(new ProtocolHeader(supported));
+        state = supported ? State.AWAIT_FRAME_HEADER : State.DISCARD;
+    }
+
+    private void decodeFrameHeader(ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < FRAME_HEADER_SIZE) {
+            return;
+        }
+        frameType = in.readUnsignedByte();
+        channel = in.readUnsignedShort();
+        long size = in.readUnsignedInt();
+        // Spec 4.2.3: frames larger than the negotiated frame_max are a 501, and we say so before
+        // waiting for (and so buffering) a single byte of the payload.
+        long maxPayload = Math.min((long) limits.frameMax() - Frame.FRAME_OVERHEAD + FRAME_SIZE_FUDGE, MAX_PAYLOAD);
+        if (size > maxPayload) {
+            fail(in, out, ReplyCode.FRAME_ERROR, describe(frameType, null) + ": {frame_too_large," + size + ","
+                    + (limits.frameMax() - Frame.FRAME_OVERHEAD) + "}", 0, 0);
+            return;
+        }
+        payloadSize = (int) size;
+        state = State.AWAIT_PAYLOAD;
+    }
+
+    private void decodePayload(ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < payloadSize + 1) {
+            return;
+        }
+        int start = in.readerIndex();
+        ByteBuf payload = in.slice(start, payloadSize);
+        int end = in.getUnsignedByte(start + payloadSize);
+        if (end != Frame.FRAME_END) {
+            // Spec 4.2.3: a frame whose end octet is not frame-end is malformed.
+            fail(in, out, ReplyCode.FRAME_ERROR, describe(frameType, payload) + ": {invalid_frame_end_marker," + end + "}",
+                    0, 0);
+            return;
+        }
+        Frame frame;
+        try {
+            frame = switch (frameType) {
+                case Frame.FRAME_METHOD -> methodFrame(payload);
+                case Frame.FRAME_HEADER -> contentHeaderFrame(in, payload);
+                case Frame.FRAME_BODY -> new ContentBodyFrame(channel, in.retainedSlice(start, payloadSize));
+                case Frame.FRAME_HEARTBEAT -> heartbeat(payload);
+                default -> throw unknownFrame(payload);
+            };
+        } catch (CodecException e) {
+            fail(in, out, e.replyCode(), e.getMessage(), e.classId(), e.methodId());
+            return;
+        } catch (RuntimeException e) {
+            // Every known kind of bad input is a CodecException; anything else is our bug, answered as
+            // 541 with the detail in the log rather than the reply.
+            LOG.warn("Unexpected failure decoding a frame of type {} on channel {}", frameType, channel, e);
+            fail(in, out, ReplyCode.INTERNAL_ERROR, describe(frameType, payload) + ": cannot decode", 0, 0);
+            return;
+        }
+        in.skipBytes(payloadSize + 1);
+        out.add(frame);
+        state = State.AWAIT_FRAME_HEADER;
+    }
+
+    private MethodFrame methodFrame(ByteBuf payload) {
+        if (payload.readableBytes() < 4) {
+            throw unknownFrame(payload);
+        }
+        int classId = payload.readUnsignedShort();
+        int methodId = payload.readUnsignedShort();
+        Method method = MethodRegistry.decode(classId, methodId, payload, limits.maxTableDepth());
+        if (payload.isReadable()) {
+            throw new CodecException(ReplyCode.SYNTAX_ERROR, payload.readableBytes()
+                    + " unexpected octets after the arguments of " + method.name(), classId, methodId);
+        }
+        return new MethodFrame(channel, method);
+    }
+
+    /** Spec 4.2.6.1: class-id, weight (0), body-size, property flags and values. */
+    private ContentHeaderFrame contentHeaderFrame(ByteBuf in, ByteBuf payload) {
+        if (payload.readableBytes() < CONTENT_HEADER_PREFIX + 2) {
+            throw unknownFrame(payload);
+        }
+        int classId = payload.readUnsignedShort();
+        int weight = payload.readUnsignedShort();
+        long bodySize = payload.readLong();
+        if (weight != 0) {
+            throw new CodecException(ReplyCode.UNEXPECTED_FRAME,
+                    "content header weight " + weight + ", must be 0", classId, 0);
+        }
+        if (classId != BasicMethod.CLASS_ID) {
+            // Only the basic class defines content in 0-9-1; RabbitMQ answers a header for another class
+            // with 505 too (rabbit_command_assembler).
+            throw new CodecException(ReplyCode.UNEXPECTED_FRAME,
+                    "got a content header for class " + classId + ", only class " + BasicMethod.CLASS_ID
+                            + " carries content", classId, 0);
+        }
+        if (bodySize < 0) {
+            throw new CodecException(ReplyCode.FRAME_ERROR, "content body size "
+                    + Long.toUnsignedString(bodySize) + " exceeds maximum allowed size " + Long.MAX_VALUE, classId, 0);
+        }
+        int propertiesStart = payload.readerIndex();
+        BasicProperties properties;
+        try {
+            properties = BasicProperties.decode(payload, limits.maxTableDepth());
+        } catch (CodecException e) {
+            throw e.in(classId, 0);
+        }
+        if (payload.isReadable()) {
+            throw new CodecException(ReplyCode.SYNTAX_ERROR,
+                    payload.readableBytes() + " unexpected octets after the content header properties", classId, 0);
+        }
+        ByteBuf raw = in.retainedSlice(in.readerIndex() + propertiesStart, payloadSize - propertiesStart);
+        return new ContentHeaderFrame(channel, classId, bodySize, properties, raw);
+    }
+
+    /** Spec 4.2.7: heartbeats are empty and travel on channel 0; anything else is a 501. */
+    private HeartbeatFrame heartbeat(ByteBuf payload) {
+        if (payload.isReadable()) {
+            throw unknownFrame(payload);
+        }
+        if (channel != 0) {
+            throw new CodecException(ReplyCode.FRAME_ERROR,
+                    describe(frameType, payload) + ": heartbeat on channel " + channel + ", must be 0");
+        }
+        return HeartbeatFrame.INSTANCE;
+    }
+
+    private CodecException unknownFrame(ByteBuf payload) {
+        return new CodecException(ReplyCode.FRAME_ERROR, describe(frameType, payload) + ": unknown_frame");
+    }
+
+    /** One error frame, then nothing: the rest of the input is dropped along with all that follows. */
+    private void fail(ByteBuf in, List<Object> out, int replyCode, String replyText, int classId, int methodId) {
+        in.skipBytes(in.readableBytes());
+        out.add(new MalformedFrame(channel, replyCode, replyText, classId, methodId));
+        state = State.DISCARD;
+    }
+
+    /** RabbitMQ's frame_error prefix: {@code type 1, first 16 octets = <<...>>}; no payload reads as empty. */
+    private static String describe(int type, ByteBuf payload) {
+        int n = payload == null ? 0 : payload.readableBytes();
+        int shown = Math.min(n, 16);
+        StringBuilder sb = new StringBuilder("type ").append(type).append(", ")
+                .append(n <= 16 ? "all" : "first 16").append(" octets = <<");
+        for (int i = 0; i < shown; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(payload.getUnsignedByte(payload.readerIndex() + i));
+        }
+        return sb.append(">>").toString();
+    }
+}
