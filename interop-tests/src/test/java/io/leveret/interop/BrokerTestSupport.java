@@ -199,6 +199,25 @@ abstract class BrokerTestSupport {
         }
     }
 
+    /** Takes every ready message from {@code queue} (auto-ack) and returns the bodies as text, in order. */
+    static List<String> drain(Channel ch, String queue) throws IOException {
+        List<String> bodies = new ArrayList<>();
+        for (GetResponse r = ch.basicGet(queue, true); r != null; r = ch.basicGet(queue, true)) {
+            bodies.add(text(r.getBody()));
+        }
+        return bodies;
+    }
+
+    /**
+     * A channel in confirm mode: once {@code waitForConfirmsOrDie} returns, every message it published is in
+     * every queue it was routed to, so routing can be checked by draining queues, without sleeping.
+     */
+    protected Channel confirmChannel() throws IOException {
+        Channel ch = connection.createChannel();
+        ch.confirmSelect();
+        return ch;
+    }
+
     /** Waits until the ready-message count of {@code queue} (per queue.declare-ok) is {@code expected}. */
     static void awaitReady(Channel ch, String queue, int expected) {
         await(queue + " to hold " + expected + " ready messages", () -> {
