@@ -123,9 +123,12 @@ abstract class BrokerTestSupport {
         return q;
     }
 
-    /** A server-named exclusive queue: it goes with the test's connection. */
+    /**
+     * A server-named exclusive queue: it goes with the test's connection. Not auto-delete (unlike the client's
+     * no-argument {@code queueDeclare()}), so cancelling a consumer does not take it away mid-test.
+     */
     protected String serverNamedQueue() throws IOException {
-        return channel.queueDeclare().getQueue();
+        return channel.queueDeclare("", false, true, false, null).getQueue();
     }
 
     protected String declareExchange(String prefix, BuiltinExchangeType type) throws IOException {
