@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.RecordComponent;
-import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -82,8 +80,4 @@ class MethodRoundTripTest {
             default -> throw new IllegalArgumentException(wireType);
         };
     }
-
-    /** Keeps the imports honest for readers: tables in samples hold these types too. */
-    @SuppressWarnings("unused")
-    private static final List<Class<?>> TABLE_VALUE_TYPES = List.of(BigDecimal.class, Instant.class);
 }
