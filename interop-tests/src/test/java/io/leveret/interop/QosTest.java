@@ -1,0 +1,105 @@
+package io.leveret.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.rabbitmq.client.Channel;
+import org.junit.jupiter.api.Test;
+
+/**
+ * basic.qos as RabbitMQ reads it: global=false limits each consumer created afterwards, global=true limits the
+ * channel as a whole; prefetch_size is not implemented.
+ */
+class QosTest extends BrokerTestSupport {
+
+    private String queueWith(int messages) throws Exception {
+        String q = serverNamedQueue();
+        for (int i = 0; i < messages; i++) {
+            channel.basicPublish("", q, null, utf8("m" + i));
+        }
+        awaitReady(channel, q, messages);
+        return q;
+    }
+
+    @Test
+    void perConsumerPrefetchHoldsBackUntilAnAck() throws Exception {
+        String q = queueWith(10);
+        Channel ch = connection.createChannel();
+        ch.basicQos(3);
+        Collector consumer = new Collector(ch);
+        ch.basicConsume(q, false, consumer);
+        consumer.awaitCount(3);
+        assertNoMoreDeliveries(consumer, 3);
+
+        ch.basicAck(consumer.received().get(0).getEnvelope().getDeliveryTag(), false);
+        consumer.awaitCount(4);
+        assertNoMoreDeliveries(consumer, 4);
+
+        ch.basicAck(consumer.received().get(3).getEnvelope().getDeliveryTag(), true);
+        consumer.awaitCount(7);
+        assertNoMoreDeliveries(consumer, 7);
+        assertEquals("m6", text(consumer.received().get(6).getBody()));
+    }
+
+    @Test
+    void perConsumerPrefetchAppliesToEachConsumerSeparately() throws Exception {
+        String q = queueWith(20);
+        Channel ch = connection.createChannel();
+        ch.basicQos(3, false);
+        Collector first = new Collector(ch);
+        Collector second = new Collector(ch);
+        ch.basicConsume(q, false, first);
+        ch.basicConsume(q, false, second);
+        first.awaitCount(3);
+        second.awaitCount(3);
+        assertNoMoreDeliveries(first, 3);
+        assertEquals(3, second.size());
+        assertEquals(14, channel.queueDeclarePassive(q).getMessageCount());
+    }
+
+    @Test
+    void globalPrefetchIsSharedByAllConsumersOnTheChannel() throws Exception {
+        String q = queueWith(20);
+        Channel ch = connection.createChannel();
+        ch.basicQos(3, true);
+        Collector first = new Collector(ch);
+        Collector second = new Collector(ch);
+        ch.basicConsume(q, false, first);
+        ch.basicConsume(q, false, second);
+        await("3 deliveries across both consumers", () -> first.size() + second.size() == 3);
+        Thread.sleep(QUIET_PERIOD.toMillis());
+        assertEquals(3, first.size() + second.size(), "the channel-wide limit is 3");
+        assertEquals(17, channel.queueDeclarePassive(q).getMessageCount());
+
+        Collector acked = first.size() > 0 ? first : second;
+        ch.basicAck(acked.received().get(0).getEnvelope().getDeliveryTag(), false);
+        await("one more delivery after the ack", () -> first.size() + second.size() == 4);
+        Thread.sleep(QUIET_PERIOD.toMillis());
+        assertEquals(4, first.size() + second.size());
+    }
+
+    @Test
+    void prefetchZeroMeansUnlimited() throws Exception {
+        String q = queueWith(50);
+        Channel ch = connection.createChannel();
+        ch.basicQos(0);
+        Collector consumer = new Collector(ch);
+        ch.basicConsume(q, false, consumer);
+        consumer.awaitCount(50);
+    }
+
+    @Test
+    void noAckConsumersIgnorePrefetch() throws Exception {
+        String q = queueWith(20);
+        Channel ch = connection.createChannel();
+        ch.basicQos(2);
+        Collector consumer = new Collector(ch);
+        ch.basicConsume(q, true, consumer);
+        consumer.awaitCount(20);
+    }
+
+    @Test
+    void prefetchSizeIsNotImplemented() {
+        Reply reply = closeCausedBy(connection, () -> channel.basicQos(100, 10, false));
+        assertEquals(Reply.connection(540, "NOT_IMPLEMENTED - prefetch_size!=0 (100)", 60, 10), reply);
+    }
+}
