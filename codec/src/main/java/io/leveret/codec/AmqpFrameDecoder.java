@@ -7,6 +7,7 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Bytes to {@link Frame}s: first the protocol header (spec 4.2.2), then frames (spec 4.2.3).
@@ -46,7 +47,7 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder {
     private int payloadSize;
 
     public AmqpFrameDecoder(CodecLimits limits) {
-        this.limits = java.util.Objects.requireNonNull(limits, "limits");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /** The limits in force now, with the frame_max last set by {@link #setFrameMax(int)}. */

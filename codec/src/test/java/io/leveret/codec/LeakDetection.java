@@ -24,6 +24,13 @@ public final class LeakDetection implements AfterAllCallback {
     static {
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
             @Override
+            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval) {
+                return new Recording<>(resource, samplingInterval);
+            }
+
+            // Still the abstract method of the factory in Netty 4.1, though deprecated; maxActive is unused there.
+            @Override
+            @SuppressWarnings("deprecation")
             public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
                     long maxActive) {
                 return new Recording<>(resource, samplingInterval);
