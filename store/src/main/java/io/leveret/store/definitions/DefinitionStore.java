@@ -1,0 +1,184 @@
+package io.leveret.store.definitions;
+
+import io.leveret.store.StoreOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable definitions: vhosts, users, permissions, exchanges, queues, bindings, policies. Every change
+ * goes through {@link #apply(Change)}, which runs on the store's own thread: validate, append to the
+ * journal and force it, then commit it to MapDB. At open the journal is replayed; MapDB is checked
+ * against it and rebuilt from it (the old file moved aside) when it cannot be read, is behind, or differs.
+ *
+ * <p>Layout in its directory: {@code journal.log} (checksummed changes, compacted to a snapshot as it
+ * grows), {@code model.db} and MapDB's {@code model.db.wal.*}.
+ */
+public final class DefinitionStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DefinitionStore.class);
+    static final String JOURNAL = "journal.log";
+    static final String MAPDB = "model.db";
+
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "leveret-definitions");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Path directory;
+    private final long compactBytes;
+    private final Model model;
+    private final Journal journal;
+    private MapDbModel mapDb;
+    private long sequence;
+    private long compactAt;
+    private Throwable journalFailure;
+
+    private DefinitionStore(Path directory, long compactBytes, Model model, Journal journal, MapDbModel mapDb,
+                            long sequence) throws IOException {
+        this.directory = directory;
+        this.compactBytes = compactBytes;
+        this.model = model;
+        this.journal = journal;
+        this.mapDb = mapDb;
+        this.sequence = sequence;
+        this.compactAt = Math.max(compactBytes, 2 * journal.size());
+    }
+
+    /** Opens (creating if needed) the definitions in {@code directory}, repairing MapDB from the journal. */
+    public static DefinitionStore open(Path directory, StoreOptions options) throws IOException {
+        Files.createDirectories(directory);
+        Model model = new Model();
+        Journal journal = Journal.open(directory.resolve(JOURNAL), (sequence, change) -> {
+            model.validate(change);
+            model.apply(change);
+        });
+        try {
+            long sequence = journal.lastSequence();
+            Path file = directory.resolve(MAPDB);
+            MapDbModel.Loaded loaded = MapDbModel.load(file);
+            if (loaded != null && loaded.sequence() == sequence && loaded.model().equals(model)) {
+                return new DefinitionStore(directory, options.journalCompactBytes(), model, journal, loaded.db(), sequence);
+            }
+            if (loaded != null && loaded.sequence() > sequence) {
+                // The journal is forced before MapDB commits, so this means the journal lost its end.
+                LOG.warn("{} is at change {} but the journal only reaches {}; keeping MapDB's model and "
+                        + "rewriting the journal from it", file, loaded.sequence(), sequence);
+                journal.compact(loaded.sequence(), loaded.model().asChanges());
+                return new DefinitionStore(directory, options.journalCompactBytes(), loaded.model(), journal,
+                        loaded.db(), loaded.sequence());
+            }
+            if (loaded != null) {
+                LOG.warn("{} is at change {} but the journal reaches {}{}; rebuilding it from the journal", file,
+                        loaded.sequence(), sequence, loaded.sequence() == sequence ? " and their models differ" : "");
+                loaded.db().close();
+            } else if (Files.exists(file)) {
+                LOG.warn("rebuilding {} from the journal ({} changes)", file, sequence);
+            }
+            MapDbModel.moveAside(file);
+            MapDbModel rebuilt = MapDbModel.create(file, model, sequence);
+            return new DefinitionStore(directory, options.journalCompactBytes(), model, journal, rebuilt, sequence);
+        } catch (IOException | RuntimeException e) {
+            journal.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Applies one change durably. The future completes, on the store's thread, once the change is in the
+     * forced journal (and so survives a crash); it fails with {@link IllegalArgumentException} if the
+     * change does not fit the model (no such vhost, a non-durable queue, a binding to nothing) and with
+     * {@link UncheckedIOException} if the journal cannot be written. A change that changes nothing
+     * (a repeated put, a delete of something absent) completes without writing.
+     */
+    public CompletableFuture<Void> apply(Change change) {
+        return CompletableFuture.runAsync(() -> applyNow(change), thread);
+    }
+
+    /** A copy of the whole model. */
+    public Definitions snapshot() {
+        try {
+            return CompletableFuture.supplyAsync(model::snapshot, thread).join();
+        } catch (CompletionException e) {
+            throw (RuntimeException) e.getCause();
+        }
+    }
+
+    private void applyNow(Change change) {
+        if (journalFailure != null) {
+            throw new UncheckedIOException(new IOException("the definitions journal failed earlier; restart the broker",
+                    journalFailure));
+        }
+        model.validate(change);
+        try {
+            journal.append(sequence + 1, change);
+        } catch (IOException e) {
+            journalFailure = e;
+            LOG.error("writing the definitions journal in {} failed; refusing further changes", directory, e);
+            throw new UncheckedIOException(e);
+        }
+        sequence++;
+        List<Model.Effect> effects = model.apply(change);
+        commitToMapDb(effects);
+        compactIfLarge();
+    }
+
+    private void commitToMapDb(List<Model.Effect> effects) {
+        if (mapDb == null) {
+            return;
+        }
+        try {
+            mapDb.commit(effects, sequence);
+        } catch (RuntimeException e) {
+            // The change is safe in the journal; MapDB stays behind and is rebuilt at the next open.
+            LOG.error("MapDB commit in {} failed; continuing on the journal alone until restart", directory, e);
+            try {
+                mapDb.close();
+            } catch (RuntimeException ignored) {
+                // already failing
+            }
+            mapDb = null;
+        }
+    }
+
+    private void compactIfLarge() {
+        try {
+            if (journal.size() > compactAt) {
+                journal.compact(sequence, model.asChanges());
+                compactAt = Math.max(compactBytes, 2 * journal.size());
+                LOG.debug("definitions journal compacted to {} bytes ({} objects)", journal.size(), model.size());
+            }
+        } catch (IOException e) {
+            journalFailure = e;
+            LOG.error("compacting the definitions journal in {} failed; refusing further changes", directory, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("definition changes still running at close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.warn("closing the definitions journal failed", e);
+        }
+        if (mapDb != null) {
+            mapDb.close();
+        }
+    }
+}

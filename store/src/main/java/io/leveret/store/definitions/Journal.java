@@ -1,0 +1,145 @@
+package io.leveret.store.definitions;
+
+import io.leveret.store.file.Durable;
+import io.leveret.store.file.FileHeader;
+import io.leveret.store.file.FrameScanner;
+import io.leveret.store.file.Frames;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The definitions journal: every change, forced before it is acknowledged, as
+ * {@code frame(version | i64 sequence | change)}. MapDB is not crash-proof; this small checksummed file
+ * is what the model is rebuilt from. When it grows it is replaced, atomically, by a snapshot: the
+ * changes that rebuild the current model, all carrying the current sequence.
+ */
+final class Journal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    static final int MAGIC = 0x4C564446; // "LVDF"
+    static final int VERSION = 1;
+    private static final int MAX_RECORD = 16 << 20;
+
+    /** Receives each journaled change at replay. */
+    @FunctionalInterface
+    interface Replay {
+        void change(long sequence, Change change) throws IOException;
+    }
+
+    private final Path file;
+    private FileChannel channel;
+    private long lastSequence;
+
+    private Journal(Path file, FileChannel channel, long lastSequence) {
+        this.file = file;
+        this.channel = channel;
+        this.lastSequence = lastSequence;
+    }
+
+    /** Opens the journal, creating it if missing, replaying every change; a torn tail is cut off and logged. */
+    static Journal open(Path file, Replay replay) throws IOException {
+        if (!Files.exists(file)) {
+            writeFile(file, 0, List.of());
+        }
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            FileHeader header;
+            try {
+                header = FileHeader.read(channel, file, MAGIC, VERSION);
+            } catch (EOFException e) {
+                throw new IOException(file + " is shorter than its header: the definitions journal is damaged", e);
+            }
+            long[] last = {header.number()};
+            FrameScanner.Result result = FrameScanner.scan(channel, FileHeader.SIZE, MAX_RECORD, (offset, length, payload) -> {
+                if (payload.get() != VERSION) {
+                    throw new IOException(file + ": journal record at " + offset + " has an unknown version");
+                }
+                long sequence = payload.getLong();
+                byte[] change = new byte[payload.remaining()];
+                payload.get(change);
+                try {
+                    replay.change(sequence, DefinitionCodec.decodeChange(change));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new IOException(file + ": journal record " + sequence + " at offset " + offset
+                            + " cannot be replayed: " + e.getMessage(), e);
+                }
+                last[0] = Math.max(last[0], sequence);
+            });
+            if (result.torn()) {
+                LOG.warn("{}: {} at offset {}; cutting off {} bytes (a change that was never acknowledged)",
+                        file, result.stopReason(), result.validEnd(), result.droppedBytes());
+                channel.truncate(result.validEnd());
+                channel.force(true);
+            }
+            channel.position(result.validEnd());
+            return new Journal(file, channel, last[0]);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    long lastSequence() {
+        return lastSequence;
+    }
+
+    long size() throws IOException {
+        return channel.size();
+    }
+
+    /** Appends and forces one change; when this returns, the change survives a crash. */
+    void append(long sequence, Change change) throws IOException {
+        ByteBuffer frame = frame(sequence, change);
+        while (frame.hasRemaining()) {
+            channel.write(frame);
+        }
+        channel.force(false);
+        lastSequence = sequence;
+    }
+
+    /** Replaces the journal by a snapshot of the model at {@code sequence}: temp file, force, rename, directory sync. */
+    void compact(long sequence, List<Change> snapshot) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        writeFile(temp, sequence, snapshot);
+        channel.close();
+        Durable.replace(temp, file);
+        channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        channel.position(channel.size());
+        lastSequence = sequence;
+    }
+
+    private static void writeFile(Path target, long sequence, List<Change> changes) throws IOException {
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            new FileHeader(MAGIC, VERSION, sequence).write(out);
+            out.position(FileHeader.SIZE);
+            for (Change change : changes) {
+                ByteBuffer frame = frame(sequence, change);
+                while (frame.hasRemaining()) {
+                    out.write(frame);
+                }
+            }
+            out.force(true);
+        }
+        Durable.syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    private static ByteBuffer frame(long sequence, Change change) {
+        byte[] encoded = DefinitionCodec.encode(change);
+        ByteBuffer payload = ByteBuffer.allocate(1 + 8 + encoded.length);
+        payload.put((byte) VERSION).putLong(sequence).put(encoded);
+        return Frames.frame(payload.array());
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

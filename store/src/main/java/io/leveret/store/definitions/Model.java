@@ -1,0 +1,233 @@
+package io.leveret.store.definitions;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The model in memory, and the rules of a {@link Change}: what it needs to exist first, what it
+ * cascades to. Each applied change yields the MapDB {@link Effect}s that mirror it. Not thread-safe:
+ * the definition store confines it to its own thread.
+ */
+final class Model {
+    enum Table { VHOSTS, USERS, PERMISSIONS, EXCHANGES, QUEUES, BINDINGS, POLICIES }
+
+    /** One MapDB entry to write ({@code value} non-null) or remove. */
+    record Effect(Table table, byte[] key, byte[] value) {
+    }
+
+    private record Key(String first, String second) {
+    }
+
+    private final Map<String, VhostDefinition> vhosts = new LinkedHashMap<>();
+    private final Map<String, UserDefinition> users = new LinkedHashMap<>();
+    private final Map<Key, PermissionDefinition> permissions = new LinkedHashMap<>();
+    private final Map<Key, ExchangeDefinition> exchanges = new LinkedHashMap<>();
+    private final Map<Key, QueueDefinition> queues = new LinkedHashMap<>();
+    private final Set<BindingDefinition> bindings = new LinkedHashSet<>();
+    private final Map<Key, PolicyDefinition> policies = new LinkedHashMap<>();
+
+    /** Throws {@link IllegalArgumentException} naming the reason if {@code change} may not be applied. */
+    void validate(Change change) {
+        if (change instanceof Change.PutExchange c) {
+            ExchangeDefinition e = c.exchange();
+            requireVhost(e.vhost());
+            require(e.durable(), "only durable exchanges are stored: " + e.name());
+            require(!e.name().isEmpty(), "the default exchange is implicit and never stored");
+        } else if (change instanceof Change.PutQueue c) {
+            QueueDefinition q = c.queue();
+            requireVhost(q.vhost());
+            require(q.durable() && !q.exclusive(), "only durable, non-exclusive queues are stored: " + q.name());
+        } else if (change instanceof Change.PutBinding c) {
+            BindingDefinition b = c.binding();
+            requireVhost(b.vhost());
+            require(exchanges.containsKey(new Key(b.vhost(), b.source())),
+                    "binding source exchange '" + b.source() + "' is not stored in vhost '" + b.vhost() + "'");
+            boolean destination = b.destinationKind() == BindingDefinition.DestinationKind.QUEUE
+                    ? queues.containsKey(new Key(b.vhost(), b.destination()))
+                    : exchanges.containsKey(new Key(b.vhost(), b.destination()));
+            require(destination, "binding destination " + b.destinationKind().name().toLowerCase() + " '"
+                    + b.destination() + "' is not stored in vhost '" + b.vhost() + "'");
+        } else if (change instanceof Change.PutPermission c) {
+            requireVhost(c.permission().vhost());
+            require(users.containsKey(c.permission().user()), "no user '" + c.permission().user() + "'");
+        } else if (change instanceof Change.PutPolicy c) {
+            requireVhost(c.policy().vhost());
+        }
+    }
+
+    /** Applies a validated change; returns the MapDB entries it writes and removes, none if it changed nothing. */
+    List<Effect> apply(Change change) {
+        List<Effect> effects = new ArrayList<>();
+        if (change instanceof Change.PutVhost c) {
+            put(effects, vhosts, c.vhost().name(), c.vhost(), Table.VHOSTS, key(c.vhost()), DefinitionCodec.encode(c.vhost()));
+        } else if (change instanceof Change.DeleteVhost c) {
+            if (vhosts.remove(c.name()) != null) {
+                effects.add(new Effect(Table.VHOSTS, DefinitionCodec.key(c.name()), null));
+                removeBindings(effects, b -> b.vhost().equals(c.name()));
+                removeIf(effects, exchanges, Table.EXCHANGES, e -> e.vhost().equals(c.name()), Model::key);
+                removeIf(effects, queues, Table.QUEUES, q -> q.vhost().equals(c.name()), Model::key);
+                removeIf(effects, permissions, Table.PERMISSIONS, p -> p.vhost().equals(c.name()), Model::key);
+                removeIf(effects, policies, Table.POLICIES, p -> p.vhost().equals(c.name()), Model::key);
+            }
+        } else if (change instanceof Change.PutExchange c) {
+            ExchangeDefinition e = c.exchange();
+            put(effects, exchanges, new Key(e.vhost(), e.name()), e, Table.EXCHANGES, key(e), DefinitionCodec.encode(e));
+        } else if (change instanceof Change.DeleteExchange c) {
+            ExchangeDefinition removed = exchanges.remove(new Key(c.vhost(), c.name()));
+            if (removed != null) {
+                effects.add(new Effect(Table.EXCHANGES, key(removed), null));
+                removeBindings(effects, b -> b.vhost().equals(c.vhost()) && (b.source().equals(c.name())
+                        || (b.destinationKind() == BindingDefinition.DestinationKind.EXCHANGE
+                        && b.destination().equals(c.name()))));
+            }
+        } else if (change instanceof Change.PutQueue c) {
+            QueueDefinition q = c.queue();
+            put(effects, queues, new Key(q.vhost(), q.name()), q, Table.QUEUES, key(q), DefinitionCodec.encode(q));
+        } else if (change instanceof Change.DeleteQueue c) {
+            QueueDefinition removed = queues.remove(new Key(c.vhost(), c.name()));
+            if (removed != null) {
+                effects.add(new Effect(Table.QUEUES, key(removed), null));
+                removeBindings(effects, b -> b.vhost().equals(c.vhost())
+                        && b.destinationKind() == BindingDefinition.DestinationKind.QUEUE
+                        && b.destination().equals(c.name()));
+            }
+        } else if (change instanceof Change.PutBinding c) {
+            if (bindings.add(c.binding())) {
+                byte[] encoded = DefinitionCodec.encode(c.binding());
+                effects.add(new Effect(Table.BINDINGS, encoded, encoded));
+            }
+        } else if (change instanceof Change.DeleteBinding c) {
+            removeBindings(effects, c.binding()::equals);
+        } else if (change instanceof Change.PutUser c) {
+            put(effects, users, c.user().name(), c.user(), Table.USERS, key(c.user()), DefinitionCodec.encode(c.user()));
+        } else if (change instanceof Change.DeleteUser c) {
+            if (users.remove(c.name()) != null) {
+                effects.add(new Effect(Table.USERS, DefinitionCodec.key(c.name()), null));
+                removeIf(effects, permissions, Table.PERMISSIONS, p -> p.user().equals(c.name()), Model::key);
+            }
+        } else if (change instanceof Change.PutPermission c) {
+            PermissionDefinition p = c.permission();
+            put(effects, permissions, new Key(p.user(), p.vhost()), p, Table.PERMISSIONS, key(p), DefinitionCodec.encode(p));
+        } else if (change instanceof Change.DeletePermission c) {
+            PermissionDefinition removed = permissions.remove(new Key(c.user(), c.vhost()));
+            if (removed != null) {
+                effects.add(new Effect(Table.PERMISSIONS, key(removed), null));
+            }
+        } else if (change instanceof Change.PutPolicy c) {
+            PolicyDefinition p = c.policy();
+            put(effects, policies, new Key(p.vhost(), p.name()), p, Table.POLICIES, key(p), DefinitionCodec.encode(p));
+        } else if (change instanceof Change.DeletePolicy c) {
+            PolicyDefinition removed = policies.remove(new Key(c.vhost(), c.name()));
+            if (removed != null) {
+                effects.add(new Effect(Table.POLICIES, key(removed), null));
+            }
+        }
+        return effects;
+    }
+
+    /** The changes that rebuild this model from nothing, parents before children. */
+    List<Change> asChanges() {
+        List<Change> changes = new ArrayList<>();
+        vhosts.values().forEach(v -> changes.add(new Change.PutVhost(v)));
+        users.values().forEach(u -> changes.add(new Change.PutUser(u)));
+        permissions.values().forEach(p -> changes.add(new Change.PutPermission(p)));
+        exchanges.values().forEach(e -> changes.add(new Change.PutExchange(e)));
+        queues.values().forEach(q -> changes.add(new Change.PutQueue(q)));
+        bindings.forEach(b -> changes.add(new Change.PutBinding(b)));
+        policies.values().forEach(p -> changes.add(new Change.PutPolicy(p)));
+        return changes;
+    }
+
+    Definitions snapshot() {
+        return new Definitions(List.copyOf(vhosts.values()), List.copyOf(users.values()),
+                List.copyOf(permissions.values()), List.copyOf(exchanges.values()), List.copyOf(queues.values()),
+                List.copyOf(bindings), List.copyOf(policies.values()));
+    }
+
+    int size() {
+        return vhosts.size() + users.size() + permissions.size() + exchanges.size() + queues.size()
+                + bindings.size() + policies.size();
+    }
+
+    static byte[] key(VhostDefinition d) {
+        return DefinitionCodec.key(d.name());
+    }
+
+    static byte[] key(UserDefinition d) {
+        return DefinitionCodec.key(d.name());
+    }
+
+    static byte[] key(PermissionDefinition d) {
+        return DefinitionCodec.key(d.user(), d.vhost());
+    }
+
+    static byte[] key(ExchangeDefinition d) {
+        return DefinitionCodec.key(d.vhost(), d.name());
+    }
+
+    static byte[] key(QueueDefinition d) {
+        return DefinitionCodec.key(d.vhost(), d.name());
+    }
+
+    static byte[] key(PolicyDefinition d) {
+        return DefinitionCodec.key(d.vhost(), d.name());
+    }
+
+    private static <K, V> void put(List<Effect> effects, Map<K, V> map, K key, V value, Table table, byte[] keyBytes,
+                                   byte[] valueBytes) {
+        if (!Objects.equals(map.put(key, value), value)) {
+            effects.add(new Effect(table, keyBytes, valueBytes));
+        }
+    }
+
+    private static <V> void removeIf(List<Effect> effects, Map<Key, V> map, Table table, Predicate<V> which,
+                                     java.util.function.Function<V, byte[]> key) {
+        var it = map.values().iterator();
+        while (it.hasNext()) {
+            V value = it.next();
+            if (which.test(value)) {
+                it.remove();
+                effects.add(new Effect(table, key.apply(value), null));
+            }
+        }
+    }
+
+    private void removeBindings(List<Effect> effects, Predicate<BindingDefinition> which) {
+        var it = bindings.iterator();
+        while (it.hasNext()) {
+            BindingDefinition binding = it.next();
+            if (which.test(binding)) {
+                it.remove();
+                effects.add(new Effect(Table.BINDINGS, DefinitionCodec.encode(binding), null));
+            }
+        }
+    }
+
+    private void requireVhost(String vhost) {
+        require(vhosts.containsKey(vhost), "no vhost '" + vhost + "'");
+    }
+
+    private static void require(boolean condition, String reason) {
+        if (!condition) {
+            throw new IllegalArgumentException(reason);
+        }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Model m && vhosts.equals(m.vhosts) && users.equals(m.users)
+                && permissions.equals(m.permissions) && exchanges.equals(m.exchanges) && queues.equals(m.queues)
+                && bindings.equals(m.bindings) && policies.equals(m.policies);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(vhosts, users, permissions, exchanges, queues, bindings, policies);
+    }
+}

@@ -1,0 +1,111 @@
+package io.leveret.store.messages;
+
+import io.leveret.store.file.Durable;
+import io.leveret.store.file.FileHeader;
+import io.leveret.store.file.Frames;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Appends message frames to the current segment through one reusable buffer, so a batch becomes a few
+ * large writes. Confined to the writer thread.
+ */
+final class SegmentWriter implements AutoCloseable {
+    private static final int BUFFER_BYTES = 1 << 20;
+
+    private final Path directory;
+    private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    private FileChannel channel;
+    private long segment = -1;
+    private long written;
+    private boolean dirty;
+    private boolean created;
+
+    SegmentWriter(Path directory) {
+        this.directory = directory;
+    }
+
+    /** The segment being written, or -1 before the first append. */
+    long current() {
+        return segment;
+    }
+
+    void append(Op.Append append) throws IOException {
+        Location location = append.location();
+        if (location.segment() != segment) {
+            roll(location.segment());
+        }
+        if (written + out.position() != location.offset()) {
+            throw new IllegalStateException("segment " + segment + " is at " + (written + out.position())
+                    + " but the record was placed at " + location.offset());
+        }
+        int frame = location.length();
+        if (frame > out.remaining()) {
+            flush();
+        }
+        ByteBuffer target = frame <= out.capacity() ? out : ByteBuffer.allocate(frame);
+        int start = target.position();
+        target.position(start + Frames.OVERHEAD);
+        MessageCodec.writeMessage(target, append.queues(), append.properties(), append.body());
+        Frames.seal(target, start);
+        if (target != out) {
+            target.flip();
+            writeFully(target);
+        }
+    }
+
+    /** Writes what is buffered and forces the segment; syncs the directory if the file is new. */
+    void force() throws IOException {
+        flush();
+        if (dirty) {
+            channel.force(false);
+            dirty = false;
+        }
+        if (created) {
+            Durable.syncDirectory(directory);
+            created = false;
+        }
+    }
+
+    private void roll(long next) throws IOException {
+        if (channel != null) {
+            force();
+            channel.close();
+        }
+        channel = FileChannel.open(LogFiles.path(directory, next, LogFiles.SEGMENT),
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        new FileHeader(LogFiles.SEGMENT_MAGIC, LogFiles.VERSION, next).write(channel);
+        channel.position(FileHeader.SIZE);
+        segment = next;
+        written = FileHeader.SIZE;
+        dirty = true;
+        created = true;
+    }
+
+    private void flush() throws IOException {
+        if (out.position() > 0) {
+            out.flip();
+            writeFully(out);
+            out.clear();
+        }
+    }
+
+    private void writeFully(ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            written += channel.write(buffer);
+        }
+        dirty = true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            force();
+            channel.close();
+            channel = null;
+        }
+    }
+}

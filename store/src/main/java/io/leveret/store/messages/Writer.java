@@ -1,0 +1,149 @@
+package io.leveret.store.messages;
+
+import io.leveret.store.file.Durable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer thread: takes every waiting op, writes them, forces each touched file once, and only then
+ * completes the batch's callbacks — the group commit. After an I/O error it fails that batch and every
+ * later op (the files' state is no longer known), and says so in the log once.
+ */
+final class Writer implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
+
+    private final Path directory;
+    private final Intake intake;
+    private final SegmentWriter segments;
+    private final AckLog acks;
+    private final RefCounts refs;
+    private final SegmentReaders readers;
+    private final long firstSegment;
+    private Throwable failure;
+    private long unknownAcks;
+
+    Writer(Path directory, Intake intake, AckLog acks, RefCounts refs, SegmentReaders readers, long firstSegment) {
+        this.directory = directory;
+        this.intake = intake;
+        this.segments = new SegmentWriter(directory);
+        this.acks = acks;
+        this.refs = refs;
+        this.readers = readers;
+        this.firstSegment = firstSegment;
+    }
+
+    @Override
+    public void run() {
+        try {
+            List<Op> batch;
+            while ((batch = intake.take()) != null) {
+                if (failure == null) {
+                    try {
+                        write(batch);
+                        complete(batch, null);
+                        reclaim();
+                    } catch (IOException | RuntimeException e) {
+                        failure = e;
+                        LOG.error("message store write failed in {}; failing this batch and every later write", directory, e);
+                        complete(batch, e);
+                    }
+                } else {
+                    complete(batch, failure);
+                }
+                intake.written(appendedBytes(batch));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeFiles();
+        }
+    }
+
+    private void write(List<Op> batch) throws IOException {
+        for (Op op : batch) {
+            if (op instanceof Op.Append append) {
+                segments.append(append);
+                for (QueueName queue : append.queues()) {
+                    refs.add(queue, append.location().segment());
+                }
+            } else if (op instanceof Op.Ack ack) {
+                if (refs.release(ack.queue(), ack.location().segment())) {
+                    acks.write(MessageCodec.ACK, ack.queue(), ack.location().segment(), ack.location().offset());
+                } else if (unknownAcks++ == 0) {
+                    LOG.warn("ignoring ack of {} for queue {}: it holds no message there (acked twice?);"
+                            + " further ones are not logged", ack.location(), ack.queue());
+                }
+            } else if (op instanceof Op.Delivered delivered) {
+                if (refs.isLive(delivered.location().segment())) {
+                    acks.write(MessageCodec.DELIVERED, delivered.queue(), delivered.location().segment(),
+                            delivered.location().offset());
+                }
+            } else if (op instanceof Op.Purge purge) {
+                var touched = refs.segmentsOf(purge.queue());
+                if (!touched.isEmpty()) {
+                    acks.write(MessageCodec.PURGE, purge.queue(), purge.upTo().segment(), purge.upTo().offset(), touched);
+                    refs.purge(purge.queue());
+                }
+            }
+            // Op.Sync writes nothing: it completes with the batch.
+        }
+        segments.force();
+        acks.force();
+    }
+
+    private static void complete(List<Op> batch, Throwable error) {
+        for (Op op : batch) {
+            try {
+                if (op instanceof Op.Append append) {
+                    append.callback().completed(error);
+                } else if (op instanceof Op.Sync sync) {
+                    if (error == null) {
+                        sync.done().complete(null);
+                    } else {
+                        sync.done().completeExceptionally(error);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.error("a write callback threw; the store goes on", e);
+            }
+        }
+    }
+
+    /** Deletes the segments no queue references any more, then the ack files that only pointed at them. */
+    private void reclaim() throws IOException {
+        List<Long> free = refs.takeUnreferenced(Math.max(segments.current(), firstSegment));
+        if (free.isEmpty()) {
+            return;
+        }
+        for (long segment : free) {
+            readers.evict(segment);
+            Files.deleteIfExists(LogFiles.path(directory, segment, LogFiles.SEGMENT));
+            readers.evict(segment);
+        }
+        Durable.syncDirectory(directory);
+        acks.reclaim(refs);
+    }
+
+    private static long appendedBytes(List<Op> batch) {
+        long bytes = 0;
+        for (Op op : batch) {
+            if (op instanceof Op.Append append) {
+                bytes += append.location().length();
+            }
+        }
+        return bytes;
+    }
+
+    private void closeFiles() {
+        try {
+            segments.close();
+            acks.close();
+        } catch (IOException e) {
+            LOG.error("closing the message log in {} failed", directory, e);
+        }
+    }
+}
