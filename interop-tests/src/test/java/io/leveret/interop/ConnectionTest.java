@@ -1,5 +1,6 @@
 package io.leveret.interop;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,6 +15,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -63,9 +65,9 @@ class ConnectionTest extends BrokerTestSupport {
         Channel ch = c.createChannel();
         String q = ch.queueDeclare().getQueue();
         byte[] body = new byte[50_000];
-        new java.util.Random(7).nextBytes(body);
+        new Random(7).nextBytes(body);
         ch.basicPublish("", q, null, body);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(body, awaitGet(ch, q, true).getBody());
+        assertArrayEquals(body, awaitGet(ch, q, true).getBody());
     }
 
     @Test
@@ -105,7 +107,7 @@ class ConnectionTest extends BrokerTestSupport {
         ch.queueDeclare();
         c.close(200, "bye", 5_000);
         assertFalse(c.isOpen());
-        assertFalse(ch.isOpen());
+        await("the channel to close with its connection", () -> !ch.isOpen());
         await("shutdown notification", () -> seen.get() != null);
         assertTrue(seen.get().isInitiatedByApplication());
         assertTrue(seen.get().isHardError());

@@ -1,7 +1,6 @@
 package io.leveret.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
@@ -92,7 +91,7 @@ class RobustnessTest extends BrokerTestSupport {
         Channel culprit = doomed.createChannel();
         Reply reply = closeCausedBy(doomed, () -> culprit.basicPublish("", "q", false, true, null, utf8("x")));
         assertEquals(Reply.connection(540, "NOT_IMPLEMENTED - immediate=true", 60, 40), reply);
-        assertFalse(bystander.isOpen());
+        await("the other channel to learn of the connection close", () -> !bystander.isOpen());
         assertEquals(reply, Reply.of(bystander.getCloseReason()));
         assertTrue(connection.isOpen());
         channel.queueDeclare();
