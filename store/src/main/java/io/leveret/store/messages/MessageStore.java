@@ -35,6 +35,7 @@ public final class MessageStore implements AutoCloseable {
     private final Intake intake;
     private final SegmentReaders readers;
     private final Thread writerThread;
+    private final Writer writer;
     private Map<QueueName, List<RecoveredMessage>> recovered;
 
     private MessageStore(Path directory, StoreOptions options, Recovery.Result recovery) {
@@ -44,7 +45,7 @@ public final class MessageStore implements AutoCloseable {
         this.intake = new Intake(recovery.nextSegment(), options.segmentBytes());
         this.readers = new SegmentReaders(directory);
         AckLog acks = new AckLog(directory, options.ackFileBytes(), recovery.ackFiles(), recovery.nextAckFile());
-        Writer writer = new Writer(directory, intake, acks, recovery.refs(), readers, recovery.nextSegment());
+        this.writer = new Writer(directory, intake, acks, recovery.refs(), readers, recovery.nextSegment());
         this.writerThread = new Thread(writer, "leveret-message-writer");
         this.writerThread.setDaemon(true);
     }
@@ -150,6 +151,11 @@ public final class MessageStore implements AutoCloseable {
     /** Bytes accepted but not yet written: for a broker's memory alarm. */
     public long pendingBytes() {
         return intake.pendingBytes();
+    }
+
+    /** Group commits done since open (one force of each touched file each): a metric, and a test's witness. */
+    public long groupCommits() {
+        return writer.forces();
     }
 
     public Path directory() {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ final class Writer implements Runnable {
     private final RefCounts refs;
     private final SegmentReaders readers;
     private final long firstSegment;
+    private final AtomicLong forces = new AtomicLong();
     private Throwable failure;
     private long unknownAcks;
 
@@ -93,6 +95,12 @@ final class Writer implements Runnable {
         }
         segments.force();
         acks.force();
+        forces.incrementAndGet();
+    }
+
+    /** Batches made durable so far: each is one force per file it touched. */
+    long forces() {
+        return forces.get();
     }
 
     private static void complete(List<Op> batch, Throwable error) {
