@@ -1,6 +1,9 @@
 package io.leveret.store.definitions;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -144,10 +147,27 @@ final class Model {
         return changes;
     }
 
+    /** The model sorted by identity, so equal models give equal snapshots whatever order they were built in. */
     Definitions snapshot() {
-        return new Definitions(List.copyOf(vhosts.values()), List.copyOf(users.values()),
-                List.copyOf(permissions.values()), List.copyOf(exchanges.values()), List.copyOf(queues.values()),
-                List.copyOf(bindings), List.copyOf(policies.values()));
+        return new Definitions(
+                sorted(vhosts.values(), Comparator.comparing(VhostDefinition::name)),
+                sorted(users.values(), Comparator.comparing(UserDefinition::name)),
+                sorted(permissions.values(), Comparator.comparing(PermissionDefinition::user)
+                        .thenComparing(PermissionDefinition::vhost)),
+                sorted(exchanges.values(), Comparator.comparing(ExchangeDefinition::vhost)
+                        .thenComparing(ExchangeDefinition::name)),
+                sorted(queues.values(), Comparator.comparing(QueueDefinition::vhost).thenComparing(QueueDefinition::name)),
+                sorted(bindings, Comparator.comparing(BindingDefinition::vhost).thenComparing(BindingDefinition::source)
+                        .thenComparing(BindingDefinition::destinationKind).thenComparing(BindingDefinition::destination)
+                        .thenComparing(BindingDefinition::routingKey)
+                        .thenComparing((a, b) -> Arrays.compare(a.arguments().toByteArray(), b.arguments().toByteArray()))),
+                sorted(policies.values(), Comparator.comparing(PolicyDefinition::vhost).thenComparing(PolicyDefinition::name)));
+    }
+
+    private static <T> List<T> sorted(Collection<T> values, Comparator<T> order) {
+        List<T> list = new ArrayList<>(values);
+        list.sort(order);
+        return list;
     }
 
     int size() {
