@@ -1,0 +1,374 @@
+package io.leveret.server.protocol;
+
+import io.leveret.codec.AccessMethod;
+import io.leveret.codec.BasicMethod;
+import io.leveret.codec.ChannelMethod;
+import io.leveret.codec.ConfirmMethod;
+import io.leveret.codec.ContentBodyFrame;
+import io.leveret.codec.ContentHeaderFrame;
+import io.leveret.codec.ExchangeMethod;
+import io.leveret.codec.Frame;
+import io.leveret.codec.Method;
+import io.leveret.codec.MethodFrame;
+import io.leveret.codec.QueueMethod;
+import io.leveret.codec.ReplyCode;
+import io.leveret.codec.TxMethod;
+import io.leveret.server.vhost.ConsumerChannel;
+import io.leveret.server.vhost.Delivery;
+import io.leveret.server.vhost.Message;
+import io.leveret.server.vhost.Queue;
+import io.leveret.server.vhost.VirtualHost;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One AMQP channel. Its state lives on the connection's event loop. Methods are handled strictly in the
+ * order they arrive: when one needs an answer from a queue's thread, later frames wait until it came.
+ */
+public final class AmqpChannel implements ConsumerChannel {
+    private final AmqpConnection connection;
+    private final int id;
+    private final ArrayDeque<Frame> held = new ArrayDeque<>();
+    final Map<String, ChannelConsumer> consumers = new HashMap<>();
+    final UnackedMap unacked = new UnackedMap();
+    final Publisher publisher;
+    final DirectReplyTo replyTo;
+    private final AtomicInteger channelUnacked = new AtomicInteger();
+    private volatile int channelPrefetch;
+    private boolean awaiting;
+    private boolean closing;
+    private boolean released;
+    int consumerPrefetch;
+    long nextDeliveryTag;
+    /** The last queue declared on this channel: what an empty queue name means (RabbitMQ). */
+    String lastQueue;
+
+    /** A consumer started on this channel. */
+    record ChannelConsumer(String tag, Queue queue, io.leveret.server.vhost.QueueConsumer queueConsumer) {
+    }
+
+    AmqpChannel(AmqpConnection connection, int id) {
+        this.connection = connection;
+        this.id = id;
+        this.publisher = new Publisher(this);
+        this.replyTo = new DirectReplyTo(this);
+    }
+
+    int id() {
+        return id;
+    }
+
+    AmqpConnection connection() {
+        return connection;
+    }
+
+    VirtualHost vhost() {
+        return connection.vhost();
+    }
+
+    void send(Method m) {
+        connection.send(id, m);
+    }
+
+    // ---- frames ----
+
+    void onFrame(Frame frame) {
+        if (closing) {
+            // Spec 1.5.2.5 and RabbitMQ: after we sent channel.close, only close and close-ok count.
+            if (frame instanceof MethodFrame mf && mf.method() instanceof ChannelMethod.Close) {
+                send(new ChannelMethod.CloseOk());
+            } else if (frame instanceof MethodFrame mf && mf.method() instanceof ChannelMethod.CloseOk) {
+                connection.channelClosed(id);
+            }
+            return;
+        }
+        if (awaiting) {
+            held.add(ReferenceCountUtil.retain(frame));
+            return;
+        }
+        try {
+            handle(frame);
+        } catch (ChannelException e) {
+            closeWithError(e);
+        }
+    }
+
+    private void handle(Frame frame) {
+        if (publisher.assembling()) {
+            if (frame instanceof ContentHeaderFrame h) {
+                publisher.onHeader(h);
+            } else if (frame instanceof ContentBodyFrame b) {
+                publisher.onBody(b);
+            } else if (frame instanceof MethodFrame mf) {
+                throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME,
+                        publisher.expecting() + ", got non content frame instead", mf.method());
+            } else {
+                throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME,
+                        publisher.expecting() + ", got " + frame.getClass().getSimpleName(), 0, 0);
+            }
+            return;
+        }
+        if (!(frame instanceof MethodFrame mf)) {
+            throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME,
+                    "expected method frame, got non method frame instead", 0, 0);
+        }
+        Method m = mf.method();
+        if (m instanceof ChannelMethod c) {
+            onChannelMethod(c);
+        } else if (m instanceof ExchangeMethod e) {
+            ExchangeMethods.handle(this, e);
+        } else if (m instanceof QueueMethod q) {
+            QueueMethods.handle(this, q);
+        } else if (m instanceof BasicMethod b) {
+            BasicMethods.handle(this, b);
+        } else if (m instanceof ConfirmMethod c) {
+            publisher.onConfirm(c);
+        } else if (m instanceof TxMethod t) {
+            publisher.onTx(t);
+        } else if (m instanceof AccessMethod.Request r) {
+            send(new AccessMethod.RequestOk(1));
+        } else {
+            throw notImplemented(m);
+        }
+    }
+
+    static ConnectionException notImplemented(Method m) {
+        return new ConnectionException(ReplyCode.COMMAND_INVALID, "unimplemented method", m);
+    }
+
+    private void onChannelMethod(ChannelMethod m) {
+        if (m instanceof ChannelMethod.Close c) {
+            release();
+            send(new ChannelMethod.CloseOk());
+            connection.channelClosed(id);
+        } else if (m instanceof ChannelMethod.CloseOk ok) {
+        } else if (m instanceof ChannelMethod.Flow f) {
+            if (!f.active()) {
+                throw new ConnectionException(ReplyCode.NOT_IMPLEMENTED, "active=false", f);
+            }
+            send(new ChannelMethod.FlowOk(true));
+        } else if (m instanceof ChannelMethod.FlowOk f) {
+        } else if (m instanceof ChannelMethod.Open o) {
+            throw new ConnectionException(ReplyCode.CHANNEL_ERROR,
+                    "second 'channel.open' seen", o);
+        } else {
+            throw notImplemented(m);
+        }
+    }
+
+    /** A soft error: tell the client, drop the channel's state, and wait for close-ok. */
+    void closeWithError(ChannelException e) {
+        release();
+        closing = true;
+        send(new ChannelMethod.Close(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
+    }
+
+    // ---- waiting for a queue ----
+
+    /**
+     * Runs {@code onQueue} on the queue's thread, then {@code onLoop} with its result back on this
+     * connection's loop; frames that arrive in between wait, so the channel keeps its order.
+     */
+    <T> void ask(Queue q, Supplier<T> onQueue, Consumer<T> onLoop) {
+        awaiting = true;
+        q.execute(() -> {
+            T result = onQueue.get();
+            connection.ctx().executor().execute(() -> answered(result, onLoop));
+        });
+    }
+
+    private <T> void answered(T result, Consumer<T> onLoop) {
+        awaiting = false;
+        if (released) {
+            if (result instanceof Delivery d) {
+                handBack(d);
+            }
+            releaseHeld();
+            return;
+        }
+        try {
+            onLoop.accept(result);
+        } catch (ChannelException e) {
+            closeWithError(e);
+        } catch (ConnectionException e) {
+            connection.closeWithError(e);
+        }
+        connection.flushSoon();
+        while (!awaiting && !held.isEmpty()) {
+            Frame f = held.poll();
+            try {
+                connection.onFrame(f);
+            } finally {
+                ReferenceCountUtil.release(f);
+            }
+        }
+    }
+
+    // ---- deliveries (ConsumerChannel) ----
+
+    @Override
+    public boolean acceptingDeliveries() {
+        return connection.acceptingDeliveries();
+    }
+
+    @Override
+    public int tryAcquireChannelCredit() {
+        int limit = channelPrefetch;
+        if (limit == 0) {
+            return UNLIMITED;
+        }
+        for (;;) {
+            int n = channelUnacked.get();
+            if (n >= limit) {
+                return NO_CREDIT;
+            }
+            if (channelUnacked.compareAndSet(n, n + 1)) {
+                return ACQUIRED;
+            }
+        }
+    }
+
+    void setChannelPrefetch(int n) {
+        channelPrefetch = n;
+    }
+
+    @Override
+    public void deliver(List<Delivery> deliveries) {
+        long bytes = 0;
+        for (Delivery d : deliveries) {
+            bytes += d.message().bodySize();
+        }
+        long total = bytes;
+        connection.deliveriesQueued(total);
+        connection.ctx().executor().execute(() -> {
+            for (Delivery d : deliveries) {
+                onDelivery(d);
+            }
+            connection.deliveriesWritten(total);
+            connection.flushSoon();
+        });
+    }
+
+    private void onDelivery(Delivery d) {
+        if (released || closing) {
+            handBack(d);
+            return;
+        }
+        long tag = ++nextDeliveryTag;
+        if (!d.noAck()) {
+            unacked.add(new Unacked(tag, d.queue(), d.seq(), d.channelCredit()));
+        }
+        Message m = d.message();
+        writeContent(new BasicMethod.Deliver(d.consumerTag(), tag, d.redelivered(), m.exchange(), m.routingKey()), m);
+        m.release();
+    }
+
+    /** A delivery that can no longer reach the client: back to its queue, unless it was no-ack. */
+    private void handBack(Delivery d) {
+        if (!d.noAck()) {
+            d.queue().execute(() -> d.queue().settle(new long[0], 0, new long[] {d.seq()}, 1));
+            if (d.channelCredit()) {
+                channelUnacked.decrementAndGet();
+            }
+        }
+        d.message().release();
+    }
+
+    /** Writes a method that carries content, then the header and the body in frames of at most frame_max. */
+    void writeContent(Method method, Message m) {
+        connection.write(new MethodFrame(id, method));
+        connection.write(new ContentHeaderFrame(id, BasicMethod.CLASS_ID, m.bodySize(), m.properties(),
+                m.rawProperties().retainedDuplicate()));
+        ByteBuf body = m.body();
+        int len = body.readableBytes();
+        int max = connection.frameMax() - Frame.FRAME_OVERHEAD;
+        for (int off = 0; off < len; off += max) {
+            connection.write(new ContentBodyFrame(id, body.retainedSlice(body.readerIndex() + off,
+                    Math.min(max, len - off))));
+        }
+    }
+
+    @Override
+    public void consumerCancelled(String consumerTag) {
+        connection.ctx().executor().execute(() -> {
+            if (released || consumers.remove(consumerTag) == null) {
+                return;
+            }
+            if (connection.consumerCancelNotify()) {
+                send(new BasicMethod.Cancel(consumerTag, true));
+                connection.flushSoon();
+            }
+        });
+    }
+
+    /** Settles deliveries with their queues: acked ones are gone, the others go back in place. */
+    void settle(List<Unacked> list, boolean requeue) {
+        Map<Queue, long[]> byQueue = new HashMap<>();
+        Map<Queue, Integer> counts = new HashMap<>();
+        int credit = 0;
+        for (Unacked u : list) {
+            long[] seqs = byQueue.computeIfAbsent(u.queue, k -> new long[list.size()]);
+            int n = counts.merge(u.queue, 1, Integer::sum);
+            seqs[n - 1] = u.seq;
+            if (u.channelCredit) {
+                credit++;
+            }
+        }
+        byQueue.forEach((q, seqs) -> {
+            int n = counts.get(q);
+            q.execute(requeue ? () -> q.settle(null, 0, seqs, n) : () -> q.settle(seqs, n, null, 0));
+        });
+        if (credit > 0) {
+            channelUnacked.addAndGet(-credit);
+            wakeQueues();
+        }
+    }
+
+    /** Lets every queue this channel consumes from look for credit again. */
+    void wakeQueues() {
+        for (ChannelConsumer c : consumers.values()) {
+            c.queue().execute(c.queue()::dispatch);
+        }
+    }
+
+    /** The channel is gone (closed, or its connection is): consumers off, unacked messages back. */
+    void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        for (ChannelConsumer c : consumers.values()) {
+            c.queue().execute(() -> c.queue().removeConsumer(c.queueConsumer()));
+        }
+        consumers.clear();
+        List<Unacked> all = unacked.removeUpTo(0);
+        if (!all.isEmpty()) {
+            settle(all, true);
+        }
+        publisher.release();
+        replyTo.stop();
+        releaseHeld();
+    }
+
+    boolean released() {
+        return released;
+    }
+
+    private void releaseHeld() {
+        for (Frame f; (f = held.poll()) != null; ) {
+            ReferenceCountUtil.release(f);
+        }
+    }
+
+    CompositeByteBuf newBody() {
+        return connection.ctx().alloc().compositeBuffer(Integer.MAX_VALUE);
+    }
+}

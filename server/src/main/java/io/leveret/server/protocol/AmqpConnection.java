@@ -1,0 +1,463 @@
+package io.leveret.server.protocol;
+
+import io.leveret.codec.AmqpFrameDecoder;
+import io.leveret.codec.ChannelMethod;
+import io.leveret.codec.CodecLimits;
+import io.leveret.codec.ConnectionMethod;
+import io.leveret.codec.FieldTable;
+import io.leveret.codec.Frame;
+import io.leveret.codec.HeartbeatFrame;
+import io.leveret.codec.LongString;
+import io.leveret.codec.MalformedFrame;
+import io.leveret.codec.Method;
+import io.leveret.codec.MethodFrame;
+import io.leveret.codec.ProtocolHeader;
+import io.leveret.codec.ReplyCode;
+import io.leveret.server.security.Sasl;
+import io.leveret.server.vhost.Queue;
+import io.leveret.server.vhost.VirtualHost;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.collection.IntObjectHashMap;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One AMQP connection: the handshake (spec 2.2.4), its channels, and closing. Everything here runs on the
+ * connection's Netty event loop, so it takes no locks; queues reach it only through tasks on that loop.
+ */
+public final class AmqpConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
+    /** How long we wait for close-ok after sending connection.close before dropping the socket. */
+    private static final long CLOSE_OK_TIMEOUT_MILLIS = 3000;
+    /** Deliveries handed to this connection but not yet written, in bytes, beyond which queues hold back. */
+    private static final long MAX_PENDING_DELIVERY_BYTES = 4L << 20;
+
+    enum State { AWAIT_HEADER, AWAIT_START_OK, AWAIT_TUNE_OK, AWAIT_OPEN, OPEN, CLOSING, CLOSED }
+
+    private final BrokerServices services;
+    private final ChannelHandlerContext ctx;
+    private final AmqpFrameDecoder decoder;
+    private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
+    private final java.util.Set<Queue> exclusiveQueues = new java.util.LinkedHashSet<>();
+    private final AtomicLong pendingDeliveryBytes = new AtomicLong();
+    private volatile boolean deliveriesStarved;
+    private State state = State.AWAIT_HEADER;
+    private ScheduledFuture<?> handshakeTimer;
+    private boolean flushScheduled;
+    private int channelMax;
+    private int frameMax = CodecLimits.FRAME_MIN_SIZE;
+    private FieldTable clientProperties = FieldTable.EMPTY;
+    private boolean consumerCancelNotify;
+    private boolean authenticationFailureClose;
+    private String user;
+    private VirtualHost vhost;
+
+    public AmqpConnection(BrokerServices services, ChannelHandlerContext ctx, AmqpFrameDecoder decoder) {
+        this.services = services;
+        this.ctx = ctx;
+        this.decoder = decoder;
+    }
+
+    // ---- Netty events, from ConnectionHandler ----
+
+    public void onActive() {
+        int timeout = services.settings().handshakeTimeoutMillis();
+        if (timeout > 0 && timeout < Integer.MAX_VALUE) {
+            handshakeTimer = ctx.executor().schedule(() -> {
+                if (state.compareTo(State.OPEN) < 0) {
+                    LOG.info("closing connection {}: handshake timeout", peer());
+                    ctx.close();
+                }
+            }, timeout, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Handles one decoded frame. The caller releases it afterwards; whatever we keep, we retain. */
+    public void onFrame(Frame frame) {
+        try {
+            dispatch(frame);
+        } catch (ConnectionException e) {
+            closeWithError(e);
+        } catch (RuntimeException e) {
+            LOG.error("internal error on connection {}", peer(), e);
+            closeWithError(new ConnectionException(ReplyCode.INTERNAL_ERROR, "internal error", 0, 0));
+        }
+    }
+
+    public void onReadComplete() {
+        ctx.flush();
+    }
+
+    public void onWritabilityChanged() {
+        if (ctx.channel().isWritable()) {
+            wakeQueues();
+        }
+    }
+
+    public void onIdle(IdleStateEvent e) {
+        switch (e.state()) {
+            case WRITER_IDLE -> ctx.writeAndFlush(HeartbeatFrame.INSTANCE);
+            case READER_IDLE -> {
+                LOG.warn("closing connection {} (user '{}'): missed heartbeats from client", peer(), user);
+                state = State.CLOSED;
+                ctx.close();
+            }
+            default -> { }
+        }
+    }
+
+    public void onInactive() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        boolean wasOpen = vhost != null;
+        state = State.CLOSED;
+        releaseChannels();
+        if (wasOpen) {
+            LOG.info("connection closed: {} (user '{}', vhost '{}')", peer(), user, vhost.name());
+        }
+    }
+
+    // ---- dispatch ----
+
+    private void dispatch(Frame frame) {
+        if (frame instanceof ProtocolHeader h) {
+            onProtocolHeader(h);
+        } else if (frame instanceof MalformedFrame m) {
+            onMalformed(m);
+        } else if (frame instanceof HeartbeatFrame h) {
+        } else if (frame instanceof MethodFrame mf && mf.channel() == 0) {
+            onConnectionMethod(mf.method());
+        } else {
+            onChannelFrame(frame);
+        }
+    }
+
+    private void onProtocolHeader(ProtocolHeader h) {
+        if (!h.supported() || state != State.AWAIT_HEADER) {
+            // Spec 4.2.2: answer an unsupported header with the one we speak, then close.
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(ProtocolHeader.AMQP_0_9_1)).addListener(ChannelFutureListener.CLOSE);
+            state = State.CLOSED;
+            return;
+        }
+        state = State.AWAIT_START_OK;
+        FieldTable capabilities = FieldTable.builder()
+                .put("publisher_confirms", true)
+                .put("exchange_exchange_bindings", true)
+                .put("basic.nack", true)
+                .put("consumer_cancel_notify", true)
+                .put("connection.blocked", true)
+                .put("consumer_priorities", true)
+                .put("authentication_failure_close", true)
+                .put("per_consumer_qos", true)
+                .put("direct_reply_to", true)
+                .build();
+        FieldTable serverProperties = FieldTable.builder()
+                .put("capabilities", capabilities)
+                .put("cluster_name", "leveret@" + hostName())
+                .put("copyright", "Copyright (c) the Leveret authors")
+                .put("information", "Licensed under the Apache License 2.0")
+                .put("platform", "Java " + Runtime.version().feature())
+                .put("product", "Leveret")
+                .put("version", Version.VERSION)
+                .build();
+        send(0, new ConnectionMethod.Start(0, 9, serverProperties, LongString.of(Sasl.MECHANISMS),
+                LongString.of("en_US")));
+        ctx.flush();
+    }
+
+    private void onMalformed(MalformedFrame m) {
+        closeWithError(new ConnectionException(m.replyCode(), m.replyText(), m.classId(), m.methodId()));
+    }
+
+    private void onConnectionMethod(Method method) {
+        if (state == State.CLOSING) {
+            // Spec 2.2.4 / RabbitMQ: once we have sent close, only close and close-ok matter.
+            if (method instanceof ConnectionMethod.Close) {
+                send(0, new ConnectionMethod.CloseOk());
+                closeSocket();
+            } else if (method instanceof ConnectionMethod.CloseOk) {
+                closeSocket();
+            }
+            return;
+        }
+        switch (state) {
+            case AWAIT_START_OK -> onStartOk(expect(method, ConnectionMethod.StartOk.class, "connection.start_ok"));
+            case AWAIT_TUNE_OK -> onTuneOk(expect(method, ConnectionMethod.TuneOk.class, "connection.tune_ok"));
+            case AWAIT_OPEN -> onOpen(expect(method, ConnectionMethod.Open.class, "connection.open"));
+            case OPEN -> onOpenConnectionMethod(method);
+            default -> { }
+        }
+    }
+
+    private static <T extends Method> T expect(Method m, Class<T> type, String name) {
+        if (!type.isInstance(m)) {
+            throw new ConnectionException(ReplyCode.COMMAND_INVALID,
+                    "expected '" + name + "', got '" + m.name().replace('-', '_') + "'", m);
+        }
+        return type.cast(m);
+    }
+
+    private void onStartOk(ConnectionMethod.StartOk m) {
+        clientProperties = m.clientProperties();
+        FieldTable caps = clientProperties.get("capabilities") instanceof FieldTable t ? t : FieldTable.EMPTY;
+        consumerCancelNotify = Boolean.TRUE.equals(caps.get("consumer_cancel_notify"));
+        authenticationFailureClose = Boolean.TRUE.equals(caps.get("authentication_failure_close"));
+        if (!Sasl.supports(m.mechanism())) {
+            throw new ConnectionException(ReplyCode.COMMAND_INVALID,
+                    "unknown authentication mechanism '" + m.mechanism() + "'", m);
+        }
+        Sasl.Credentials c = Sasl.parse(m.mechanism(), m.response());
+        if (c == null || !services.users().authenticate(c.user(), c.password())) {
+            LOG.warn("closing connection {}: authentication failed for user '{}' with mechanism {}",
+                    peer(), c == null ? "?" : c.user(), m.mechanism());
+            String text = "Login was refused using authentication mechanism " + m.mechanism()
+                    + ". For details see the broker logfile.";
+            if (authenticationFailureClose) {
+                closeWithError(new ConnectionException(ReplyCode.ACCESS_REFUSED, text, m));
+            } else {
+                state = State.CLOSED;
+                ctx.close();
+            }
+            return;
+        }
+        user = c.user();
+        ProtocolSettings s = services.settings();
+        state = State.AWAIT_TUNE_OK;
+        send(0, new ConnectionMethod.Tune(s.channelMax(), s.frameMax(), s.heartbeat()));
+    }
+
+    private void onTuneOk(ConnectionMethod.TuneOk m) {
+        ProtocolSettings s = services.settings();
+        checkNegotiated("frame_max", CodecLimits.FRAME_MIN_SIZE, s.frameMax(), m.frameMax(), m);
+        checkNegotiated("channel_max", 1, s.channelMax(), m.channelMax(), m);
+        frameMax = m.frameMax() == 0 ? Integer.MAX_VALUE : (int) m.frameMax();
+        channelMax = m.channelMax() == 0 ? 65535 : m.channelMax();
+        decoder.setFrameMax(frameMax);
+        if (m.heartbeat() > 0) {
+            long h = m.heartbeat() * 1000L;
+            // Heartbeats go out at half the interval; a peer silent for two intervals is gone (spec 4.2.7).
+            ctx.pipeline().addFirst("idle", new IdleStateHandler(2 * h, h / 2, 0, TimeUnit.MILLISECONDS));
+        }
+        state = State.AWAIT_OPEN;
+    }
+
+    /** RabbitMQ's check of tune-ok values: not below the minimum, not above what we offered. */
+    private static void checkNegotiated(String field, long min, long serverValue, long clientValue, Method m) {
+        if (clientValue != 0 && clientValue < min) {
+            throw new ConnectionException(ReplyCode.NOT_ALLOWED, "negotiated " + field + " = " + clientValue
+                    + " is lower than the minimum allowed value (" + min + ")", m);
+        }
+        if (serverValue != 0 && (clientValue == 0 || clientValue > serverValue)) {
+            String detail = field.equals("channel_max") && clientValue == 0 ? " (no limit)" : "";
+            throw new ConnectionException(ReplyCode.NOT_ALLOWED, "negotiated " + field + " = " + clientValue
+                    + detail + " is higher than the maximum allowed value (" + serverValue + ")", m);
+        }
+    }
+
+    private void onOpen(ConnectionMethod.Open m) {
+        VirtualHost v = services.vhosts().get(m.virtualHost());
+        if (v == null) {
+            throw new ConnectionException(ReplyCode.NOT_ALLOWED, "vhost " + m.virtualHost() + " not found", m);
+        }
+        if (!services.users().mayAccess(user, v.name())) {
+            throw new ConnectionException(ReplyCode.NOT_ALLOWED,
+                    "access to vhost '" + v.name() + "' refused for user '" + user + "'", m);
+        }
+        vhost = v;
+        state = State.OPEN;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        send(0, new ConnectionMethod.OpenOk(""));
+        LOG.info("connection opened: {} (user '{}', vhost '{}')", peer(), user, v.name());
+    }
+
+    private void onOpenConnectionMethod(Method m) {
+        if (m instanceof ConnectionMethod.Close c) {
+            LOG.info("client closing connection {}: {} {}", peer(), c.replyCode(), c.replyText());
+            releaseChannels();
+            state = State.CLOSING;
+            send(0, new ConnectionMethod.CloseOk());
+            closeSocket();
+        } else if (m instanceof ConnectionMethod.CloseOk ok) {
+        } else if (m instanceof ConnectionMethod.UpdateSecret u) {
+            send(0, new ConnectionMethod.UpdateSecretOk());
+        } else if (m instanceof ConnectionMethod.Blocked b) {
+        } else if (m instanceof ConnectionMethod.Unblocked u) {
+        } else {
+            throw new ConnectionException(ReplyCode.COMMAND_INVALID,
+                    "connection method '" + m.name() + "' not allowed here", m);
+        }
+    }
+
+    private void onChannelFrame(Frame frame) {
+        if (state == State.CLOSING || state == State.CLOSED) {
+            return;
+        }
+        if (state != State.OPEN) {
+            throw new ConnectionException(ReplyCode.CHANNEL_ERROR,
+                    "expected 'connection.open' before frames on channel " + frame.channel(), 0, 0);
+        }
+        int id = frame.channel();
+        AmqpChannel ch = channels.get(id);
+        if (ch == null) {
+            if (frame instanceof MethodFrame mf && mf.method() instanceof ChannelMethod.Open open) {
+                if (id > channelMax) {
+                    throw new ConnectionException(ReplyCode.NOT_ALLOWED,
+                            "channel " + id + " is above the negotiated channel_max " + channelMax, open);
+                }
+                ch = new AmqpChannel(this, id);
+                channels.put(id, ch);
+                send(id, new ChannelMethod.OpenOk(LongString.of("")));
+                return;
+            }
+            Method m = frame instanceof MethodFrame mf ? mf.method() : null;
+            throw new ConnectionException(ReplyCode.CHANNEL_ERROR, "expected 'channel.open'", m);
+        }
+        ch.onFrame(frame);
+    }
+
+    // ---- used by channels ----
+
+    VirtualHost vhost() {
+        return vhost;
+    }
+
+    String user() {
+        return user;
+    }
+
+    BrokerServices services() {
+        return services;
+    }
+
+    int frameMax() {
+        return frameMax;
+    }
+
+    boolean consumerCancelNotify() {
+        return consumerCancelNotify;
+    }
+
+    ChannelHandlerContext ctx() {
+        return ctx;
+    }
+
+    boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    /** Writes a method frame; it goes out with the next flush. */
+    void send(int channel, Method method) {
+        ctx.write(new MethodFrame(channel, method), ctx.voidPromise());
+    }
+
+    /** Writes a frame without flushing. */
+    void write(Frame frame) {
+        ctx.write(frame, ctx.voidPromise());
+    }
+
+    /** Flushes after the tasks already queued on the loop have run, so that a burst goes out in one write. */
+    void flushSoon() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(() -> {
+                flushScheduled = false;
+                ctx.flush();
+            });
+        }
+    }
+
+    /** Called once a channel's close-ok has gone out, or it is gone with the connection. */
+    void channelClosed(int id) {
+        channels.remove(id);
+    }
+
+    void ownExclusive(Queue q) {
+        exclusiveQueues.add(q);
+    }
+
+    /** Thread-safe: may queues hand this connection more deliveries? */
+    boolean acceptingDeliveries() {
+        boolean ok = ctx.channel().isWritable() && pendingDeliveryBytes.get() < MAX_PENDING_DELIVERY_BYTES;
+        if (!ok) {
+            deliveriesStarved = true;
+        }
+        return ok;
+    }
+
+    void deliveriesQueued(long bytes) {
+        pendingDeliveryBytes.addAndGet(bytes);
+    }
+
+    /** On the loop, after deliveries were written: if a queue held back for us, let it go on. */
+    void deliveriesWritten(long bytes) {
+        long left = pendingDeliveryBytes.addAndGet(-bytes);
+        if (deliveriesStarved && left < MAX_PENDING_DELIVERY_BYTES / 2 && ctx.channel().isWritable()) {
+            wakeQueues();
+        }
+    }
+
+    private void wakeQueues() {
+        deliveriesStarved = false;
+        channels.values().forEach(AmqpChannel::wakeQueues);
+    }
+
+    /** A hard error: send connection.close and wait (briefly) for close-ok; the channels are gone at once. */
+    void closeWithError(ConnectionException e) {
+        if (state == State.CLOSING || state == State.CLOSED) {
+            return;
+        }
+        LOG.warn("closing connection {} (user '{}'): {}", peer(), user, e.getMessage());
+        releaseChannels();
+        state = State.CLOSING;
+        ctx.writeAndFlush(new MethodFrame(0, new ConnectionMethod.Close(e.replyCode(), e.replyText(),
+                e.classId(), e.methodId())));
+        if (e.replyCode() == ReplyCode.FRAME_ERROR) {
+            // After a framing error nothing more can be read reliably: close without waiting (as RabbitMQ).
+            closeSocket();
+        } else {
+            ctx.executor().schedule(this::closeSocket, CLOSE_OK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void closeSocket() {
+        state = State.CLOSED;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void releaseChannels() {
+        for (AmqpChannel ch : new ArrayList<>(channels.values())) {
+            ch.release();
+        }
+        channels.clear();
+        for (Queue q : exclusiveQueues) {
+            q.vhost().deleteQueue(q);
+        }
+        exclusiveQueues.clear();
+    }
+
+    String peer() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+}

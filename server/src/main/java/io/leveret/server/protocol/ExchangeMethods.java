@@ -1,0 +1,140 @@
+package io.leveret.server.protocol;
+
+import io.leveret.codec.ExchangeMethod;
+import io.leveret.codec.FieldTable;
+import io.leveret.codec.Method;
+import io.leveret.codec.ReplyCode;
+import io.leveret.server.vhost.Destination;
+import io.leveret.server.vhost.Exchange;
+import io.leveret.server.vhost.Queue;
+import io.leveret.server.vhost.VirtualHost;
+import java.util.Set;
+
+/** The exchange class (spec 1.6), checked in RabbitMQ's order and with its reply texts. */
+final class ExchangeMethods {
+    private static final Set<String> TYPES = Set.of("direct", "fanout", "topic", "headers");
+
+    private ExchangeMethods() {
+    }
+
+    static void handle(AmqpChannel ch, ExchangeMethod m) {
+        if (m instanceof ExchangeMethod.Declare d) {
+            declare(ch, d);
+        } else if (m instanceof ExchangeMethod.Delete d) {
+            delete(ch, d);
+        } else if (m instanceof ExchangeMethod.Bind b) {
+            bindOrUnbind(ch, b, b.source(), b.destination(), b.routingKey(), b.arguments(), true);
+            if (!b.noWait()) {
+                ch.send(new ExchangeMethod.BindOk());
+            }
+        } else if (m instanceof ExchangeMethod.Unbind u) {
+            bindOrUnbind(ch, u, u.source(), u.destination(), u.routingKey(), u.arguments(), false);
+            if (!u.noWait()) {
+                ch.send(new ExchangeMethod.UnbindOk());
+            }
+        } else {
+            throw AmqpChannel.notImplemented(m);
+        }
+    }
+
+    private static void declare(AmqpChannel ch, ExchangeMethod.Declare d) {
+        VirtualHost vhost = ch.vhost();
+        if (d.passive()) {
+            notDefault(d, d.exchange());
+            require(ch, d, d.exchange());
+        } else {
+            if (!TYPES.contains(d.type())) {
+                throw new ConnectionException(ReplyCode.COMMAND_INVALID, "unknown exchange type '" + d.type() + "'", d);
+            }
+            notDefault(d, d.exchange());
+            Exchange x = vhost.exchange(d.exchange());
+            if (x == null) {
+                checkName(d, "exchange", d.exchange());
+                x = vhost.declareExchange(d.type(), d.exchange(), d.durable(), d.autoDelete(), d.internal(),
+                        d.arguments());
+            }
+            String r = describe(ch, x);
+            Equivalence.field(d, r, "type", x.type(), d.type());
+            Equivalence.field(d, r, "durable", x.durable(), d.durable());
+            Equivalence.field(d, r, "auto_delete", x.autoDelete(), d.autoDelete());
+            Equivalence.field(d, r, "internal", x.internal(), d.internal());
+            Equivalence.arguments(d, r, x.arguments(), d.arguments(), Equivalence.EXCHANGE_ARGS);
+        }
+        if (!d.noWait()) {
+            ch.send(new ExchangeMethod.DeclareOk());
+        }
+    }
+
+    private static void delete(AmqpChannel ch, ExchangeMethod.Delete d) {
+        notDefault(d, d.exchange());
+        if (d.exchange().startsWith("amq.")) {
+            throw ChannelException.accessRefused(d, "deletion of system exchange '" + d.exchange() + "' in vhost '"
+                    + ch.vhost().name() + "' not allowed");
+        }
+        Exchange x = ch.vhost().exchange(d.exchange());
+        if (x != null) {
+            if (d.ifUnused() && x.hasBindings()) {
+                throw ChannelException.preconditionFailed(d, describe(ch, x) + " in use");
+            }
+            ch.vhost().deleteExchange(x);
+        }
+        if (!d.noWait()) {
+            ch.send(new ExchangeMethod.DeleteOk());
+        }
+    }
+
+    /** exchange.bind and exchange.unbind: RabbitMQ's binding_action for an exchange destination. */
+    private static void bindOrUnbind(AmqpChannel ch, Method m, String source, String destination, String key,
+                                     FieldTable args, boolean bind) {
+        notDefault(m, destination);
+        notDefault(m, source);
+        if (bind) {
+            link(ch, require(ch, m, source), require(ch, m, destination), key, args, true);
+        } else {
+            // Unbinding what is not there succeeds, as in RabbitMQ 3.x.
+            Exchange src = ch.vhost().exchange(source);
+            Exchange dst = ch.vhost().exchange(destination);
+            if (src != null && dst != null) {
+                link(ch, src, dst, key, args, false);
+            }
+        }
+    }
+
+    static void link(AmqpChannel ch, Exchange src, Destination dst, String key, FieldTable args, boolean bind) {
+        if (bind) {
+            ch.vhost().bind(src, dst, key, args);
+        } else {
+            ch.vhost().unbind(src, dst, key, args);
+        }
+    }
+
+    /** The default exchange cannot be declared, deleted or bound (RabbitMQ's check_not_default_exchange). */
+    static void notDefault(Method m, String exchange) {
+        if (exchange.isEmpty()) {
+            throw ChannelException.accessRefused(m, "operation not permitted on the default exchange");
+        }
+    }
+
+    /** RabbitMQ reserves the {@code amq.} prefix for names it makes itself. */
+    static void checkName(Method m, String kind, String name) {
+        if (name.startsWith("amq.")) {
+            throw ChannelException.accessRefused(m, kind + " name '" + name + "' contains reserved prefix 'amq.*'");
+        }
+    }
+
+    static Exchange require(AmqpChannel ch, Method m, String name) {
+        Exchange x = ch.vhost().exchange(name);
+        if (x == null) {
+            throw ChannelException.notFound(m, "no exchange '" + name + "' in vhost '" + ch.vhost().name() + "'");
+        }
+        return x;
+    }
+
+    static String describe(AmqpChannel ch, Exchange x) {
+        return "exchange '" + x.name() + "' in vhost '" + ch.vhost().name() + "'";
+    }
+
+    static String describe(AmqpChannel ch, Queue q) {
+        return "queue '" + q.name() + "' in vhost '" + ch.vhost().name() + "'";
+    }
+}

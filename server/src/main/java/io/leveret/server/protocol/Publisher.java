@@ -1,0 +1,334 @@
+package io.leveret.server.protocol;
+
+import io.leveret.codec.BasicMethod;
+import io.leveret.codec.ConfirmMethod;
+import io.leveret.codec.ContentBodyFrame;
+import io.leveret.codec.ContentHeaderFrame;
+import io.leveret.codec.ReplyCode;
+import io.leveret.codec.TxMethod;
+import io.leveret.server.vhost.Exchange;
+import io.leveret.server.vhost.Message;
+import io.leveret.server.vhost.Queue;
+import io.leveret.server.vhost.ReplyTarget;
+import io.leveret.server.vhost.VirtualHost;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The publishing side of a channel: assembling basic.publish with its header and body frames (spec 4.2.6),
+ * routing the message, publisher confirms and transactions.
+ */
+final class Publisher {
+    private static final long MAX_MESSAGE_SIZE_CEILING = 536870912L;
+    private final AmqpChannel channel;
+    private final Set<Queue> targets = new HashSet<>();
+
+    // Content being assembled.
+    private BasicMethod.Publish publish;
+    private ContentHeaderFrame header;
+    private ByteBuf body;
+    private long remaining;
+
+    // Publisher confirms (RabbitMQ extension): acks go out coalesced, with multiple=true where they can.
+    private boolean confirm;
+    private long publishSeq;
+    private long confirmedUpTo;
+    private long lastAckSent;
+    private boolean ackScheduled;
+
+    // Transactions.
+    private boolean tx;
+    private final List<PendingPublish> txPublishes = new ArrayList<>();
+    private final List<PendingSettle> txSettles = new ArrayList<>();
+
+    private record PendingPublish(BasicMethod.Publish publish, Message message) {
+    }
+
+    record PendingSettle(List<Unacked> deliveries, boolean requeue) {
+    }
+
+    Publisher(AmqpChannel channel) {
+        this.channel = channel;
+    }
+
+    boolean assembling() {
+        return publish != null;
+    }
+
+    boolean transactional() {
+        return tx;
+    }
+
+    String expecting() {
+        return header == null ? "expected content header for class 60" : "expected content body";
+    }
+
+    void onPublish(BasicMethod.Publish p) {
+        publish = p;
+    }
+
+    void onHeader(ContentHeaderFrame h) {
+        if (header != null) {
+            throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME,
+                    "expected content body, got non content body frame instead", publish);
+        }
+        if (h.classId() != BasicMethod.CLASS_ID) {
+            throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME,
+                    "expected content header for class 60, got one for class " + h.classId() + " instead", publish);
+        }
+        long max = channel.connection().services().settings().maxMessageSize();
+        if (h.bodySize() > max) {
+            BasicMethod.Publish p = publish;
+            resetAssembly();
+            // RabbitMQ's check_msg_size says "configured" unless the limit is its own ceiling of 512 MiB.
+            String which = max == MAX_MESSAGE_SIZE_CEILING ? "max size " : "configured max size ";
+            throw ChannelException.preconditionFailed(p,
+                    "message size " + h.bodySize() + " is larger than " + which + max);
+        }
+        header = h.retain();
+        remaining = h.bodySize();
+        if (remaining == 0) {
+            body = Unpooled.EMPTY_BUFFER;
+            complete();
+        }
+    }
+
+    void onBody(ContentBodyFrame b) {
+        if (header == null) {
+            throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME,
+                    "expected content header for class 60, got non content header frame instead", publish);
+        }
+        ByteBuf part = b.content();
+        int len = part.readableBytes();
+        if (len > remaining) {
+            throw new ConnectionException(ReplyCode.FRAME_ERROR,
+                    "content body of " + len + " bytes is longer than the " + remaining + " bytes announced", publish);
+        }
+        if (body == null) {
+            body = part.retain();
+        } else {
+            CompositeByteBuf c;
+            if (body instanceof CompositeByteBuf existing) {
+                c = existing;
+            } else {
+                c = channel.newBody();
+                c.addComponent(true, body);
+                body = c;
+            }
+            c.addComponent(true, part.retain());
+        }
+        remaining -= len;
+        if (remaining == 0) {
+            complete();
+        }
+    }
+
+    private void complete() {
+        BasicMethod.Publish p = publish;
+        Message m = new Message(p.exchange(), p.routingKey(), header.properties(), header.content().retain(), body);
+        header.release();
+        header = null;
+        body = null;
+        publish = null;
+        accept(p, m);
+    }
+
+    private void accept(BasicMethod.Publish p, Message message) {
+        Message m = message;
+        Exchange ex;
+        try {
+            ex = check(p, m);
+            if (VirtualHost.REPLY_TO.equals(m.properties().replyTo())) {
+                m = channel.replyTo.rewrite(m);
+            }
+        } catch (RuntimeException e) {
+            m.release();
+            throw e;
+        }
+        if (tx) {
+            txPublishes.add(new PendingPublish(p, m));
+            return;
+        }
+        route(p, ex, m);
+        if (confirm) {
+            confirmed(++publishSeq);
+        }
+    }
+
+    /** RabbitMQ's checks on a complete publish (rabbit_channel), in its order; returns the exchange. */
+    private Exchange check(BasicMethod.Publish p, Message m) {
+        if (p.immediate()) {
+            throw new ConnectionException(ReplyCode.NOT_IMPLEMENTED, "immediate=true", p);
+        }
+        Exchange ex = exchangeFor(p);
+        if (ex.internal()) {
+            throw ChannelException.accessRefused(p, "cannot publish to internal " + describe(ex));
+        }
+        if (VirtualHost.REPLY_TO.equals(m.properties().replyTo()) && !channel.replyTo.active()) {
+            throw ChannelException.preconditionFailed(p, "fast reply consumer does not exist");
+        }
+        String userId = m.properties().userId();
+        if (userId != null && !userId.equals(channel.connection().user())) {
+            throw ChannelException.preconditionFailed(p, "user_id property set to '" + userId
+                    + "' but authenticated user was '" + channel.connection().user() + "'");
+        }
+        String expirationError = Expiration.check(m.properties().expiration());
+        if (expirationError != null) {
+            throw ChannelException.preconditionFailed(p, "invalid expiration '" + m.properties().expiration()
+                    + "': " + expirationError);
+        }
+        return ex;
+    }
+
+    private Exchange exchangeFor(BasicMethod.Publish p) {
+        Exchange ex = channel.vhost().exchange(p.exchange());
+        if (ex == null) {
+            throw ChannelException.notFound(p, "no exchange '" + p.exchange() + "' in vhost '" + channel.vhost().name() + "'");
+        }
+        return ex;
+    }
+
+    String describe(Exchange ex) {
+        return "exchange '" + ex.name() + "' in vhost '" + channel.vhost().name() + "'";
+    }
+
+    /** Hands {@code m} (whose reference we own) to every queue it reaches, or returns it if mandatory. */
+    private void route(BasicMethod.Publish p, Exchange ex, Message m) {
+        if (ex == channel.vhost().defaultExchange()) {
+            ReplyTarget reply = channel.vhost().replyTarget(p.routingKey());
+            if (reply != null) {
+                reply.deliverReply(m);
+                return;
+            }
+        }
+        targets.clear();
+        channel.vhost().route(ex, m, targets);
+        if (targets.isEmpty()) {
+            if (p.mandatory()) {
+                channel.writeContent(new BasicMethod.Return(ReplyCode.NO_ROUTE, "NO_ROUTE", p.exchange(),
+                        p.routingKey()), m);
+                channel.connection().flushSoon();
+            }
+            m.release();
+            return;
+        }
+        for (Queue q : targets) {
+            m.retain();
+            q.execute(() -> q.enqueue(m));
+        }
+        targets.clear();
+        m.release();
+    }
+
+    private void confirmed(long seq) {
+        confirmedUpTo = seq;
+        if (!ackScheduled) {
+            ackScheduled = true;
+            channel.connection().ctx().executor().execute(this::sendAcks);
+        }
+    }
+
+    private void sendAcks() {
+        ackScheduled = false;
+        if (channel.released() || confirmedUpTo == lastAckSent) {
+            return;
+        }
+        channel.send(new BasicMethod.Ack(confirmedUpTo, confirmedUpTo - lastAckSent > 1));
+        lastAckSent = confirmedUpTo;
+        channel.connection().flushSoon();
+    }
+
+    void onConfirm(ConfirmMethod m) {
+        if (m instanceof ConfirmMethod.Select s) {
+            if (tx) {
+                throw ChannelException.preconditionFailed(s, "cannot switch from tx to confirm mode");
+            }
+            confirm = true;
+            if (!s.noWait()) {
+                channel.send(new ConfirmMethod.SelectOk());
+            }
+        } else {
+            throw AmqpChannel.notImplemented(m);
+        }
+    }
+
+    void onTx(TxMethod m) {
+        if (m instanceof TxMethod.Select s) {
+            if (confirm) {
+                throw ChannelException.preconditionFailed(s, "cannot switch from confirm to tx mode");
+            }
+            tx = true;
+            channel.send(new TxMethod.SelectOk());
+        } else if (m instanceof TxMethod.Commit c) {
+            requireTx(c);
+            List<PendingPublish> publishes = List.copyOf(txPublishes);
+            txPublishes.clear();
+            for (int i = 0; i < publishes.size(); i++) {
+                PendingPublish pp = publishes.get(i);
+                Exchange ex = channel.vhost().exchange(pp.publish().exchange());
+                if (ex == null) {
+                    // Deleted since the publish: RabbitMQ fails the commit the same way.
+                    publishes.subList(i, publishes.size()).forEach(x -> x.message().release());
+                    throw ChannelException.notFound(c, "no exchange '" + pp.publish().exchange()
+                            + "' in vhost '" + channel.vhost().name() + "'");
+                }
+                route(pp.publish(), ex, pp.message());
+            }
+            for (PendingSettle s : txSettles) {
+                channel.settle(s.deliveries(), s.requeue());
+            }
+            txSettles.clear();
+            channel.send(new TxMethod.CommitOk());
+        } else if (m instanceof TxMethod.Rollback r) {
+            requireTx(r);
+            txPublishes.forEach(pp -> pp.message().release());
+            txPublishes.clear();
+            for (PendingSettle s : txSettles) {
+                channel.unacked.restore(s.deliveries());
+            }
+            txSettles.clear();
+            channel.send(new TxMethod.RollbackOk());
+        } else {
+            throw AmqpChannel.notImplemented(m);
+        }
+    }
+
+    private void requireTx(TxMethod m) {
+        if (!tx) {
+            throw ChannelException.preconditionFailed(m, "channel is not transactional");
+        }
+    }
+
+    /** In a transaction, acks and rejects wait for commit. */
+    void stash(PendingSettle s) {
+        txSettles.add(s);
+    }
+
+    private void resetAssembly() {
+        if (header != null) {
+            header.release();
+            header = null;
+        }
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        publish = null;
+    }
+
+    /** The channel is gone: uncommitted publishes vanish, and uncommitted acks never happened. */
+    void release() {
+        resetAssembly();
+        txPublishes.forEach(pp -> pp.message().release());
+        txPublishes.clear();
+        for (PendingSettle s : txSettles) {
+            channel.settle(s.deliveries(), true);
+        }
+        txSettles.clear();
+    }
+}

@@ -1,0 +1,181 @@
+package io.leveret.server.protocol;
+
+import io.leveret.codec.Method;
+import io.leveret.codec.QueueMethod;
+import io.leveret.server.vhost.Exchange;
+import io.leveret.server.vhost.Queue;
+import io.leveret.server.vhost.VirtualHost;
+
+/** The queue class (spec 1.7), checked in RabbitMQ's order and with its reply texts. */
+final class QueueMethods {
+    private QueueMethods() {
+    }
+
+    static void handle(AmqpChannel ch, QueueMethod m) {
+        if (m instanceof QueueMethod.Declare d) {
+            declare(ch, d);
+        } else if (m instanceof QueueMethod.Bind b) {
+            bind(ch, b, b.queue(), b.exchange(), b.routingKey(), b.arguments(), true, b.noWait());
+        } else if (m instanceof QueueMethod.Unbind u) {
+            bind(ch, u, u.queue(), u.exchange(), u.routingKey(), u.arguments(), false, false);
+        } else if (m instanceof QueueMethod.Purge p) {
+            purge(ch, p);
+        } else if (m instanceof QueueMethod.Delete d) {
+            delete(ch, d);
+        } else {
+            throw AmqpChannel.notImplemented(m);
+        }
+    }
+
+    private static void declare(AmqpChannel ch, QueueMethod.Declare d) {
+        VirtualHost vhost = ch.vhost();
+        Queue q;
+        if (d.passive() && d.queue().equals(VirtualHost.REPLY_TO)) {
+            // Direct reply-to's pseudo-queue exists for anyone who asks (RabbitMQ).
+            if (!d.noWait()) {
+                ch.send(new QueueMethod.DeclareOk(d.queue(), 0, 0));
+            }
+            return;
+        }
+        if (d.passive()) {
+            q = require(ch, d, d.queue());
+            exclusiveAccess(ch, d, q, false);
+        } else {
+            String name = d.queue().isEmpty() ? Names.queueName() : d.queue();
+            if (!d.queue().isEmpty()) {
+                ExchangeMethods.checkName(d, "queue", name);
+            }
+            // An exclusive queue is never durable, as in RabbitMQ.
+            boolean durable = d.durable() && !d.exclusive();
+            Object owner = d.exclusive() ? ch.connection() : null;
+            q = vhost.declareQueue(name, durable, d.autoDelete(), d.arguments(), owner);
+            if (owner != null && q.exclusiveOwner() == owner) {
+                ch.connection().ownExclusive(q);
+            }
+            exclusiveAccess(ch, d, q, true);
+            String r = ExchangeMethods.describe(ch, q);
+            Equivalence.field(d, r, "durable", q.durable(), durable);
+            Equivalence.field(d, r, "auto_delete", q.autoDelete(), d.autoDelete());
+            Equivalence.arguments(d, r, q.arguments(), d.arguments(), Equivalence.QUEUE_ARGS);
+        }
+        ch.lastQueue = q.name();
+        Queue target = q;
+        if (d.noWait()) {
+            return;
+        }
+        ch.ask(q, () -> new long[] {target.messageCount(), target.consumerCount()},
+                counts -> ch.send(new QueueMethod.DeclareOk(target.name(), counts[0], counts[1])));
+    }
+
+    private static void bind(AmqpChannel ch, Method m, String queueName, String exchange, String key,
+                             io.leveret.codec.FieldTable args, boolean bind, boolean noWait) {
+        String routingKey = key.isEmpty() && queueName.isEmpty() && ch.lastQueue != null ? ch.lastQueue : key;
+        // RabbitMQ's binding_action: the name shortcut, the default exchange, then the source before the queue.
+        String resolved = resolve(ch, m, queueName);
+        ExchangeMethods.notDefault(m, exchange);
+        if (bind) {
+            Exchange x = ExchangeMethods.require(ch, m, exchange);
+            Queue q = require(ch, m, resolved);
+            exclusiveAccess(ch, m, q, false);
+            ExchangeMethods.link(ch, x, q, routingKey, args, true);
+        } else {
+            // Unbinding what is not there (binding, exchange or queue) succeeds, as in RabbitMQ 3.x.
+            Exchange x = ch.vhost().exchange(exchange);
+            Queue q = ch.vhost().queue(resolved);
+            if (x != null && q != null) {
+                exclusiveAccess(ch, m, q, false);
+                ExchangeMethods.link(ch, x, q, routingKey, args, false);
+            }
+        }
+        if (bind) {
+            if (!noWait) {
+                ch.send(new QueueMethod.BindOk());
+            }
+        } else {
+            ch.send(new QueueMethod.UnbindOk());
+        }
+    }
+
+    private static void purge(AmqpChannel ch, QueueMethod.Purge p) {
+        Queue q = require(ch, p, p.queue());
+        exclusiveAccess(ch, p, q, false);
+        ch.ask(q, q::purge, n -> {
+            if (!p.noWait()) {
+                ch.send(new QueueMethod.PurgeOk(n));
+            }
+        });
+    }
+
+    private static void delete(AmqpChannel ch, QueueMethod.Delete d) {
+        Queue q = ch.vhost().queue(resolve(ch, d, d.queue()));
+        if (q == null) {
+            // Deleting a queue that is not there succeeds (RabbitMQ 3.x).
+            if (!d.noWait()) {
+                ch.send(new QueueMethod.DeleteOk(0));
+            }
+            return;
+        }
+        exclusiveAccess(ch, d, q, false);
+        ch.ask(q, () -> {
+            if (d.ifUnused() && q.consumerCount() > 0) {
+                return -1L;
+            }
+            if (d.ifEmpty() && q.messageCount() > 0) {
+                return -2L;
+            }
+            long n = q.messageCount();
+            q.vhost().deleteQueue(q);
+            return n;
+        }, n -> {
+            if (n == -1L) {
+                throw ChannelException.preconditionFailed(d, ExchangeMethods.describe(ch, q) + " in use");
+            }
+            if (n == -2L) {
+                throw ChannelException.preconditionFailed(d, ExchangeMethods.describe(ch, q) + " not empty");
+            }
+            if (!d.noWait()) {
+                ch.send(new QueueMethod.DeleteOk(n));
+            }
+        });
+    }
+
+    /** An empty queue name means the channel's last declared queue (RabbitMQ's shortcut). */
+    static String resolve(AmqpChannel ch, Method m, String name) {
+        if (!name.isEmpty()) {
+            return name;
+        }
+        if (ch.lastQueue == null) {
+            throw ChannelException.notFound(m, "no previously declared queue");
+        }
+        return ch.lastQueue;
+    }
+
+    static Queue require(AmqpChannel ch, Method m, String name) {
+        String resolved = resolve(ch, m, name);
+        Queue q = ch.vhost().queue(resolved);
+        if (q == null) {
+            throw ChannelException.notFound(m, "no queue '" + resolved + "' in vhost '" + ch.vhost().name() + "'");
+        }
+        return q;
+    }
+
+    /**
+     * Another connection's exclusive queue is locked (405). {@code strict} (declare) also refuses a
+     * declaration whose exclusive flag differs from the queue's.
+     */
+    static void exclusiveAccess(AmqpChannel ch, Method m, Queue q, boolean strict) {
+        Object owner = q.exclusiveOwner();
+        boolean ok;
+        if (strict) {
+            boolean wantExclusive = m instanceof QueueMethod.Declare d && d.exclusive();
+            ok = wantExclusive ? owner == ch.connection() : owner == null;
+        } else {
+            ok = owner == null || owner == ch.connection();
+        }
+        if (!ok) {
+            throw ChannelException.resourceLocked(m, "cannot obtain exclusive access to locked "
+                    + ExchangeMethods.describe(ch, q) + ". It could be originally declared on another connection"
+                    + " or the exclusive property value does not match that of the original declaration.");
+        }
+    }
+}

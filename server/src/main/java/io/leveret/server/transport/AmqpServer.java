@@ -1,0 +1,84 @@
+package io.leveret.server.transport;
+
+import io.leveret.codec.AmqpFrameDecoder;
+import io.leveret.codec.AmqpFrameEncoder;
+import io.leveret.codec.CodecLimits;
+import io.leveret.server.protocol.BrokerServices;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The TCP listeners: Netty's event loops own the connections (epoll where the platform has it, NIO
+ * otherwise). The same loops run the queues, so a queue and its consumers often share a thread.
+ */
+public final class AmqpServer implements AutoCloseable {
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> channelType;
+    private final List<Channel> listeners = new ArrayList<>();
+
+    public AmqpServer() {
+        if (Epoll.isAvailable()) {
+            boss = new EpollEventLoopGroup(1);
+            workers = new EpollEventLoopGroup();
+            channelType = EpollServerSocketChannel.class;
+        } else {
+            boss = new NioEventLoopGroup(1);
+            workers = new NioEventLoopGroup();
+            channelType = NioServerSocketChannel.class;
+        }
+    }
+
+    /** The loops that run connections; queues are placed on them too. */
+    public EventLoopGroup workers() {
+        return workers;
+    }
+
+    /** Binds one listener (host null = every interface; port 0 = any free port) and returns its port. */
+    public int listen(String host, int port, BrokerServices services) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("decoder", new AmqpFrameDecoder(CodecLimits.DEFAULT))
+                                .addLast("encoder", AmqpFrameEncoder.INSTANCE)
+                                .addLast("amqp", new ConnectionHandler(services));
+                    }
+                });
+        InetSocketAddress address = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        Channel ch = b.bind(address).sync().channel();
+        listeners.add(ch);
+        return ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        for (Channel ch : listeners) {
+            ch.close().syncUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

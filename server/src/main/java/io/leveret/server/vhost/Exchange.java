@@ -1,0 +1,160 @@
+package io.leveret.server.vhost;
+
+import io.leveret.codec.FieldTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An exchange: it routes a message to destinations by its bindings. The bindings live in an immutable
+ * routing snapshot behind a volatile reference, rebuilt on bind and unbind (rare), so that routing (every
+ * publish, from every connection's thread) takes no lock.
+ */
+public abstract sealed class Exchange implements Destination
+        permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange {
+
+    private final String name;
+    private final boolean durable;
+    private final boolean autoDelete;
+    private final boolean internal;
+    private final FieldTable arguments;
+    /** Guarded by this; the routing snapshot is rebuilt from it. */
+    private final List<Binding> bindings = new ArrayList<>();
+    /** Bindings where this exchange is the destination, so that deleting it can remove them. Guarded by this. */
+    private final List<Binding> incoming = new ArrayList<>();
+
+    protected Exchange(String name, boolean durable, boolean autoDelete, boolean internal, FieldTable arguments) {
+        this.name = name;
+        this.durable = durable;
+        this.autoDelete = autoDelete;
+        this.internal = internal;
+        this.arguments = arguments;
+    }
+
+    /** Creates an exchange of a type RabbitMQ ships, or returns null for an unknown type. */
+    public static Exchange create(String type, String name, boolean durable, boolean autoDelete, boolean internal,
+                                  FieldTable arguments) {
+        return switch (type) {
+            case "direct" -> new DirectExchange(name, durable, autoDelete, internal, arguments);
+            case "fanout" -> new FanoutExchange(name, durable, autoDelete, internal, arguments);
+            case "topic" -> new TopicExchange(name, durable, autoDelete, internal, arguments);
+            case "headers" -> new HeadersExchange(name, durable, autoDelete, internal, arguments);
+            default -> null;
+        };
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public abstract String type();
+
+    public boolean durable() {
+        return durable;
+    }
+
+    public boolean autoDelete() {
+        return autoDelete;
+    }
+
+    public boolean internal() {
+        return internal;
+    }
+
+    public FieldTable arguments() {
+        return arguments;
+    }
+
+    /** Adds the destinations this exchange's own bindings select for {@code message} to {@code out}. */
+    protected abstract void route(Message message, Set<Destination> out);
+
+    /** Rebuilds the routing snapshot from {@code current}. Called with this exchange's monitor held. */
+    protected abstract void rebuild(List<Binding> current);
+
+    /** Routes through this exchange and any exchanges bound to it, adding the queues reached to {@code queues}. */
+    public final void routeInto(Message message, Set<Queue> queues) {
+        Set<Destination> reached = new java.util.LinkedHashSet<>();
+        route(message, reached);
+        if (reached.isEmpty()) {
+            return;
+        }
+        Set<Exchange> visited = null;
+        List<Destination> work = new ArrayList<>(reached);
+        for (int i = 0; i < work.size(); i++) {
+            Destination d = work.get(i);
+            if (d instanceof Queue q) {
+                queues.add(q);
+            } else if (d instanceof Exchange e) {
+                if (visited == null) {
+                    visited = new java.util.HashSet<>();
+                    visited.add(this);
+                }
+                if (visited.add(e)) {
+                    Set<Destination> next = new java.util.LinkedHashSet<>();
+                    e.route(message, next);
+                    work.addAll(next);
+                }
+            }
+        }
+    }
+
+    /** Adds a binding; returns false if an identical one exists. */
+    public synchronized boolean bind(Binding binding) {
+        if (bindings.contains(binding)) {
+            return false;
+        }
+        bindings.add(binding);
+        if (binding.destination() instanceof Exchange e) {
+            e.addIncoming(binding);
+        } else if (binding.destination() instanceof Queue q) {
+            q.addBinding(binding);
+        }
+        rebuild(List.copyOf(bindings));
+        return true;
+    }
+
+    /** Removes a binding; returns false if there was none. */
+    public synchronized boolean unbind(Binding binding) {
+        if (!bindings.remove(binding)) {
+            return false;
+        }
+        if (binding.destination() instanceof Exchange e) {
+            e.removeIncoming(binding);
+        } else if (binding.destination() instanceof Queue q) {
+            q.removeBinding(binding);
+        }
+        rebuild(List.copyOf(bindings));
+        return true;
+    }
+
+    public synchronized boolean hasBindings() {
+        return !bindings.isEmpty();
+    }
+
+    /** True if this exchange is the source or destination of any binding (exchange.delete if-unused). */
+    public synchronized boolean inUse() {
+        return !bindings.isEmpty() || !incoming.isEmpty();
+    }
+
+    public synchronized List<Binding> bindings() {
+        return List.copyOf(bindings);
+    }
+
+    synchronized List<Binding> incoming() {
+        return List.copyOf(incoming);
+    }
+
+    private synchronized void addIncoming(Binding b) {
+        incoming.add(b);
+    }
+
+    private synchronized void removeIncoming(Binding b) {
+        incoming.remove(b);
+    }
+
+    @Override
+    public String toString() {
+        return "exchange '" + name + "'";
+    }
+}

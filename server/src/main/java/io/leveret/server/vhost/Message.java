@@ -1,0 +1,70 @@
+package io.leveret.server.vhost;
+
+import io.leveret.codec.BasicProperties;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.ReferenceCounted;
+
+/**
+ * A published message, shared by every queue it was routed to: each queue holds one reference.
+ * The raw property bytes are kept as they arrived so deliveries send them on without encoding them again;
+ * the body is the bytes from the socket (slices, not copies).
+ */
+public final class Message extends AbstractReferenceCounted {
+    private final String exchange;
+    private final String routingKey;
+    private final BasicProperties properties;
+    private final ByteBuf rawProperties;
+    private final ByteBuf body;
+
+    public Message(String exchange, String routingKey, BasicProperties properties, ByteBuf rawProperties, ByteBuf body) {
+        this.exchange = exchange;
+        this.routingKey = routingKey;
+        this.properties = properties;
+        this.rawProperties = rawProperties;
+        this.body = body;
+    }
+
+    /** The same message with other properties: shares the body (taking a reference to it). */
+    public Message withProperties(BasicProperties newProperties, ByteBuf newRawProperties) {
+        return new Message(exchange, routingKey, newProperties, newRawProperties, body.retain());
+    }
+
+    public String exchange() {
+        return exchange;
+    }
+
+    public String routingKey() {
+        return routingKey;
+    }
+
+    public BasicProperties properties() {
+        return properties;
+    }
+
+    /** The property flags and values as they arrived; callers slice, they never release it. */
+    public ByteBuf rawProperties() {
+        return rawProperties;
+    }
+
+    /** The body; callers slice, they never release it. */
+    public ByteBuf body() {
+        return body;
+    }
+
+    public int bodySize() {
+        return body.readableBytes();
+    }
+
+    @Override
+    protected void deallocate() {
+        rawProperties.release();
+        body.release();
+    }
+
+    @Override
+    public ReferenceCounted touch(Object hint) {
+        body.touch(hint);
+        return this;
+    }
+}

@@ -1,0 +1,322 @@
+package io.leveret.server.vhost;
+
+import io.leveret.codec.FieldTable;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
+
+/**
+ * A FIFO queue. Everything it holds lives on one single-threaded executor: other threads hand it work as
+ * tasks ({@link #execute}), so its state needs no lock. Requeued messages go back to their original
+ * position (by sequence number), ahead of messages never delivered.
+ */
+public final class Queue implements Destination {
+    private final VirtualHost vhost;
+    private final String name;
+    private final boolean durable;
+    private final boolean autoDelete;
+    private final FieldTable arguments;
+    /** The connection that owns an exclusive queue; null for a shared one. */
+    private final Object exclusiveOwner;
+    private final EventExecutor executor;
+
+    /** Guarded by this: bindings to this queue, so that deleting it removes them. */
+    private final List<Binding> bindings = new ArrayList<>();
+
+    // Queue-thread state.
+    private final ArrayDeque<Entry> ready = new ArrayDeque<>();
+    private final PriorityQueue<Entry> requeued = new PriorityQueue<>((a, b) -> Long.compare(a.seq, b.seq));
+    private final Map<Long, Entry> unacked = new HashMap<>();
+    private final List<QueueConsumer> consumers = new ArrayList<>();
+    private int nextConsumer;
+    private long nextSeq;
+    private boolean hadConsumer;
+    private boolean deleted;
+
+    Queue(VirtualHost vhost, String name, boolean durable, boolean autoDelete, FieldTable arguments,
+          Object exclusiveOwner, EventExecutor executor) {
+        this.vhost = vhost;
+        this.name = name;
+        this.durable = durable;
+        this.autoDelete = autoDelete;
+        this.arguments = arguments;
+        this.exclusiveOwner = exclusiveOwner;
+        this.executor = executor;
+    }
+
+    private static final class Entry {
+        final long seq;
+        final Message message;
+        boolean redelivered;
+        QueueConsumer holder;
+
+        Entry(long seq, Message message) {
+            this.seq = seq;
+            this.message = message;
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public VirtualHost vhost() {
+        return vhost;
+    }
+
+    public boolean durable() {
+        return durable;
+    }
+
+    public boolean autoDelete() {
+        return autoDelete;
+    }
+
+    public boolean exclusive() {
+        return exclusiveOwner != null;
+    }
+
+    public Object exclusiveOwner() {
+        return exclusiveOwner;
+    }
+
+    public FieldTable arguments() {
+        return arguments;
+    }
+
+    /** Runs {@code task} on this queue's thread, after everything handed to it before. */
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    // ---- Everything below runs on the queue's thread. ----
+
+    /** Takes over one reference to {@code message}. */
+    public void enqueue(Message message) {
+        if (deleted) {
+            message.release();
+            return;
+        }
+        ready.add(new Entry(nextSeq++, message));
+        dispatch();
+    }
+
+    public int messageCount() {
+        return ready.size() + requeued.size();
+    }
+
+    public int consumerCount() {
+        return consumers.size();
+    }
+
+    public boolean isDeleted() {
+        return deleted;
+    }
+
+    /** The outcome of adding a consumer. */
+    public enum AddResult { OK, QUEUE_DELETED, EXCLUSIVE_IN_USE, HAS_CONSUMERS }
+
+    public AddResult addConsumer(QueueConsumer c) {
+        if (deleted) {
+            return AddResult.QUEUE_DELETED;
+        }
+        if (!consumers.isEmpty() && consumers.get(0).exclusive()) {
+            return AddResult.EXCLUSIVE_IN_USE;
+        }
+        if (c.exclusive() && !consumers.isEmpty()) {
+            return AddResult.HAS_CONSUMERS;
+        }
+        consumers.add(c);
+        hadConsumer = true;
+        return AddResult.OK;
+    }
+
+    /** Starts deliveries to a consumer just added, once its consume-ok has gone out. */
+    public void consumerReady() {
+        dispatch();
+    }
+
+    /** Removes a consumer; an auto-delete queue goes with its last one. */
+    public void removeConsumer(QueueConsumer c) {
+        if (!consumers.remove(c)) {
+            return;
+        }
+        if (nextConsumer >= consumers.size()) {
+            nextConsumer = 0;
+        }
+        if (autoDelete && hadConsumer && consumers.isEmpty() && !deleted) {
+            vhost.deleteQueue(this);
+        }
+    }
+
+    /** basic.get: the next message, or null. Takes the delivery's reference for the caller. */
+    public Delivery get(boolean noAck) {
+        Entry e = poll();
+        if (e == null) {
+            return null;
+        }
+        return handOut(e, null, noAck, false);
+    }
+
+    public void ack(long seq) {
+        Entry e = unacked.remove(seq);
+        if (e == null) {
+            return;
+        }
+        if (e.holder != null) {
+            e.holder.unacked--;
+        }
+        e.message.release();
+    }
+
+    /** Puts an unacknowledged message back at its original position, marked redelivered. */
+    public void requeue(long seq) {
+        Entry e = unacked.remove(seq);
+        if (e == null) {
+            return;
+        }
+        if (e.holder != null) {
+            e.holder.unacked--;
+            e.holder = null;
+        }
+        if (deleted) {
+            e.message.release();
+            return;
+        }
+        e.redelivered = true;
+        requeued.add(e);
+    }
+
+    /** Acks and requeues apply per message; then the queue looks for consumers with credit again. */
+    public void settle(long[] acks, int ackCount, long[] requeues, int requeueCount) {
+        for (int i = 0; i < ackCount; i++) {
+            ack(acks[i]);
+        }
+        for (int i = 0; i < requeueCount; i++) {
+            requeue(requeues[i]);
+        }
+        dispatch();
+    }
+
+    /** Drops every ready message (not the unacknowledged ones) and returns how many there were. */
+    public int purge() {
+        int n = messageCount();
+        drain(ready);
+        drain(requeued);
+        return n;
+    }
+
+    private static void drain(java.util.Queue<Entry> q) {
+        for (Entry e; (e = q.poll()) != null; ) {
+            e.message.release();
+        }
+    }
+
+    /** Called once the vhost has forgotten this queue: frees its messages and cancels its consumers. */
+    void onDeleted() {
+        if (deleted) {
+            return;
+        }
+        deleted = true;
+        purge();
+        for (Entry e : unacked.values()) {
+            e.message.release();
+        }
+        unacked.clear();
+        List<QueueConsumer> cs = List.copyOf(consumers);
+        consumers.clear();
+        for (QueueConsumer c : cs) {
+            c.channel().consumerCancelled(c.tag());
+        }
+    }
+
+    /** Delivers ready messages to consumers with credit, round-robin, in one batch per channel. */
+    public void dispatch() {
+        if (consumers.isEmpty() || deleted) {
+            return;
+        }
+        Map<ConsumerChannel, List<Delivery>> batches = null;
+        while (!ready.isEmpty() || !requeued.isEmpty()) {
+            QueueConsumer c = nextConsumerWithCredit();
+            if (c == null) {
+                break;
+            }
+            Delivery d = handOut(poll(), c, c.noAck(), lastCreditWasChannelWide);
+            if (batches == null) {
+                batches = new IdentityHashMap<>(4);
+            }
+            batches.computeIfAbsent(c.channel(), k -> new ArrayList<>()).add(d);
+        }
+        if (batches != null) {
+            batches.forEach(ConsumerChannel::deliver);
+        }
+    }
+
+    private boolean lastCreditWasChannelWide;
+
+    private QueueConsumer nextConsumerWithCredit() {
+        int n = consumers.size();
+        for (int i = 0; i < n; i++) {
+            int idx = (nextConsumer + i) % n;
+            QueueConsumer c = consumers.get(idx);
+            if (c.hasCredit() && c.channel().acceptingDeliveries()) {
+                int credit = c.noAck() ? ConsumerChannel.UNLIMITED : c.channel().tryAcquireChannelCredit();
+                if (credit == ConsumerChannel.NO_CREDIT) {
+                    continue;
+                }
+                lastCreditWasChannelWide = credit == ConsumerChannel.ACQUIRED;
+                nextConsumer = (idx + 1) % n;
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private Entry poll() {
+        Entry e = requeued.poll();
+        return e != null ? e : ready.poll();
+    }
+
+    private Delivery handOut(Entry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
+        if (noAck) {
+            // The queue lets go of the message: the delivery carries the queue's reference.
+            return new Delivery(this, c == null ? null : c.tag(), e.seq, e.message, e.redelivered, true, false);
+        }
+        e.holder = c;
+        if (c != null) {
+            c.unacked++;
+        }
+        unacked.put(e.seq, e);
+        e.message.retain();
+        return new Delivery(this, c == null ? null : c.tag(), e.seq, e.message, e.redelivered, false, channelCredit);
+    }
+
+    /** Runs {@code task} with every consumer of this queue: used when a channel's socket drains. */
+    void forEachConsumer(Consumer<QueueConsumer> task) {
+        consumers.forEach(task);
+    }
+
+    synchronized void addBinding(Binding b) {
+        bindings.add(b);
+    }
+
+    synchronized void removeBinding(Binding b) {
+        bindings.remove(b);
+    }
+
+    synchronized List<Binding> bindings() {
+        return List.copyOf(bindings);
+    }
+
+    @Override
+    public String toString() {
+        return "queue '" + name + "' in vhost '" + vhost.name() + "'";
+    }
+}
