@@ -131,8 +131,13 @@ final class Journal implements AutoCloseable {
         Durable.syncDirectory(target.toAbsolutePath().getParent());
     }
 
+    /** Frames a change; refuses one the reader would reject, before anything is written. */
     private static ByteBuffer frame(long sequence, Change change) {
         byte[] encoded = DefinitionCodec.encode(change);
+        if (encoded.length + 9 > MAX_RECORD) {
+            throw new IllegalArgumentException("a definition change of " + encoded.length
+                    + " bytes is over the journal's limit of " + MAX_RECORD);
+        }
         ByteBuffer payload = ByteBuffer.allocate(1 + 8 + encoded.length);
         payload.put((byte) VERSION).putLong(sequence).put(encoded);
         return Frames.frame(payload.array());

@@ -56,8 +56,7 @@ public final class MessageStore implements AutoCloseable {
      */
     public static MessageStore open(Path directory, StoreOptions options) throws IOException {
         Files.createDirectories(directory);
-        MessageStore store = new MessageStore(directory, options,
-                Recovery.run(directory, Frames.OVERHEAD + options.maxMessageBytes() + 64 * 1024));
+        MessageStore store = new MessageStore(directory, options, Recovery.run(directory));
         store.writerThread.start();
         return store;
     }

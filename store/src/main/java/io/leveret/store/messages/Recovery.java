@@ -41,20 +41,26 @@ final class Recovery {
     private record Ref(QueueName queue, int offset) {
     }
 
+    /**
+     * Scan limits fixed by the format, never by configuration: a store reopened with a smaller
+     * {@code maxMessageBytes} must not mistake its own big records for damage. A segment frame's length
+     * is also checked against the file's size before anything is allocated.
+     */
+    private static final int MAX_SEGMENT_PAYLOAD = Integer.MAX_VALUE - 64;
+    private static final int MAX_ACK_PAYLOAD = 1024;
+
     private final Path directory;
-    private final int maxPayload;
     private final Map<QueueName, QueueName> interned = new HashMap<>();
     private final Map<Long, Set<Ref>> acked = new HashMap<>();
     private final Map<Long, Set<Ref>> delivered = new HashMap<>();
     private final Map<QueueName, Location> purged = new HashMap<>();
 
-    private Recovery(Path directory, int maxPayload) {
+    private Recovery(Path directory) {
         this.directory = directory;
-        this.maxPayload = maxPayload;
     }
 
-    static Result run(Path directory, int maxPayload) throws IOException {
-        return new Recovery(directory, maxPayload).run();
+    static Result run(Path directory) throws IOException {
+        return new Recovery(directory).run();
     }
 
     private Result run() throws IOException {
@@ -77,7 +83,7 @@ final class Recovery {
             int[] live = new int[1];
             Set<Ref> ackedHere = acked.getOrDefault(segment, Set.of());
             Set<Ref> deliveredSet = delivered.getOrDefault(segment, Set.of());
-            boolean readable = scan(entry.getValue(), LogFiles.SEGMENT_MAGIC, (offset, length, payload) -> {
+            boolean readable = scan(entry.getValue(), LogFiles.SEGMENT_MAGIC, MAX_SEGMENT_PAYLOAD, (offset, length, payload) -> {
                 Location location = new Location(segment, (int) offset, length);
                 for (QueueName queue : MessageCodec.readQueues(payload, interned)) {
                     Ref ref = new Ref(queue, (int) offset);
@@ -126,7 +132,7 @@ final class Recovery {
     }
 
     private void readAcks(Path file, Set<Long> segments) throws IOException {
-        scan(file, LogFiles.ACKS_MAGIC, (offset, length, payload) -> {
+        scan(file, LogFiles.ACKS_MAGIC, MAX_ACK_PAYLOAD, (offset, length, payload) -> {
             MessageCodec.Ref ref = MessageCodec.readRef(payload, interned);
             switch (ref.kind()) {
                 case MessageCodec.ACK, MessageCodec.DELIVERED -> {
@@ -146,7 +152,7 @@ final class Recovery {
      * Reads one file's frames, cutting off a torn tail. Returns false for a file too short to have a
      * header: it was being created when the broker stopped and holds nothing anyone was promised.
      */
-    private boolean scan(Path file, int magic, FrameScanner.Visitor visitor) throws IOException {
+    private boolean scan(Path file, int magic, int maxPayload, FrameScanner.Visitor visitor) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             try {
                 FileHeader.read(channel, file, magic, LogFiles.VERSION);
