@@ -27,6 +27,7 @@ class StoreTest {
     @Test
     void aSecondOpenOfTheSameDirectoryIsRefusedUntilTheFirstCloses() throws IOException {
         try (Store first = Store.open(dataDir)) {
+            assertTrue(first.definitions().snapshot().vhosts().isEmpty());
             DataDirLockedException error = assertThrows(DataDirLockedException.class, () -> Store.open(dataDir));
             assertTrue(error.getMessage().contains(".lock"), error.getMessage());
         }

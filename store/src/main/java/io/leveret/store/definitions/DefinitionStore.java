@@ -28,9 +28,11 @@ public final class DefinitionStore implements AutoCloseable {
     static final String JOURNAL = "journal.log";
     static final String MAPDB = "model.db";
 
+    private volatile Thread owner;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "leveret-definitions");
         t.setDaemon(true);
+        owner = t;
         return t;
     });
     private final Path directory;
@@ -105,6 +107,9 @@ public final class DefinitionStore implements AutoCloseable {
 
     /** A copy of the whole model. */
     public Definitions snapshot() {
+        if (Thread.currentThread() == owner) {
+            return model.snapshot(); // called from an apply continuation: waiting on ourselves would deadlock
+        }
         try {
             return CompletableFuture.supplyAsync(model::snapshot, thread).join();
         } catch (CompletionException e) {

@@ -43,26 +43,35 @@ final class Writer implements Runnable {
         try {
             List<Op> batch;
             while ((batch = intake.take()) != null) {
-                if (failure == null) {
-                    try {
-                        write(batch);
-                        complete(batch, null);
-                        reclaim();
-                    } catch (IOException | RuntimeException e) {
-                        failure = e;
-                        LOG.error("message store write failed in {}; failing this batch and every later write", directory, e);
-                        complete(batch, e);
-                    }
-                } else {
-                    complete(batch, failure);
+                try {
+                    commit(batch);
+                } finally {
+                    intake.written(appendedBytes(batch));
                 }
-                intake.written(appendedBytes(batch));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             closeFiles();
         }
+    }
+
+    /** Writes, forces and confirms one batch; after a failure, only fails it. */
+    private void commit(List<Op> batch) {
+        if (failure != null) {
+            complete(batch, failure);
+            return;
+        }
+        try {
+            write(batch);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+            LOG.error("message store write failed in {}; failing this batch and every later write", directory, e);
+            complete(batch, e);
+            return;
+        }
+        complete(batch, null);
+        reclaim();
     }
 
     private void write(List<Op> batch) throws IOException {
@@ -122,18 +131,24 @@ final class Writer implements Runnable {
     }
 
     /** Deletes the segments no queue references any more, then the ack files that only pointed at them. */
-    private void reclaim() throws IOException {
+    private void reclaim() {
         List<Long> free = refs.takeUnreferenced(Math.max(segments.current(), firstSegment));
         if (free.isEmpty()) {
             return;
         }
-        for (long segment : free) {
-            readers.evict(segment);
-            Files.deleteIfExists(LogFiles.path(directory, segment, LogFiles.SEGMENT));
-            readers.evict(segment);
+        try {
+            for (long segment : free) {
+                readers.evict(segment);
+                Files.deleteIfExists(LogFiles.path(directory, segment, LogFiles.SEGMENT));
+                readers.evict(segment);
+            }
+            Durable.syncDirectory(directory);
+            acks.reclaim(refs);
+        } catch (IOException e) {
+            // Nothing confirmed is at stake: a segment left behind holds no live reference and the next
+            // open's recovery deletes it.
+            LOG.warn("could not delete acknowledged segments {} in {}", free, directory, e);
         }
-        Durable.syncDirectory(directory);
-        acks.reclaim(refs);
     }
 
     private static long appendedBytes(List<Op> batch) {

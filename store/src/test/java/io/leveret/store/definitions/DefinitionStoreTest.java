@@ -73,6 +73,15 @@ class DefinitionStoreTest {
     }
 
     @Test
+    void snapshotFromAnApplyContinuationDoesNotDeadlock() throws IOException {
+        try (DefinitionStore store = DefinitionStore.open(dir, OPTIONS)) {
+            Definitions seen = store.apply(new Change.PutVhost(new VhostDefinition("v")))
+                    .thenApply(ignored -> store.snapshot()).join();
+            assertEquals(List.of(new VhostDefinition("v")), seen.vhosts());
+        }
+    }
+
+    @Test
     void repeatedPutsReplaceAndCountOnce() throws IOException {
         try (DefinitionStore store = DefinitionStore.open(dir, OPTIONS)) {
             applyAll(store, Fixtures.model("/"));

@@ -253,6 +253,28 @@ class MessageStoreTest {
     }
 
     @Test
+    void anIoErrorFailsTheCallbacksOfThatBatchAndEveryLaterOne() throws IOException {
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            store.recover();
+            appendDurably(store, Q1, "x".repeat(40_000));
+            // The next segment cannot be created once its directory is gone.
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(dir);
+            CompletableFuture<Location> rolled = append(store, List.of(Q1), "y".repeat(40_000));
+            java.util.concurrent.CompletionException error =
+                    assertThrows(java.util.concurrent.CompletionException.class, rolled::join);
+            assertTrue(error.getCause() instanceof IOException, error.getCause().toString());
+            assertThrows(java.util.concurrent.CompletionException.class, () -> append(store, List.of(Q1), "z").join());
+            assertThrows(java.util.concurrent.CompletionException.class, () -> store.sync().join());
+        }
+        Files.createDirectories(dir); // for @TempDir's cleanup
+    }
+
+    @Test
     void readOfAnAcknowledgedSegmentFailsClearly() throws IOException {
         try (MessageStore store = MessageStore.open(dir, SMALL)) {
             store.recover();
