@@ -49,10 +49,7 @@ public final class AmqpFrameEncoder extends MessageToMessageEncoder<Frame> {
     private static ByteBuf encodeMethod(ByteBufAllocator alloc, MethodFrame frame) {
         ByteBuf buf = alloc.buffer();
         try {
-            buf.writeByte(Frame.FRAME_METHOD).writeShort(frame.channel()).writeInt(0);
-            frame.method().encode(buf);
-            buf.setInt(3, buf.writerIndex() - AmqpFrameDecoder.FRAME_HEADER_SIZE);
-            buf.writeByte(Frame.FRAME_END);
+            writeMethodFrame(buf, frame.channel(), frame.method());
             return buf;
         } catch (RuntimeException e) {
             buf.release();
@@ -60,15 +57,50 @@ public final class AmqpFrameEncoder extends MessageToMessageEncoder<Frame> {
         }
     }
 
+    /** Appends a whole method frame to {@code out}; on failure {@code out} is left as it was. */
+    public static void writeMethodFrame(ByteBuf out, int channel, Method method) {
+        int start = out.writerIndex();
+        try {
+            out.writeByte(Frame.FRAME_METHOD).writeShort(channel).writeInt(0);
+            method.encode(out);
+            out.setInt(start + 3, out.writerIndex() - start - AmqpFrameDecoder.FRAME_HEADER_SIZE);
+            out.writeByte(Frame.FRAME_END);
+        } catch (RuntimeException e) {
+            out.writerIndex(start);
+            throw e;
+        }
+    }
+
+    /** Appends a content header frame carrying {@code rawProperties} (flag word onward) as they are. */
+    public static void writeContentHeaderFrame(ByteBuf out, int channel, int classId, long bodySize,
+                                               ByteBuf rawProperties) {
+        int size = AmqpFrameDecoder.CONTENT_HEADER_PREFIX + rawProperties.readableBytes();
+        out.writeByte(Frame.FRAME_HEADER).writeShort(channel).writeInt(size)
+                .writeShort(classId).writeShort(0).writeLong(bodySize)
+                .writeBytes(rawProperties, rawProperties.readerIndex(), rawProperties.readableBytes())
+                .writeByte(Frame.FRAME_END);
+    }
+
+    /**
+     * Appends body frames for {@code body}, split at {@code frameMax}, copying the bytes: for small bodies,
+     * one copy into a shared buffer costs less than a composite buffer per frame.
+     */
+    public static void writeContentBodyFrames(ByteBuf out, int channel, ByteBuf body, int frameMax) {
+        int len = body.readableBytes();
+        int max = frameMax - Frame.FRAME_OVERHEAD;
+        for (int off = 0; off < len; off += max) {
+            int n = Math.min(max, len - off);
+            out.writeByte(Frame.FRAME_BODY).writeShort(channel).writeInt(n)
+                    .writeBytes(body, body.readerIndex() + off, n)
+                    .writeByte(Frame.FRAME_END);
+        }
+    }
+
     /** Spec 4.2.6.1; the properties go out as the raw bytes the frame holds, not encoded again. */
     private static ByteBuf encodeContentHeader(ByteBufAllocator alloc, ContentHeaderFrame frame) {
         ByteBuf raw = frame.content();
-        int size = AmqpFrameDecoder.CONTENT_HEADER_PREFIX + raw.readableBytes();
-        ByteBuf buf = alloc.buffer(Frame.FRAME_OVERHEAD + size);
-        buf.writeByte(Frame.FRAME_HEADER).writeShort(frame.channel()).writeInt(size)
-                .writeShort(frame.classId()).writeShort(0).writeLong(frame.bodySize())
-                .writeBytes(raw, raw.readerIndex(), raw.readableBytes())
-                .writeByte(Frame.FRAME_END);
+        ByteBuf buf = alloc.buffer(Frame.FRAME_OVERHEAD + AmqpFrameDecoder.CONTENT_HEADER_PREFIX + raw.readableBytes());
+        writeContentHeaderFrame(buf, frame.channel(), frame.classId(), frame.bodySize(), raw);
         return buf;
     }
 
