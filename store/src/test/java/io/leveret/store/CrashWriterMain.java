@@ -46,8 +46,8 @@ public final class CrashWriterMain {
                     if (i % 3 == 0 && i > 0) {
                         // ack an earlier message of this thread once durable; it may or may not survive the kill
                         store.messages().sync().join();
+                        print(out, "acked " + id); // said before it is done: a kill in between must not look like a loss
                         store.messages().ack(QUEUE, location[0]);
-                        print(out, "acked " + id);
                     }
                 }
             });
