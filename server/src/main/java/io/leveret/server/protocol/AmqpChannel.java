@@ -1,6 +1,7 @@
 package io.leveret.server.protocol;
 
 import io.leveret.codec.AccessMethod;
+import io.leveret.codec.AmqpFrameEncoder;
 import io.leveret.codec.BasicMethod;
 import io.leveret.codec.ChannelMethod;
 import io.leveret.codec.ConfirmMethod;
@@ -34,6 +35,12 @@ import java.util.function.Supplier;
  * order they arrive: when one needs an answer from a queue's thread, later frames wait until it came.
  */
 public final class AmqpChannel implements ConsumerChannel {
+    /** Bodies up to this size are copied into the outgoing buffer; larger ones are sent as slices. */
+    private static final int COPY_LIMIT = 16 * 1024;
+    /** A batch buffer is written out once it holds this much. */
+    private static final int BATCH_BUFFER_SIZE = 64 * 1024;
+    /** What a delivery costs beyond its body, for the connection's count of bytes in flight. */
+    private static final int DELIVERY_OVERHEAD = 128;
     private final AmqpConnection connection;
     private final int id;
     private final ArrayDeque<Frame> held = new ArrayDeque<>();
@@ -244,31 +251,37 @@ public final class AmqpChannel implements ConsumerChannel {
     public void deliver(List<Delivery> deliveries) {
         long bytes = 0;
         for (Delivery d : deliveries) {
-            bytes += d.message().bodySize();
+            bytes += d.message().bodySize() + DELIVERY_OVERHEAD;
         }
         long total = bytes;
         connection.deliveriesQueued(total);
         connection.ctx().executor().execute(() -> {
+            ByteBuf batch = null;
             for (Delivery d : deliveries) {
-                onDelivery(d);
+                batch = onDelivery(d, batch);
+            }
+            if (batch != null) {
+                connection.write(batch);
             }
             connection.deliveriesWritten(total);
             connection.flushSoon();
         });
     }
 
-    private void onDelivery(Delivery d) {
+    private ByteBuf onDelivery(Delivery d, ByteBuf batch) {
         if (released || closing) {
             handBack(d);
-            return;
+            return batch;
         }
         long tag = ++nextDeliveryTag;
         if (!d.noAck()) {
             unacked.add(new Unacked(tag, d.queue(), d.seq(), d.channelCredit()));
         }
         Message m = d.message();
-        writeContent(new BasicMethod.Deliver(d.consumerTag(), tag, d.redelivered(), m.exchange(), m.routingKey()), m);
+        ByteBuf out = appendContent(batch,
+                new BasicMethod.Deliver(d.consumerTag(), tag, d.redelivered(), m.exchange(), m.routingKey()), m);
         m.release();
+        return out;
     }
 
     /** A delivery that can no longer reach the client: back to its queue, unless it was no-ack. */
@@ -284,16 +297,39 @@ public final class AmqpChannel implements ConsumerChannel {
 
     /** Writes a method that carries content, then the header and the body in frames of at most frame_max. */
     void writeContent(Method method, Message m) {
-        connection.write(new MethodFrame(id, method));
-        connection.write(new ContentHeaderFrame(id, BasicMethod.CLASS_ID, m.bodySize(), m.properties(),
-                m.rawProperties().retainedDuplicate()));
+        ByteBuf out = appendContent(null, method, m);
+        if (out != null) {
+            connection.write(out);
+        }
+    }
+
+    /**
+     * Appends a content-carrying method, its header and its body to {@code batch} (allocated if null) and
+     * returns the buffer still being filled, or null once everything has been written. A small body is
+     * copied once into the batch; a large one goes out as slices of the message's own buffer.
+     */
+    private ByteBuf appendContent(ByteBuf batch, Method method, Message m) {
+        ByteBuf out = batch != null ? batch : connection.ctx().alloc().ioBuffer(BATCH_BUFFER_SIZE);
+        AmqpFrameEncoder.writeMethodFrame(out, id, method);
+        AmqpFrameEncoder.writeContentHeaderFrame(out, id, BasicMethod.CLASS_ID, m.bodySize(), m.rawProperties());
         ByteBuf body = m.body();
         int len = body.readableBytes();
-        int max = connection.frameMax() - Frame.FRAME_OVERHEAD;
+        int frameMax = connection.frameMax();
+        if (len <= COPY_LIMIT) {
+            AmqpFrameEncoder.writeContentBodyFrames(out, id, body, frameMax);
+            if (out.readableBytes() < BATCH_BUFFER_SIZE) {
+                return out;
+            }
+            connection.write(out);
+            return null;
+        }
+        connection.write(out);
+        int max = frameMax - Frame.FRAME_OVERHEAD;
         for (int off = 0; off < len; off += max) {
             connection.write(new ContentBodyFrame(id, body.retainedSlice(body.readerIndex() + off,
                     Math.min(max, len - off))));
         }
+        return null;
     }
 
     @Override

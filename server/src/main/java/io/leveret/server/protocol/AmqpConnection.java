@@ -51,6 +51,10 @@ public final class AmqpConnection {
     private final java.util.Set<Queue> exclusiveQueues = new java.util.LinkedHashSet<>();
     private final AtomicLong pendingDeliveryBytes = new AtomicLong();
     private volatile boolean deliveriesStarved;
+    /** Messages this connection handed to queues that they have not taken in yet (publisher credit). */
+    private final java.util.concurrent.atomic.AtomicInteger pendingEnqueues = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int ENQUEUE_CREDIT_HIGH = 4000;
+    private static final int ENQUEUE_CREDIT_LOW = 1000;
     private State state = State.AWAIT_HEADER;
     private ScheduledFuture<?> handshakeTimer;
     private boolean flushScheduled;
@@ -363,9 +367,9 @@ public final class AmqpConnection {
         ctx.write(new MethodFrame(channel, method), ctx.voidPromise());
     }
 
-    /** Writes a frame without flushing. */
-    void write(Frame frame) {
-        ctx.write(frame, ctx.voidPromise());
+    /** Writes a frame, or bytes already framed, without flushing. */
+    void write(Object frameOrBytes) {
+        ctx.write(frameOrBytes, ctx.voidPromise());
     }
 
     /** Flushes after the tasks already queued on the loop have run, so that a burst goes out in one write. */
@@ -406,6 +410,29 @@ public final class AmqpConnection {
         long left = pendingDeliveryBytes.addAndGet(-bytes);
         if (deliveriesStarved && left < MAX_PENDING_DELIVERY_BYTES / 2 && ctx.channel().isWritable()) {
             wakeQueues();
+        }
+    }
+
+    /**
+     * Publisher back-pressure, as RabbitMQ's credit flow: a connection that is too far ahead of the queues
+     * it publishes to stops reading its socket until they catch up. On the loop.
+     */
+    void enqueuesPosted(int n) {
+        if (pendingEnqueues.addAndGet(n) > ENQUEUE_CREDIT_HIGH && ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** A queue took in one message from this connection. On the queue's thread. */
+    void enqueueDone() {
+        if (pendingEnqueues.decrementAndGet() == ENQUEUE_CREDIT_LOW) {
+            ctx.executor().execute(this::resumeReading);
+        }
+    }
+
+    private void resumeReading() {
+        if (!ctx.channel().config().isAutoRead() && state != State.CLOSED) {
+            ctx.channel().config().setAutoRead(true);
         }
     }
 

@@ -217,10 +217,15 @@ final class Publisher {
             m.release();
             return;
         }
+        AmqpConnection conn = channel.connection();
         for (Queue q : targets) {
             m.retain();
-            q.execute(() -> q.enqueue(m));
+            q.execute(() -> {
+                q.enqueue(m);
+                conn.enqueueDone();
+            });
         }
+        conn.enqueuesPosted(targets.size());
         targets.clear();
         m.release();
     }
