@@ -2,7 +2,7 @@
 import pika
 from pika.exceptions import ChannelClosedByBroker
 
-from interop import check, check_eq, connect, unique, vhost
+from interop import check, check_eq, connect, pump, unique, vhost
 
 connection = connect()
 channel = connection.channel()
@@ -36,10 +36,14 @@ check_eq((body, method.message_count), (b"m1", 1), "nack without requeue dropped
 second, _, body2 = channel.basic_get(queue=queue)
 check_eq(body2, b"m2", "second outstanding get")
 channel.basic_nack(delivery_tag=second.delivery_tag, multiple=True, requeue=True)
-check_eq(channel.queue_declare(queue=queue, passive=True).method.message_count, 2,
-         "nack multiple requeued both outstanding messages")
-method, _, body = channel.basic_get(queue=queue, auto_ack=True)
-check_eq((body, method.redelivered), (b"m1", True), "requeued messages keep their order")
+# basic.nack has no reply, and RabbitMQ requeues asynchronously: poll with basic.get until it shows.
+requeued = []
+pump([connection], lambda: requeued.append(channel.basic_get(queue=queue)) or requeued[-1][0] is not None,
+     "the nacked messages back in the queue")
+method, _, body = requeued[-1]
+check_eq((body, method.redelivered, method.message_count), (b"m1", True, 1),
+         "nack multiple requeued both, in their original order")
+channel.basic_ack(delivery_tag=method.delivery_tag)  # m2 stays ready; nothing is unacked from here
 
 missing = unique("no-such-queue")
 try:
@@ -52,11 +56,13 @@ check(channel.is_closed, "the channel is closed")
 check(connection.is_open, "the connection stays open")
 
 fresh = connection.channel()
+fresh.confirm_delivery()
 fresh.basic_publish(exchange='', routing_key=queue, body=b"after the error")
-method, _, body = fresh.basic_get(queue=queue, auto_ack=True)
-check_eq(body, b"m2", "a new channel on the same connection works (remaining message)")
-method, _, body = fresh.basic_get(queue=queue, auto_ack=True)
-check_eq(body, b"after the error", "a new channel on the same connection works (new message)")
+got = []
+pump([connection], lambda: got.append(fresh.basic_get(queue=queue, auto_ack=True)[2]) or len(
+    [b for b in got if b is not None]) == 2, "two messages on a new channel")
+check_eq([b for b in got if b is not None], [b"m2", b"after the error"],
+         "a new channel on the same connection works")
 fresh.queue_delete(queue=queue)
 connection.close()
 print("basics done", flush=True)
