@@ -1,6 +1,6 @@
 package io.leveret.interop;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
  * target/node. Each case is a script there that prints its checks.
  */
 class AmqplibTest {
-    private static BrokerUnderTest broker;
+    private BrokerUnderTest broker;
 
-    @BeforeAll
-    static void broker() {
+    /** Per test, so a missing client shows as each test skipped rather than a silent empty class. */
+    @BeforeEach
+    void broker() {
         ClientScripts.requireAmqplib();
         broker = BrokerUnderTest.shared();
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
  * script in src/test/python that prints its checks; see those files for what exactly is asserted.
  */
 class PikaTest {
-    private static BrokerUnderTest broker;
+    private BrokerUnderTest broker;
 
-    @BeforeAll
-    static void broker() {
+    /** Per test, so a missing client shows as each test skipped rather than a silent empty class. */
+    @BeforeEach
+    void broker() {
         ClientScripts.requirePika();
         broker = BrokerUnderTest.shared();
     }
