@@ -81,17 +81,30 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** Spec 4.2.2: exactly "AMQP" 0 0 9 1; anything else gets our header back and the socket closed. */
+    /**
+     * Spec 4.2.2: "AMQP" 0 0 9 1; like RabbitMQ we also take the pre-0-9-1 "AMQP" 1 1 0 9 as 0-9-1, and
+     * "AMQP" 1 1 8 0 as a 0-8 peer. Anything else gets our header back and the socket closed.
+     */
     private void decodeProtocolHeader(ByteBuf in, List<Object> out) {
         if (in.readableBytes() < ProtocolHeader.AMQP_0_9_1.length) {
             return;
         }
         byte[] header = new byte[ProtocolHeader.AMQP_0_9_1.length];
         in.readBytes(header);
-        boolean supported = Arrays.equals(header, ProtocolHeader.AMQP_0_9_1);
-        out.add(new ProtocolHeader(supported));
-        state = supported ? State.AWAIT_FRAME_HEADER : State.DISCARD;
+        ProtocolHeader h;
+        if (Arrays.equals(header, ProtocolHeader.AMQP_0_9_1) || Arrays.equals(header, AMQP_0_9_LEGACY)) {
+            h = new ProtocolHeader(true);
+        } else if (Arrays.equals(header, AMQP_0_8_LEGACY)) {
+            h = new ProtocolHeader(true, true);
+        } else {
+            h = new ProtocolHeader(false);
+        }
+        out.add(h);
+        state = h.supported() ? State.AWAIT_FRAME_HEADER : State.DISCARD;
     }
+
+    private static final byte[] AMQP_0_9_LEGACY = {'A', 'M', 'Q', 'P', 1, 1, 0, 9};
+    private static final byte[] AMQP_0_8_LEGACY = {'A', 'M', 'Q', 'P', 1, 1, 8, 0};
 
     private void decodeFrameHeader(ByteBuf in, List<Object> out) {
         if (in.readableBytes() < FRAME_HEADER_SIZE) {
@@ -104,7 +117,7 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder {
         // waiting for (and so buffering) a single byte of the payload.
         long maxPayload = Math.min((long) limits.frameMax() - Frame.FRAME_OVERHEAD + FRAME_SIZE_FUDGE, MAX_PAYLOAD);
         if (size > maxPayload) {
-            fail(in, out, ReplyCode.FRAME_ERROR, describe(frameType, null) + ": {frame_too_large," + size + ","
+            fail(in, out, ReplyCode.FRAME_ERROR, ErlangTerms.frameSnippet(frameType, null) + ": {frame_too_large," + size + ","
                     + (limits.frameMax() - Frame.FRAME_OVERHEAD) + "}", 0, 0);
             return;
         }
@@ -121,7 +134,7 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder {
         int end = in.getUnsignedByte(start + payloadSize);
         if (end != Frame.FRAME_END) {
             // Spec 4.2.3: a frame whose end octet is not frame-end is malformed.
-            fail(in, out, ReplyCode.FRAME_ERROR, describe(frameType, payload) + ": {invalid_frame_end_marker," + end + "}",
+            fail(in, out, ReplyCode.FRAME_ERROR, ErlangTerms.frameSnippet(frameType, payload) + ": {invalid_frame_end_marker," + end + "}",
                     0, 0);
             return;
         }
@@ -130,23 +143,36 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder {
             frame = switch (frameType) {
                 case Frame.FRAME_METHOD -> methodFrame(payload);
                 case Frame.FRAME_HEADER -> contentHeaderFrame(in, payload);
-                case Frame.FRAME_BODY -> new ContentBodyFrame(channel, in.retainedSlice(start, payloadSize));
+                case Frame.FRAME_BODY -> contentBodyFrame(in, start, payload);
                 case Frame.FRAME_HEARTBEAT -> heartbeat(payload);
                 default -> throw unknownFrame(payload);
             };
         } catch (CodecException e) {
-            fail(in, out, e.replyCode(), e.getMessage(), e.classId(), e.methodId());
+            // The frame was well delimited, so the stream is intact: report it and read on (RabbitMQ
+            // waits for close-ok after these).
+            in.skipBytes(payloadSize + 1);
+            out.add(new MalformedFrame(channel, e.replyCode(), e.getMessage(), e.classId(), e.methodId(), false));
+            state = State.AWAIT_FRAME_HEADER;
             return;
         } catch (RuntimeException e) {
             // Every known kind of bad input is a CodecException; anything else is our bug, answered as
             // 541 with the detail in the log rather than the reply.
             LOG.warn("Unexpected failure decoding a frame of type {} on channel {}", frameType, channel, e);
-            fail(in, out, ReplyCode.INTERNAL_ERROR, describe(frameType, payload) + ": cannot decode", 0, 0);
+            fail(in, out, ReplyCode.INTERNAL_ERROR, ErlangTerms.frameSnippet(frameType, payload) + ": cannot decode",
+                    0, 0);
             return;
         }
         in.skipBytes(payloadSize + 1);
         out.add(frame);
         state = State.AWAIT_FRAME_HEADER;
+    }
+
+    /** Content travels on channels; on channel 0 it is a 505, as RabbitMQ reports it. */
+    private ContentBodyFrame contentBodyFrame(ByteBuf in, int start, ByteBuf payload) {
+        if (channel == 0) {
+            throw new CodecException(ReplyCode.UNEXPECTED_FRAME, ErlangTerms.frameSnippet(frameType, payload));
+        }
+        return new ContentBodyFrame(channel, in.retainedSlice(start, payloadSize));
     }
 
     private MethodFrame methodFrame(ByteBuf payload) {
@@ -155,16 +181,32 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder {
         }
         int classId = payload.readUnsignedShort();
         int methodId = payload.readUnsignedShort();
-        Method method = MethodRegistry.decode(classId, methodId, payload, limits.maxTableDepth());
-        if (payload.isReadable()) {
-            throw new CodecException(ReplyCode.SYNTAX_ERROR, payload.readableBytes()
-                    + " unexpected octets after the arguments of " + method.name(), classId, methodId);
+        if (!MethodRegistry.isKnown(classId, methodId)) {
+            throw new CodecException(ReplyCode.NOT_IMPLEMENTED,
+                    "unknown method: class " + classId + ", method " + methodId, classId, methodId);
+        }
+        int argsStart = payload.readerIndex();
+        Method method;
+        try {
+            method = MethodRegistry.decode(classId, methodId, payload, limits.maxTableDepth());
+            if (payload.isReadable()) {
+                throw new CodecException(ReplyCode.SYNTAX_ERROR, "unexpected octets after the arguments");
+            }
+        } catch (CodecException e) {
+            // Arguments that do not decode, however they fail: RabbitMQ's "cannot decode" frame error.
+            // Only the start is rendered: a reply text is cut at 255 bytes, and 128 octets print longer.
+            int shown = Math.min(payloadSize - argsStart, 128);
+            throw new CodecException(ReplyCode.FRAME_ERROR, "cannot decode "
+                    + ErlangTerms.w(payload, argsStart, shown), classId, methodId);
         }
         return new MethodFrame(channel, method);
     }
 
     /** Spec 4.2.6.1: class-id, weight (0), body-size, property flags and values. */
     private ContentHeaderFrame contentHeaderFrame(ByteBuf in, ByteBuf payload) {
+        if (channel == 0) {
+            throw new CodecException(ReplyCode.UNEXPECTED_FRAME, ErlangTerms.frameSnippet(frameType, payload));
+        }
         if (payload.readableBytes() < CONTENT_HEADER_PREFIX + 2) {
             throw unknownFrame(payload);
         }
@@ -201,20 +243,19 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder {
         return new ContentHeaderFrame(channel, classId, bodySize, properties, raw);
     }
 
-    /** Spec 4.2.7: heartbeats are empty and travel on channel 0; anything else is a 501. */
+    /** Spec 4.2.7: heartbeats are empty and travel on channel 0; elsewhere RabbitMQ answers 505. */
     private HeartbeatFrame heartbeat(ByteBuf payload) {
         if (payload.isReadable()) {
             throw unknownFrame(payload);
         }
         if (channel != 0) {
-            throw new CodecException(ReplyCode.FRAME_ERROR,
-                    describe(frameType, payload) + ": heartbeat on channel " + channel + ", must be 0");
+            throw new CodecException(ReplyCode.UNEXPECTED_FRAME, ErlangTerms.frameSnippet(frameType, payload));
         }
         return HeartbeatFrame.INSTANCE;
     }
 
     private CodecException unknownFrame(ByteBuf payload) {
-        return new CodecException(ReplyCode.FRAME_ERROR, describe(frameType, payload) + ": unknown_frame");
+        return new CodecException(ReplyCode.FRAME_ERROR, ErlangTerms.frameSnippet(frameType, payload) + ": unknown_frame");
     }
 
     /** One error frame, then nothing: the rest of the input is dropped along with all that follows. */
@@ -224,18 +265,4 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder {
         state = State.DISCARD;
     }
 
-    /** RabbitMQ's frame_error prefix: {@code type 1, first 16 octets = <<...>>}; no payload reads as empty. */
-    private static String describe(int type, ByteBuf payload) {
-        int n = payload == null ? 0 : payload.readableBytes();
-        int shown = Math.min(n, 16);
-        StringBuilder sb = new StringBuilder("type ").append(type).append(", ")
-                .append(n <= 16 ? "all" : "first 16").append(" octets = <<");
-        for (int i = 0; i < shown; i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(payload.getUnsignedByte(payload.readerIndex() + i));
-        }
-        return sb.append(">>").toString();
-    }
 }

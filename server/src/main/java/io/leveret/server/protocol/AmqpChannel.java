@@ -114,12 +114,8 @@ public final class AmqpChannel implements ConsumerChannel {
                 publisher.onHeader(h);
             } else if (frame instanceof ContentBodyFrame b) {
                 publisher.onBody(b);
-            } else if (frame instanceof MethodFrame mf) {
-                throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME,
-                        publisher.expecting() + ", got non content frame instead", mf.method());
             } else {
-                throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME,
-                        publisher.expecting() + ", got " + frame.getClass().getSimpleName(), 0, 0);
+                throw publisher.outOfSequence();
             }
             return;
         }

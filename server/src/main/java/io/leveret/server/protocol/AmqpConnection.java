@@ -37,8 +37,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class AmqpConnection {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
-    /** How long we wait for close-ok after sending connection.close before dropping the socket. */
-    private static final long CLOSE_OK_TIMEOUT_MILLIS = 3000;
+    /** How long we wait for close-ok after sending connection.close before dropping the socket (RabbitMQ's). */
+    private static final long CLOSE_OK_TIMEOUT_MILLIS = 30_000;
+    /**
+     * RabbitMQ's delay before it drops a connection that failed its handshake, or whose byte stream is lost:
+     * it slows down clients that retry in a tight loop.
+     */
+    private static final long SILENT_CLOSE_DELAY_MILLIS = 3000;
     /** Deliveries handed to this connection but not yet written, in bytes, beyond which queues hold back. */
     private static final long MAX_PENDING_DELIVERY_BYTES = 4L << 20;
 
@@ -63,6 +68,7 @@ public final class AmqpConnection {
     private FieldTable clientProperties = FieldTable.EMPTY;
     private boolean consumerCancelNotify;
     private boolean authenticationFailureClose;
+    private boolean amqp08;
     private String user;
     private VirtualHost vhost;
 
@@ -91,7 +97,12 @@ public final class AmqpConnection {
         try {
             dispatch(frame);
         } catch (ConnectionException e) {
-            closeWithError(e);
+            if (state == State.AWAIT_START_OK || state == State.AWAIT_TUNE_OK) {
+                // Before tune-ok nothing is negotiated, so RabbitMQ says nothing: it drops the socket later.
+                silentClose(e.getMessage());
+            } else {
+                closeWithError(e);
+            }
         } catch (RuntimeException e) {
             LOG.error("internal error on connection {}", peer(), e);
             closeWithError(new ConnectionException(ReplyCode.INTERNAL_ERROR, "internal error", 0, 0));
@@ -155,7 +166,8 @@ public final class AmqpConnection {
             return;
         }
         state = State.AWAIT_START_OK;
-        FieldTable capabilities = FieldTable.builder()
+        amqp08 = h.amqp08();
+        FieldTable capabilities = amqp08 ? FieldTable.EMPTY : FieldTable.builder()
                 .put("publisher_confirms", true)
                 .put("exchange_exchange_bindings", true)
                 .put("basic.nack", true)
@@ -175,13 +187,35 @@ public final class AmqpConnection {
                 .put("product", "Leveret")
                 .put("version", Version.VERSION)
                 .build();
-        send(0, new ConnectionMethod.Start(0, 9, serverProperties, LongString.of(Sasl.MECHANISMS),
+        // A 0-8 peer ("AMQP 1 1 8 0") gets a 0-8 start, as RabbitMQ sends it.
+        send(0, new ConnectionMethod.Start(amqp08 ? 8 : 0, amqp08 ? 0 : 9, serverProperties, LongString.of(Sasl.MECHANISMS),
                 LongString.of("en_US")));
         ctx.flush();
     }
 
     private void onMalformed(MalformedFrame m) {
-        closeWithError(new ConnectionException(m.replyCode(), m.replyText(), m.classId(), m.methodId()));
+        ConnectionException e = new ConnectionException(m.replyCode(), m.replyText(), m.classId(), m.methodId());
+        if (m.replyCode() == ReplyCode.NOT_IMPLEMENTED) {
+            // An unknown class or method crashes RabbitMQ's reader: the peer sees a reset, no close.
+            LOG.warn("dropping connection {}: {}", peer(), e.getMessage());
+            state = State.CLOSED;
+            releaseChannels();
+            ctx.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+            ctx.close();
+        } else if (state == State.AWAIT_START_OK || state == State.AWAIT_TUNE_OK) {
+            silentClose(e.getMessage());
+        } else if (m.fatal()) {
+            closeWithError(e, SILENT_CLOSE_DELAY_MILLIS);
+        } else {
+            closeWithError(e);
+        }
+    }
+
+    /** Says nothing, ignores everything, and drops the socket after RabbitMQ's delay. */
+    private void silentClose(String why) {
+        LOG.warn("closing connection {} during the handshake: {}", peer(), why);
+        state = State.CLOSING;
+        ctx.executor().schedule(this::closeSocket, SILENT_CLOSE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void onConnectionMethod(Method method) {
@@ -198,10 +232,20 @@ public final class AmqpConnection {
         switch (state) {
             case AWAIT_START_OK -> onStartOk(expect(method, ConnectionMethod.StartOk.class, "connection.start_ok"));
             case AWAIT_TUNE_OK -> onTuneOk(expect(method, ConnectionMethod.TuneOk.class, "connection.tune_ok"));
-            case AWAIT_OPEN -> onOpen(expect(method, ConnectionMethod.Open.class, "connection.open"));
+            case AWAIT_OPEN -> {
+                if (!(method instanceof ConnectionMethod.Open open)) {
+                    throw unexpectedMethod(method, "opening");
+                }
+                onOpen(open);
+            }
             case OPEN -> onOpenConnectionMethod(method);
             default -> { }
         }
+    }
+
+    /** RabbitMQ's answer to a method on channel 0 that the connection's state has no use for. */
+    private static ConnectionException unexpectedMethod(Method m, String rabbitState) {
+        return new ConnectionException(ReplyCode.CHANNEL_ERROR, "unexpected method in connection state " + rabbitState, m);
     }
 
     private static <T extends Method> T expect(Method m, Class<T> type, String name) {
@@ -228,10 +272,9 @@ public final class AmqpConnection {
             String text = "Login was refused using authentication mechanism " + m.mechanism()
                     + ". For details see the broker logfile.";
             if (authenticationFailureClose) {
-                closeWithError(new ConnectionException(ReplyCode.ACCESS_REFUSED, text, m));
+                closeWithError(new ConnectionException(ReplyCode.ACCESS_REFUSED, text, 0, 0), SILENT_CLOSE_DELAY_MILLIS);
             } else {
-                state = State.CLOSED;
-                ctx.close();
+                silentClose(text);
             }
             return;
         }
@@ -293,15 +336,15 @@ public final class AmqpConnection {
             releaseChannels();
             state = State.CLOSING;
             send(0, new ConnectionMethod.CloseOk());
-            closeSocket();
+            // The client closes the socket once it has close-ok; we drop it only if it never does.
+            ctx.executor().schedule(this::closeSocket, CLOSE_OK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } else if (m instanceof ConnectionMethod.CloseOk ok) {
         } else if (m instanceof ConnectionMethod.UpdateSecret u) {
             send(0, new ConnectionMethod.UpdateSecretOk());
         } else if (m instanceof ConnectionMethod.Blocked b) {
         } else if (m instanceof ConnectionMethod.Unblocked u) {
         } else {
-            throw new ConnectionException(ReplyCode.COMMAND_INVALID,
-                    "connection method '" + m.name() + "' not allowed here", m);
+            throw unexpectedMethod(m, "running");
         }
     }
 
@@ -310,16 +353,17 @@ public final class AmqpConnection {
             return;
         }
         if (state != State.OPEN) {
-            throw new ConnectionException(ReplyCode.CHANNEL_ERROR,
-                    "expected 'connection.open' before frames on channel " + frame.channel(), 0, 0);
+            // RabbitMQ reads frames on channels only once the connection is open.
+            throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME, snippet(frame), 0, 0);
         }
         int id = frame.channel();
         AmqpChannel ch = channels.get(id);
         if (ch == null) {
             if (frame instanceof MethodFrame mf && mf.method() instanceof ChannelMethod.Open open) {
-                if (id > channelMax) {
-                    throw new ConnectionException(ReplyCode.NOT_ALLOWED,
-                            "channel " + id + " is above the negotiated channel_max " + channelMax, open);
+                // RabbitMQ limits how many channels are open, not their numbers.
+                if (channels.size() >= channelMax) {
+                    throw new ConnectionException(ReplyCode.NOT_ALLOWED, "number of channels opened ("
+                            + channels.size() + ") has reached the negotiated channel_max (" + channelMax + ")", 0, 0);
                 }
                 ch = new AmqpChannel(this, id);
                 channels.put(id, ch);
@@ -441,8 +485,35 @@ public final class AmqpConnection {
         channels.values().forEach(AmqpChannel::wakeQueues);
     }
 
-    /** A hard error: send connection.close and wait (briefly) for close-ok; the channels are gone at once. */
+    /** RabbitMQ's description of a frame it did not expect: {@code type 1, all octets = <<0,20,0,10,0>>}. */
+    private String snippet(Frame frame) {
+        io.netty.buffer.ByteBuf payload = ctx.alloc().heapBuffer();
+        try {
+            int type;
+            if (frame instanceof MethodFrame mf) {
+                type = Frame.FRAME_METHOD;
+                mf.method().encode(payload);
+            } else if (frame instanceof io.leveret.codec.ContentHeaderFrame h) {
+                type = Frame.FRAME_HEADER;
+                payload.writeShort(h.classId()).writeShort(0).writeLong(h.bodySize()).writeBytes(h.content().duplicate());
+            } else if (frame instanceof io.leveret.codec.ContentBodyFrame b) {
+                type = Frame.FRAME_BODY;
+                payload.writeBytes(b.content().duplicate());
+            } else {
+                type = Frame.FRAME_HEARTBEAT;
+            }
+            return io.leveret.codec.ErlangTerms.frameSnippet(type, payload);
+        } finally {
+            payload.release();
+        }
+    }
+
+    /** A hard error: send connection.close and wait for close-ok; the channels are gone at once. */
     void closeWithError(ConnectionException e) {
+        closeWithError(e, CLOSE_OK_TIMEOUT_MILLIS);
+    }
+
+    private void closeWithError(ConnectionException e, long closeAfterMillis) {
         if (state == State.CLOSING || state == State.CLOSED) {
             return;
         }
@@ -451,12 +522,7 @@ public final class AmqpConnection {
         state = State.CLOSING;
         ctx.writeAndFlush(new MethodFrame(0, new ConnectionMethod.Close(e.replyCode(), e.replyText(),
                 e.classId(), e.methodId())));
-        if (e.replyCode() == ReplyCode.FRAME_ERROR) {
-            // After a framing error nothing more can be read reliably: close without waiting (as RabbitMQ).
-            closeSocket();
-        } else {
-            ctx.executor().schedule(this::closeSocket, CLOSE_OK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        }
+        ctx.executor().schedule(this::closeSocket, closeAfterMillis, TimeUnit.MILLISECONDS);
     }
 
     private void closeSocket() {

@@ -64,8 +64,11 @@ final class Publisher {
         return tx;
     }
 
-    String expecting() {
-        return header == null ? "expected content header for class 60" : "expected content body";
+    /** Spec 4.2.6: a method in the middle of content is a 505, reported against the publish (as RabbitMQ). */
+    ConnectionException outOfSequence() {
+        return new ConnectionException(ReplyCode.UNEXPECTED_FRAME, header == null
+                ? "expected content header for class 60, got non content header frame instead"
+                : "expected content body, got non content body frame instead", publish);
     }
 
     void onPublish(BasicMethod.Publish p) {
