@@ -26,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -35,6 +36,7 @@ import java.util.function.Supplier;
  * order they arrive: when one needs an answer from a queue's thread, later frames wait until it came.
  */
 public final class AmqpChannel implements ConsumerChannel {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AmqpChannel.class);
     /** Bodies up to this size are copied into the outgoing buffer; larger ones are sent as slices. */
     private static final int COPY_LIMIT = 16 * 1024;
     /** A batch buffer is written out once it holds this much. */
@@ -83,6 +85,11 @@ public final class AmqpChannel implements ConsumerChannel {
 
     void send(Method m) {
         connection.send(id, m);
+    }
+
+    /** Sends {@code m} once every definition change made so far is on disk (declare-ok and friends). */
+    void replyDurably(Method m) {
+        await(vhost().persisted(), () -> send(m));
     }
 
     // ---- frames ----
@@ -186,6 +193,25 @@ public final class AmqpChannel implements ConsumerChannel {
             T result = onQueue.get();
             connection.ctx().executor().execute(() -> answered(result, onLoop));
         });
+    }
+
+    /**
+     * Runs {@code then} once {@code future} completes (at once if it has), on this connection's loop; frames
+     * that arrive in between wait. A failed future is an internal error: the store could not do its part.
+     */
+    void await(CompletableFuture<?> future, Runnable then) {
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            then.run();
+            return;
+        }
+        awaiting = true;
+        future.whenComplete((v, failure) -> connection.ctx().executor().execute(() -> answered(failure, f -> {
+            if (f != null) {
+                LOG.error("the store failed on channel {}", id, f);
+                throw new ConnectionException(ReplyCode.INTERNAL_ERROR, "INTERNAL_ERROR", 0, 0);
+            }
+            then.run();
+        })));
     }
 
     private <T> void answered(T result, Consumer<T> onLoop) {

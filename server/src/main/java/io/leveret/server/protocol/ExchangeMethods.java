@@ -25,12 +25,12 @@ final class ExchangeMethods {
         } else if (m instanceof ExchangeMethod.Bind b) {
             bindOrUnbind(ch, b, b.source(), b.destination(), b.routingKey(), b.arguments(), true);
             if (!b.noWait()) {
-                ch.send(new ExchangeMethod.BindOk());
+                ch.replyDurably(new ExchangeMethod.BindOk());
             }
         } else if (m instanceof ExchangeMethod.Unbind u) {
             bindOrUnbind(ch, u, u.source(), u.destination(), u.routingKey(), u.arguments(), false);
             if (!u.noWait()) {
-                ch.send(new ExchangeMethod.UnbindOk());
+                ch.replyDurably(new ExchangeMethod.UnbindOk());
             }
         } else {
             throw AmqpChannel.notImplemented(m);
@@ -61,7 +61,7 @@ final class ExchangeMethods {
             Equivalence.arguments(d, r, x.arguments(), d.arguments(), Equivalence.EXCHANGE_ARGS);
         }
         if (!d.noWait()) {
-            ch.send(new ExchangeMethod.DeclareOk());
+            ch.replyDurably(new ExchangeMethod.DeclareOk());
         }
     }
 
@@ -79,7 +79,7 @@ final class ExchangeMethods {
             ch.vhost().deleteExchange(x);
         }
         if (!d.noWait()) {
-            ch.send(new ExchangeMethod.DeleteOk());
+            ch.replyDurably(new ExchangeMethod.DeleteOk());
         }
     }
 

@@ -14,6 +14,8 @@ import io.leveret.server.vhost.VirtualHost;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.leveret.store.messages.Location;
+import io.leveret.store.messages.QueueName;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.Set;
  * routing the message, publisher confirms and transactions.
  */
 final class Publisher {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Publisher.class);
     private static final long MAX_MESSAGE_SIZE_CEILING = 536870912L;
     private final AmqpChannel channel;
     private final Set<Queue> targets = new HashSet<>();
@@ -34,12 +37,9 @@ final class Publisher {
     private ByteBuf body;
     private long remaining;
 
-    // Publisher confirms (RabbitMQ extension): acks go out coalesced, with multiple=true where they can.
-    private boolean confirm;
-    private long publishSeq;
-    private long confirmedUpTo;
-    private long lastAckSent;
-    private boolean ackScheduled;
+    private final Confirms confirms;
+    /** Transactions whose publishes went to the message log wait for it before commit-ok. */
+    private boolean txAppended;
 
     // Transactions.
     private boolean tx;
@@ -54,6 +54,7 @@ final class Publisher {
 
     Publisher(AmqpChannel channel) {
         this.channel = channel;
+        this.confirms = new Confirms(channel);
     }
 
     boolean assembling() {
@@ -157,9 +158,11 @@ final class Publisher {
             txPublishes.add(new PendingPublish(p, m));
             return;
         }
-        route(p, ex, m);
-        if (confirm) {
-            confirmed(++publishSeq);
+        long seq = confirms.next();
+        if (route(p, ex, m, seq)) {
+            confirms.await(seq);
+        } else if (seq != 0) {
+            confirms.confirmed(seq);
         }
     }
 
@@ -200,13 +203,17 @@ final class Publisher {
         return "exchange '" + ex.name() + "' in vhost '" + channel.vhost().name() + "'";
     }
 
-    /** Hands {@code m} (whose reference we own) to every queue it reaches, or returns it if mandatory. */
-    private void route(BasicMethod.Publish p, Exchange ex, Message m) {
+    /**
+     * Hands {@code m} (whose reference we own) to every queue it reaches, or returns it if mandatory. A
+     * persistent message for durable queues is written to the message log once; then this returns true and
+     * {@code seq} (if not 0) is confirmed when the log has it on disk.
+     */
+    private boolean route(BasicMethod.Publish p, Exchange ex, Message m, long seq) {
         if (ex == channel.vhost().defaultExchange()) {
             ReplyTarget reply = channel.vhost().replyTarget(p.routingKey());
             if (reply != null) {
                 reply.deliverReply(m);
-                return;
+                return false;
             }
         }
         targets.clear();
@@ -218,37 +225,59 @@ final class Publisher {
                 channel.connection().flushSoon();
             }
             m.release();
-            return;
+            return false;
         }
+        Location location = m.properties().persistent() ? append(m, seq) : null;
         AmqpConnection conn = channel.connection();
         for (Queue q : targets) {
             m.retain();
+            Location l = q.persistsMessages() ? location : null;
             q.execute(() -> {
-                q.enqueue(m);
+                q.enqueue(m, l);
                 conn.enqueueDone();
             });
         }
         conn.enqueuesPosted(targets.size());
         targets.clear();
         m.release();
+        return location != null;
     }
 
-    private void confirmed(long seq) {
-        confirmedUpTo = seq;
-        if (!ackScheduled) {
-            ackScheduled = true;
-            channel.connection().ctx().executor().execute(this::sendAcks);
+    /** Writes {@code m} to the message log for the durable queues among the targets; null if there are none. */
+    private Location append(Message m, long seq) {
+        List<QueueName> durable = null;
+        for (Queue q : targets) {
+            if (q.persistsMessages()) {
+                if (durable == null) {
+                    durable = new ArrayList<>(targets.size());
+                }
+                durable.add(q.storeName());
+            }
         }
-    }
-
-    private void sendAcks() {
-        ackScheduled = false;
-        if (channel.released() || confirmedUpTo == lastAckSent) {
-            return;
+        if (durable == null) {
+            return null;
         }
-        channel.send(new BasicMethod.Ack(confirmedUpTo, confirmedUpTo - lastAckSent > 1));
-        lastAckSent = confirmedUpTo;
-        channel.connection().flushSoon();
+        if (tx) {
+            txAppended = true;
+        }
+        io.netty.util.concurrent.EventExecutor loop = channel.connection().ctx().executor();
+        try {
+            return channel.vhost().persistence().append(m, durable, failure -> {
+                if (failure != null) {
+                    LOG.error("message log failed a write; the publisher gets a nack", failure);
+                }
+                if (seq != 0) {
+                    loop.execute(() -> confirms.durable(seq, failure));
+                }
+            });
+        } catch (RuntimeException e) {
+            // Refused up front (store closed or failing): as a failed write, never a silent drop.
+            LOG.error("message log refused a write; the publisher gets a nack", e);
+            if (seq != 0) {
+                loop.execute(() -> confirms.durable(seq, e));
+            }
+            throw new ConnectionException(ReplyCode.INTERNAL_ERROR, "message store unavailable", 0, 0);
+        }
     }
 
     void onConfirm(ConfirmMethod m) {
@@ -256,7 +285,7 @@ final class Publisher {
             if (tx) {
                 throw ChannelException.preconditionFailed(s, "cannot switch from tx to confirm mode");
             }
-            confirm = true;
+            confirms.enable();
             if (!s.noWait()) {
                 channel.send(new ConfirmMethod.SelectOk());
             }
@@ -267,7 +296,7 @@ final class Publisher {
 
     void onTx(TxMethod m) {
         if (m instanceof TxMethod.Select s) {
-            if (confirm) {
+            if (confirms.enabled()) {
                 throw ChannelException.preconditionFailed(s, "cannot switch from confirm to tx mode");
             }
             tx = true;
@@ -285,13 +314,20 @@ final class Publisher {
                     throw ChannelException.notFound(c, "no exchange '" + pp.publish().exchange()
                             + "' in vhost '" + channel.vhost().name() + "'");
                 }
-                route(pp.publish(), ex, pp.message());
+                route(pp.publish(), ex, pp.message(), 0);
             }
             for (PendingSettle s : txSettles) {
                 channel.settle(s.deliveries(), s.requeue());
             }
             txSettles.clear();
-            channel.send(new TxMethod.CommitOk());
+            if (txAppended) {
+                // Persistent messages in the commit are on disk before commit-ok, as confirms are.
+                txAppended = false;
+                channel.await(channel.vhost().persistence().messages().sync(),
+                        () -> channel.send(new TxMethod.CommitOk()));
+            } else {
+                channel.send(new TxMethod.CommitOk());
+            }
         } else if (m instanceof TxMethod.Rollback r) {
             requireTx(r);
             txPublishes.forEach(pp -> pp.message().release());

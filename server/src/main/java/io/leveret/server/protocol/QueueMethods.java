@@ -33,7 +33,7 @@ final class QueueMethods {
         if (d.passive() && d.queue().equals(VirtualHost.REPLY_TO)) {
             // Direct reply-to's pseudo-queue exists for anyone who asks (RabbitMQ).
             if (!d.noWait()) {
-                ch.send(new QueueMethod.DeclareOk(d.queue(), 0, 0));
+                ch.replyDurably(new QueueMethod.DeclareOk(d.queue(), 0, 0));
             }
             return;
         }
@@ -64,7 +64,7 @@ final class QueueMethods {
             return;
         }
         ch.ask(q, () -> new long[] {target.messageCount(), target.consumerCount()},
-                counts -> ch.send(new QueueMethod.DeclareOk(target.name(), counts[0], counts[1])));
+                counts -> ch.replyDurably(new QueueMethod.DeclareOk(target.name(), counts[0], counts[1])));
     }
 
     private static void bind(AmqpChannel ch, Method m, String queueName, String exchange, String key,
@@ -89,10 +89,10 @@ final class QueueMethods {
         }
         if (bind) {
             if (!noWait) {
-                ch.send(new QueueMethod.BindOk());
+                ch.replyDurably(new QueueMethod.BindOk());
             }
         } else {
-            ch.send(new QueueMethod.UnbindOk());
+            ch.replyDurably(new QueueMethod.UnbindOk());
         }
     }
 
@@ -111,7 +111,7 @@ final class QueueMethods {
         if (q == null) {
             // Deleting a queue that is not there succeeds (RabbitMQ 3.x).
             if (!d.noWait()) {
-                ch.send(new QueueMethod.DeleteOk(0));
+                ch.replyDurably(new QueueMethod.DeleteOk(0));
             }
             return;
         }
@@ -134,7 +134,7 @@ final class QueueMethods {
                 throw ChannelException.preconditionFailed(d, ExchangeMethods.describe(ch, q) + " not empty");
             }
             if (!d.noWait()) {
-                ch.send(new QueueMethod.DeleteOk(n));
+                ch.replyDurably(new QueueMethod.DeleteOk(n));
             }
         });
     }

@@ -2,6 +2,11 @@ package io.leveret.server.vhost;
 
 import io.leveret.codec.FieldTable;
 import io.netty.util.concurrent.EventExecutor;
+import io.leveret.store.messages.Location;
+import io.leveret.store.messages.MessageStore;
+import io.leveret.store.messages.QueueName;
+import io.leveret.store.messages.RecoveredMessage;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A FIFO queue. Everything it holds lives on one single-threaded executor: other threads hand it work as
@@ -25,6 +32,9 @@ public final class Queue implements Destination {
     /** The connection that owns an exclusive queue; null for a shared one. */
     private final Object exclusiveOwner;
     private final EventExecutor executor;
+    /** The message log, for a durable queue of a broker with storage; null otherwise. */
+    private final MessageStore store;
+    private final QueueName storeName;
 
     /** Guarded by this: bindings to this queue, so that deleting it removes them. */
     private final List<Binding> bindings = new ArrayList<>();
@@ -48,19 +58,27 @@ public final class Queue implements Destination {
         this.arguments = arguments;
         this.exclusiveOwner = exclusiveOwner;
         this.executor = executor;
+        this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
+        this.storeName = new QueueName(vhost.name(), name);
     }
 
     private static final class Entry {
         final long seq;
-        final Message message;
+        /** Null for a message recovered from the log until it is handed out. */
+        Message message;
+        /** Where the message log keeps it; null for a message that is not in the log. */
+        final Location location;
         boolean redelivered;
         QueueConsumer holder;
 
-        Entry(long seq, Message message) {
+        Entry(long seq, Message message, Location location) {
             this.seq = seq;
             this.message = message;
+            this.location = location;
         }
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Queue.class);
 
     @Override
     public String name() {
@@ -98,14 +116,40 @@ public final class Queue implements Destination {
 
     // ---- Everything below runs on the queue's thread. ----
 
-    /** Takes over one reference to {@code message}. */
+    /** The queue's name in the message log. */
+    public QueueName storeName() {
+        return storeName;
+    }
+
+    /** True when persistent messages routed here go to the message log. */
+    public boolean persistsMessages() {
+        return store != null;
+    }
+
+    /** Takes over one reference to {@code message}, which is not in the message log. */
     public void enqueue(Message message) {
+        enqueue(message, null);
+    }
+
+    /**
+     * Takes over one reference to {@code message}; {@code location} is where the message log keeps it, or null.
+     */
+    public void enqueue(Message message, Location location) {
         if (deleted) {
             message.release();
             return;
         }
-        ready.add(new Entry(nextSeq++, message));
+        ready.add(new Entry(nextSeq++, message, location));
         dispatch();
+    }
+
+    /** At boot: the messages the log kept for this queue, in order; bodies are read when handed out. */
+    public void recover(List<RecoveredMessage> messages) {
+        for (RecoveredMessage r : messages) {
+            Entry e = new Entry(nextSeq++, null, r.location());
+            e.redelivered = r.redelivered();
+            ready.add(e);
+        }
     }
 
     public int messageCount() {
@@ -173,7 +217,17 @@ public final class Queue implements Destination {
         if (e.holder != null) {
             e.holder.unacked--;
         }
-        e.message.release();
+        forget(e);
+    }
+
+    /** The queue is done with an entry: free it, and tell the log. */
+    private void forget(Entry e) {
+        if (e.location != null && !deleted) {
+            store.ack(storeName, e.location);
+        }
+        if (e.message != null) {
+            e.message.release();
+        }
     }
 
     /** Puts an unacknowledged message back at its original position, marked redelivered. */
@@ -187,7 +241,7 @@ public final class Queue implements Destination {
             e.holder = null;
         }
         if (deleted) {
-            e.message.release();
+            forget(e);
             return;
         }
         e.redelivered = true;
@@ -213,9 +267,9 @@ public final class Queue implements Destination {
         return n;
     }
 
-    private static void drain(java.util.Queue<Entry> q) {
+    private void drain(java.util.Queue<Entry> q) {
         for (Entry e; (e = q.poll()) != null; ) {
-            e.message.release();
+            forget(e);
         }
     }
 
@@ -227,7 +281,7 @@ public final class Queue implements Destination {
         deleted = true;
         purge();
         for (Entry e : unacked.values()) {
-            e.message.release();
+            forget(e);
         }
         unacked.clear();
         List<QueueConsumer> cs = List.copyOf(consumers);
@@ -279,15 +333,42 @@ public final class Queue implements Destination {
         return null;
     }
 
+    /** The next message to hand out, with its body loaded; entries whose body cannot be read are dropped. */
     private Entry poll() {
-        Entry e = requeued.poll();
-        return e != null ? e : ready.poll();
+        for (;;) {
+            Entry e = requeued.poll();
+            if (e == null) {
+                e = ready.poll();
+            }
+            if (e == null || e.message != null || load(e)) {
+                return e;
+            }
+        }
+    }
+
+    /** Reads a recovered message's body back from the log (a positional read; nothing is cached). */
+    private boolean load(Entry e) {
+        try {
+            e.message = Persistence.message(store.read(e.location));
+            return true;
+        } catch (IOException | RuntimeException ex) {
+            LOG.error("{}: cannot read message at {} back from the message log; it is dropped", this, e.location, ex);
+            store.ack(storeName, e.location);
+            return false;
+        }
     }
 
     private Delivery handOut(Entry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
         if (noAck) {
             // The queue lets go of the message: the delivery carries the queue's reference.
+            if (e.location != null) {
+                store.ack(storeName, e.location);
+            }
             return new Delivery(this, c == null ? null : c.tag(), e.seq, e.message, e.redelivered, true, false);
+        }
+        if (e.location != null && !e.redelivered) {
+            // After a crash, a message that was handed out comes back marked redelivered.
+            store.markDelivered(storeName, e.location);
         }
         e.holder = c;
         if (c != null) {

@@ -2,7 +2,13 @@ package io.leveret.server.vhost;
 
 import io.leveret.codec.FieldTable;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.leveret.store.definitions.BindingDefinition;
+import io.leveret.store.definitions.Change;
+import io.leveret.store.definitions.Definitions;
+import io.leveret.store.definitions.ExchangeDefinition;
+import io.leveret.store.definitions.QueueDefinition;
 import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,9 +34,21 @@ public final class VirtualHost {
     public static final String REPLY_TO = "amq.rabbitmq.reply-to";
     public static final String REPLY_TO_PREFIX = REPLY_TO + ".";
 
+    /** Null for a broker without storage (tests): then nothing is durable. */
+    private final Persistence persistence;
+    /** The last definition change handed to the store; changes complete in order. */
+    private volatile CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+    /** True while definitions are replayed at boot: they are in the store already. Guarded by this. */
+    private boolean recovering;
+
     public VirtualHost(String name, EventExecutorGroup queueExecutors) {
+        this(name, queueExecutors, null);
+    }
+
+    public VirtualHost(String name, EventExecutorGroup queueExecutors, Persistence persistence) {
         this.name = name;
         this.queueExecutors = queueExecutors;
+        this.persistence = persistence;
         exchanges.put("", defaultExchange);
         for (String[] e : STANDARD_EXCHANGES) {
             exchanges.put(e[0], Exchange.create(e[1], e[0], true, false, false, FieldTable.EMPTY));
@@ -41,6 +59,54 @@ public final class VirtualHost {
 
     public String name() {
         return name;
+    }
+
+    /** Null for a broker without storage. */
+    public Persistence persistence() {
+        return persistence;
+    }
+
+    /**
+     * Completes once every definition change made so far is durable: a channel waits on it before it
+     * answers a declare, delete, bind or unbind.
+     */
+    public CompletableFuture<Void> persisted() {
+        return lastWrite;
+    }
+
+    /** Hands a change of durable objects to the store. Called with this object's monitor held. */
+    private void persist(Change change) {
+        if (persistence != null && !recovering) {
+            lastWrite = persistence.apply(change);
+        }
+    }
+
+    /** Replays the stored definitions of this vhost through the same paths that AMQP uses, writing nothing. */
+    public synchronized void recover(Definitions definitions) {
+        recovering = true;
+        try {
+            for (ExchangeDefinition e : definitions.exchanges()) {
+                if (e.vhost().equals(name) && !exchanges.containsKey(e.name())) {
+                    declareExchange(e.type(), e.name(), e.durable(), e.autoDelete(), e.internal(),
+                            Persistence.table(e.arguments()));
+                }
+            }
+            for (QueueDefinition q : definitions.queues()) {
+                if (q.vhost().equals(name)) {
+                    declareQueue(q.name(), q.durable(), q.autoDelete(), Persistence.table(q.arguments()), null);
+                }
+            }
+            for (BindingDefinition b : definitions.bindings()) {
+                Exchange source = exchanges.get(b.source());
+                Destination destination = b.destinationKind() == BindingDefinition.DestinationKind.QUEUE
+                        ? queues.get(b.destination()) : exchanges.get(b.destination());
+                if (b.vhost().equals(name) && source != null && destination != null) {
+                    bind(source, destination, b.routingKey(), Persistence.table(b.arguments()));
+                }
+            }
+        } finally {
+            recovering = false;
+        }
     }
 
     public Exchange defaultExchange() {
@@ -106,6 +172,9 @@ public final class VirtualHost {
             throw new IllegalArgumentException("unknown exchange type " + type);
         }
         exchanges.put(exchangeName, e);
+        if (durable) {
+            persist(new Change.PutExchange(Persistence.definition(this, e)));
+        }
         return e;
     }
 
@@ -113,6 +182,10 @@ public final class VirtualHost {
     public synchronized void deleteExchange(Exchange e) {
         if (!exchanges.remove(e.name(), e)) {
             return;
+        }
+        if (e.durable()) {
+            // The store drops the exchange's bindings with it.
+            persist(new Change.DeleteExchange(name, e.name()));
         }
         for (Binding b : e.bindings()) {
             e.unbind(b);
@@ -132,6 +205,9 @@ public final class VirtualHost {
         }
         Queue q = new Queue(this, queueName, durable, autoDelete, arguments, exclusiveOwner, queueExecutors.next());
         queues.put(queueName, q);
+        if (durable) {
+            persist(new Change.PutQueue(Persistence.definition(this, q)));
+        }
         return q;
     }
 
@@ -139,6 +215,11 @@ public final class VirtualHost {
     public synchronized void deleteQueue(Queue q) {
         if (!queues.remove(q.name(), q)) {
             return;
+        }
+        if (q.durable() && persistence != null) {
+            // The store drops the queue's bindings with it; its messages go from the log too.
+            persist(new Change.DeleteQueue(name, q.name()));
+            persistence.messages().dropQueue(q.storeName());
         }
         for (Binding b : q.bindings()) {
             b.source().unbind(b);
@@ -149,12 +230,23 @@ public final class VirtualHost {
 
     /** Adds a binding; returns false if it already existed. */
     public synchronized boolean bind(Exchange source, Destination destination, String routingKey, FieldTable args) {
-        return source.bind(new Binding(source, destination, routingKey, args));
+        Binding b = new Binding(source, destination, routingKey, args);
+        if (!source.bind(b)) {
+            return false;
+        }
+        if (Persistence.durable(b)) {
+            persist(new Change.PutBinding(Persistence.definition(this, b)));
+        }
+        return true;
     }
 
     /** Removes a binding (absent is fine, as in RabbitMQ); an auto-delete source goes with its last binding. */
     public synchronized void unbind(Exchange source, Destination destination, String routingKey, FieldTable args) {
-        if (source.unbind(new Binding(source, destination, routingKey, args))) {
+        Binding b = new Binding(source, destination, routingKey, args);
+        if (source.unbind(b)) {
+            if (Persistence.durable(b)) {
+                persist(new Change.DeleteBinding(Persistence.definition(this, b)));
+            }
             autoDeleteIfUnused(source);
         }
     }

@@ -1,0 +1,98 @@
+package io.leveret.server.protocol;
+
+import io.leveret.codec.BasicMethod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Publisher confirms for one channel (RabbitMQ's extension). Every publish gets the next sequence number;
+ * a transient one is confirmed as soon as it is routed, a persistent one for durable queues once the
+ * message log has it on disk. Acks go out coalesced: one {@code multiple} ack up to the lowest number still
+ * waiting, single acks for those confirmed above it, nacks for those the store failed.
+ */
+final class Confirms {
+    private final AmqpChannel channel;
+    private boolean enabled;
+    private long lastSeq;
+    private long lastAckSent;
+    private boolean scheduled;
+    /** Numbers waiting for the disk. */
+    private final TreeSet<Long> waiting = new TreeSet<>();
+    /** Numbers confirmed while a lower one was still waiting: they need an ack of their own. */
+    private final TreeSet<Long> confirmedAbove = new TreeSet<>();
+    private final List<Long> failed = new ArrayList<>();
+
+    Confirms(AmqpChannel channel) {
+        this.channel = channel;
+    }
+
+    void enable() {
+        enabled = true;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** The sequence number of the next publish, or 0 when confirms are off. */
+    long next() {
+        return enabled ? ++lastSeq : 0;
+    }
+
+    /** {@code seq} will be confirmed by {@link #durable}. */
+    void await(long seq) {
+        waiting.add(seq);
+    }
+
+    /** {@code seq} is routed and needs nothing else. */
+    void confirmed(long seq) {
+        if (!waiting.isEmpty() && seq > waiting.first()) {
+            confirmedAbove.add(seq);
+        }
+        schedule();
+    }
+
+    /** The message log answered for {@code seq}: durable (failure null) or not. */
+    void durable(long seq, Throwable failure) {
+        if (!waiting.remove(seq)) {
+            return;
+        }
+        if (failure != null) {
+            failed.add(seq);
+        } else if (!waiting.isEmpty() && seq > waiting.first()) {
+            confirmedAbove.add(seq);
+        }
+        schedule();
+    }
+
+    private void schedule() {
+        if (!scheduled) {
+            scheduled = true;
+            channel.connection().ctx().executor().execute(this::send);
+        }
+    }
+
+    private void send() {
+        scheduled = false;
+        if (channel.released()) {
+            return;
+        }
+        for (long seq : failed) {
+            channel.send(new BasicMethod.Nack(seq, false, false));
+        }
+        failed.clear();
+        long covered = (waiting.isEmpty() ? lastSeq + 1 : waiting.first()) - 1;
+        if (covered > lastAckSent) {
+            channel.send(new BasicMethod.Ack(covered, covered - lastAckSent > 1));
+            lastAckSent = covered;
+        }
+        for (long seq : confirmedAbove) {
+            if (seq > covered) {
+                channel.send(new BasicMethod.Ack(seq, false));
+            }
+        }
+        confirmedAbove.clear();
+        channel.connection().flushSoon();
+    }
+}

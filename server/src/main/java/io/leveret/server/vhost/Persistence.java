@@ -1,0 +1,134 @@
+package io.leveret.server.vhost;
+
+import io.leveret.codec.BasicProperties;
+import io.leveret.codec.CodecLimits;
+import io.leveret.codec.FieldTable;
+import io.leveret.codec.Wire;
+import io.leveret.store.Blob;
+import io.leveret.store.definitions.BindingDefinition;
+import io.leveret.store.definitions.Change;
+import io.leveret.store.definitions.DefinitionStore;
+import io.leveret.store.definitions.ExchangeDefinition;
+import io.leveret.store.definitions.QueueDefinition;
+import io.leveret.store.messages.Location;
+import io.leveret.store.messages.MessageStore;
+import io.leveret.store.messages.QueueName;
+import io.leveret.store.messages.StoredMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The broker's durable side as the virtual hosts see it: durable definitions go to the definition store,
+ * persistent messages in durable queues to the message log. Also the translation between our objects
+ * (field tables, messages) and the store's opaque bytes, so the store never learns the wire format.
+ */
+public final class Persistence {
+    private final DefinitionStore definitions;
+    private final MessageStore messages;
+
+    public Persistence(DefinitionStore definitions, MessageStore messages) {
+        this.definitions = definitions;
+        this.messages = messages;
+    }
+
+    public MessageStore messages() {
+        return messages;
+    }
+
+    /**
+     * Writes a message once for all of {@code queues}; {@code done} runs on the store's writer thread once it
+     * is on disk (failure null) or cannot be. The message is kept alive until then.
+     */
+    public Location append(Message m, List<QueueName> queues, Consumer<Throwable> done) {
+        m.retain();
+        try {
+            return messages.append(queues, envelope(m), m.body().nioBuffer(), failure -> {
+                m.release();
+                done.accept(failure);
+            });
+        } catch (RuntimeException e) {
+            m.release();
+            throw e;
+        }
+    }
+
+    /** Applies a change; the future completes once it is durable (changes complete in order). */
+    CompletableFuture<Void> apply(Change change) {
+        return definitions.apply(change);
+    }
+
+    static Blob blob(FieldTable table) {
+        if (table.isEmpty()) {
+            return Blob.EMPTY;
+        }
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            Wire.writeTable(buf, table);
+            return Blob.of(ByteBufUtil.getBytes(buf));
+        } finally {
+            buf.release();
+        }
+    }
+
+    static FieldTable table(Blob blob) {
+        if (blob.length() == 0) {
+            return FieldTable.EMPTY;
+        }
+        ByteBuf buf = Unpooled.wrappedBuffer(blob.toByteArray());
+        return Wire.readTable(buf, CodecLimits.DEFAULT_MAX_TABLE_DEPTH);
+    }
+
+    static ExchangeDefinition definition(VirtualHost vhost, Exchange e) {
+        return new ExchangeDefinition(vhost.name(), e.name(), e.type(), e.durable(), e.autoDelete(), e.internal(),
+                blob(e.arguments()));
+    }
+
+    static QueueDefinition definition(VirtualHost vhost, Queue q) {
+        return new QueueDefinition(vhost.name(), q.name(), q.durable(), false, q.autoDelete(), blob(q.arguments()));
+    }
+
+    static BindingDefinition definition(VirtualHost vhost, Binding b) {
+        BindingDefinition.DestinationKind kind = b.destination() instanceof Queue
+                ? BindingDefinition.DestinationKind.QUEUE : BindingDefinition.DestinationKind.EXCHANGE;
+        return new BindingDefinition(vhost.name(), b.source().name(), b.destination().name(), kind, b.routingKey(),
+                blob(b.arguments()));
+    }
+
+    /** A binding is durable when both of its ends are (RabbitMQ). */
+    static boolean durable(Binding b) {
+        boolean destination = b.destination() instanceof Queue q ? q.durable() : ((Exchange) b.destination()).durable();
+        return b.source().durable() && destination;
+    }
+
+    /**
+     * What the message log keeps beside the body: exchange and routing key (a redelivery needs them),
+     * then the property bytes exactly as they arrived.
+     */
+    static byte[] envelope(Message m) {
+        ByteBuf buf = Unpooled.buffer(m.exchange().length() + m.routingKey().length() + 2
+                + m.rawProperties().readableBytes());
+        try {
+            Wire.writeShortstr(buf, m.exchange());
+            Wire.writeShortstr(buf, m.routingKey());
+            buf.writeBytes(m.rawProperties(), m.rawProperties().readerIndex(), m.rawProperties().readableBytes());
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** A message read back from the log. */
+    static Message message(StoredMessage stored) {
+        ByteBuf env = Unpooled.wrappedBuffer(stored.properties());
+        String exchange = Wire.readShortstr(env);
+        String routingKey = Wire.readShortstr(env);
+        ByteBuf raw = env.retainedSlice();
+        BasicProperties props = BasicProperties.decode(env.duplicate(), CodecLimits.DEFAULT_MAX_TABLE_DEPTH);
+        env.release();
+        return new Message(exchange, routingKey, props, raw, Unpooled.wrappedBuffer(stored.body()));
+    }
+}
