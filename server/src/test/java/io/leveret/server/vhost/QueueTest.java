@@ -46,8 +46,13 @@ class QueueTest {
 
     private void enqueue(String... bodies) {
         for (String b : bodies) {
-            queue.enqueue(messages.message("q", b));
+            put(queue, messages.message(queue.name(), b));
         }
+    }
+
+    /** Hands {@code m} (its one reference) to {@code q}, as a publish of a transient message does. */
+    private static void put(Queue q, Message m) {
+        q.enqueue(m);
     }
 
     private static long[] seqs(List<Delivery> ds) {
@@ -314,7 +319,7 @@ class QueueTest {
     @Test
     void anAutoDeleteQueueThatNeverHadAConsumerStays() {
         Queue ad = vhost.declareQueue("ad", false, true, FieldTable.EMPTY, null);
-        ad.enqueue(messages.message("ad", "m0"));
+        put(ad, messages.message("ad", "m0"));
         ad.removeConsumer(new QueueConsumer(channel(), "stranger", false, false, 0, FieldTable.EMPTY));
         assertSame(ad, vhost.queue("ad"));
         assertFalse(ad.isDeleted());
@@ -342,7 +347,7 @@ class QueueTest {
         messages.assertAllReleased();
 
         // Whatever arrives or comes back afterwards is freed at once.
-        queue.enqueue(messages.message("q", "late"));
+        put(queue, messages.message("q", "late"));
         queue.requeue(ch1.deliveries.get(0).seq());
         messages.assertAllReleased();
     }
