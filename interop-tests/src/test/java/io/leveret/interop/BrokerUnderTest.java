@@ -7,10 +7,13 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The broker the suites talk to. With {@code -Dinterop.uri=amqp://user:pass@host:port/vhost} that is any
@@ -19,19 +22,31 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Suites that need a broker configured a particular way call {@link #startLeveret(String)} for a private
  * instance, and are skipped against an external broker.
+ *
+ * <p>A private broker can be stopped ({@link #stop()}: SIGTERM), killed ({@link #kill()}: SIGKILL) and started
+ * again ({@link #start()}, {@link #restart()}) on the same data directory and configuration. The operating system
+ * may hand out another port at each start, so {@link #uri()} and everything derived from it follow the newest
+ * start: take a fresh {@link #factory()} after a restart.
  */
 public final class BrokerUnderTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a SIGTERM gets before {@link #stop()} falls back to SIGKILL. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static BrokerUnderTest shared;
 
-    private final String uri;
-    private final Process process;
+    /** Rewritten by each start, read by every accessor: volatile, as a restart and a reader may be on different threads. */
+    private volatile String uri;
+    private volatile Process process;
     private final Path workDir;
+    private final Path jar;
+    private final List<String> jvmOptions;
 
-    private BrokerUnderTest(String uri, Process process, Path workDir) {
+    private BrokerUnderTest(String uri, Process process, Path workDir, Path jar, List<String> jvmOptions) {
         this.uri = uri;
         this.process = process;
         this.workDir = workDir;
+        this.jar = jar;
+        this.jvmOptions = jvmOptions;
     }
 
     /** The broker every suite shares: external if {@code interop.uri} is set, else one Leveret for the JVM. */
@@ -39,7 +54,7 @@ public final class BrokerUnderTest {
         if (shared == null) {
             String external = System.getProperty("interop.uri", "");
             if (!external.isBlank()) {
-                shared = new BrokerUnderTest(external.trim(), null, null);
+                shared = new BrokerUnderTest(external.trim(), null, null, null, List.of());
             } else {
                 shared = startLeveret("");
                 BrokerUnderTest s = shared;
@@ -59,29 +74,137 @@ public final class BrokerUnderTest {
      * The caller stops it.
      */
     public static BrokerUnderTest startLeveret(String extraConfig) {
+        return startLeveret(extraConfig, List.of());
+    }
+
+    /**
+     * As {@link #startLeveret(String)}, with {@code jvmOptions} after the defaults ({@code -Xmx512m}, paranoid
+     * leak detection), so an option given here wins over a default; they apply to every later start too.
+     */
+    public static BrokerUnderTest startLeveret(String extraConfig, List<String> jvmOptions) {
         try {
             Path jar = Path.of(System.getProperty("leveret.jar", "../server/target/leveret.jar")).toAbsolutePath();
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException("no broker jar at " + jar + ": run 'mvn package' first, or pass -Dinterop.uri");
             }
             Path dir = Files.createTempDirectory("leveret-interop");
-            Path portFile = dir.resolve("port");
-            Path conf = dir.resolve("leveret.conf");
-            Files.writeString(conf, "listeners.tcp.default = 0\n"
-                    + "port_file = " + portFile + "\n"
+            Files.writeString(dir.resolve("leveret.conf"), "listeners.tcp.default = 0\n"
+                    + "port_file = " + dir.resolve("port") + "\n"
                     + "data_dir = " + dir.resolve("data") + "\n"
                     + extraConfig + "\n");
+            BrokerUnderTest broker = new BrokerUnderTest(null, null, dir, jar, List.copyOf(jvmOptions));
+            broker.launch();
+            return broker;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Starts a private broker again on its data directory and configuration, after {@link #stop()} or
+     * {@link #kill()}; returns once it listens, with {@link #uri()} pointing at the port it bound this time.
+     */
+    public void start() {
+        requirePrivate("start");
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("broker is still running (pid " + process.pid() + ")");
+        }
+        appendToLog("start again on " + dataDir());
+        launch();
+    }
+
+    /**
+     * A clean restart: SIGTERM, wait for the process to exit, start again on the same data directory. Fails
+     * (and leaves the broker stopped) if the broker needed SIGKILL to go, since that would not be a clean stop.
+     */
+    public void restart() {
+        requirePrivate("restart");
+        appendToLog("restart: SIGTERM");
+        if (!terminate()) {
+            throw new IllegalStateException("broker did not exit within " + STOP_TIMEOUT + " of SIGTERM; it was killed");
+        }
+        start();
+    }
+
+    /** A crash: SIGKILL, no shutdown hooks, no flushing; returns once the process has exited. */
+    public void kill() {
+        requirePrivate("kill");
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        p.destroyForcibly();
+        try {
+            if (!p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("broker (pid " + p.pid() + ") still alive " + STOP_TIMEOUT + " after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        appendToLog("killed (SIGKILL), exit status " + p.exitValue());
+    }
+
+    /** A kill followed by a start on the same data directory. */
+    public void killAndStart() {
+        kill();
+        start();
+    }
+
+    /** True while a broker this class started is running; false for an external one. */
+    public boolean isRunning() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** The private broker's folder (config, port file, log, {@code data/}); null for an external broker. */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** Where the private broker keeps its definitions and messages; null for an external broker. */
+    public Path dataDir() {
+        return workDir == null ? null : workDir.resolve("data");
+    }
+
+    /** Stops a private broker (if running) and removes its folder, data and log included. */
+    public void stopAndDelete() {
+        stop();
+        if (workDir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(workDir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot delete " + workDir, e);
+        }
+    }
+
+    /**
+     * Starts the jar on {@link #workDir}'s config and waits for the port file. The stale port file of an earlier
+     * start goes first, so the port read is the one this process bound. The log is appended to, so one file
+     * tells the story of every start.
+     */
+    private void launch() {
+        Path portFile = workDir.resolve("port");
+        Path log = workDir.resolve("broker.log");
+        try {
+            Files.deleteIfExists(portFile);
             List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m",
-                    "-Dio.netty.leakDetection.level=paranoid", "-jar", jar.toString(), "--config", conf.toString()));
+                    "-Dio.netty.leakDetection.level=paranoid"));
+            cmd.addAll(jvmOptions);
+            cmd.addAll(List.of("-jar", jar.toString(), "--config", workDir.resolve("leveret.conf").toString()));
             Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("broker.log").toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
+            process = p;
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (!Files.exists(portFile) || Files.readString(portFile).isBlank()) {
                 if (!p.isAlive()) {
-                    throw new IllegalStateException("broker exited with " + p.exitValue() + ":\n"
-                            + Files.readString(dir.resolve("broker.log")));
+                    throw new IllegalStateException("broker exited with " + p.exitValue() + ":\n" + Files.readString(log));
                 }
                 if (System.nanoTime() > deadline) {
                     p.destroyForcibly();
@@ -90,12 +213,47 @@ public final class BrokerUnderTest {
                 Thread.sleep(20);
             }
             int port = Integer.parseInt(Files.readString(portFile).trim());
-            return new BrokerUnderTest("amqp://guest:guest@127.0.0.1:" + port + "/%2F", p, dir);
+            uri = "amqp://guest:guest@127.0.0.1:" + port + "/%2F";
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after {@link #STOP_TIMEOUT}; true if the broker exited on the SIGTERM alone. */
+    private boolean terminate() {
+        Process p = process;
+        if (p == null) {
+            return true;
+        }
+        p.destroy();
+        try {
+            if (p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                return true;
+            }
+            p.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void requirePrivate(String what) {
+        if (workDir == null) {
+            throw new UnsupportedOperationException("cannot " + what + " an external broker (" + uri + ")");
+        }
+    }
+
+    /** A marker line between runs in the broker's log; the broker is not running while we write it. */
+    private void appendToLog(String event) {
+        try {
+            Files.writeString(workDir.resolve("broker.log"), "---- interop-tests: " + event + " ----\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // the log is for humans reading a failure; losing a marker line must not fail the test
         }
     }
 
@@ -155,18 +313,11 @@ public final class BrokerUnderTest {
         }
     }
 
-    /** Stops a broker this class started (SIGTERM, then SIGKILL after 10 s); no-op for an external one. */
+    /**
+     * Stops a broker this class started (SIGTERM, then SIGKILL after 10 s); no-op for an external one or one that
+     * has already exited. {@link #start()} brings a private one back on the same data directory.
+     */
     public void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        terminate();
     }
 }
