@@ -69,7 +69,7 @@ final class Equivalence {
         return String.valueOf(v.value());
     }
 
-    private static String typeName(char t) {
+    static String typeName(char t) {
         return switch (t) {
             case 't' -> "bool";
             case 'b' -> "byte";

@@ -89,22 +89,45 @@ final class ExchangeMethods {
         notDefault(m, destination);
         notDefault(m, source);
         if (bind) {
-            link(ch, require(ch, m, source), require(ch, m, destination), key, args, true);
+            link(ch, m, require(ch, m, source), require(ch, m, destination), key, args, true);
         } else {
             // Unbinding what is not there succeeds, as in RabbitMQ 3.x.
             Exchange src = ch.vhost().exchange(source);
             Exchange dst = ch.vhost().exchange(destination);
             if (src != null && dst != null) {
-                link(ch, src, dst, key, args, false);
+                link(ch, m, src, dst, key, args, false);
             }
         }
     }
 
-    static void link(AmqpChannel ch, Exchange src, Destination dst, String key, FieldTable args, boolean bind) {
+    static void link(AmqpChannel ch, Method m, Exchange src, Destination dst, String key, FieldTable args,
+                     boolean bind) {
+        if (bind && src instanceof io.leveret.server.vhost.HeadersExchange) {
+            validateXMatch(m, args);
+        }
         if (bind) {
             ch.vhost().bind(src, dst, key, args);
         } else {
             ch.vhost().unbind(src, dst, key, args);
+        }
+    }
+
+    /** RabbitMQ's check of a headers binding: x-match, if given, is a string naming a known mode. */
+    private static void validateXMatch(Method m, FieldTable args) {
+        io.leveret.codec.FieldValue v = args.field("x-match");
+        if (v == null) {
+            return;
+        }
+        if (v.type() != 'S') {
+            throw new ChannelException(io.leveret.codec.ReplyCode.PRECONDITION_FAILED, "Invalid x-match field type "
+                    + Equivalence.typeName(v.type()) + " (value " + v.value() + "); expected longstr", m);
+        }
+        String mode = v.stringValue();
+        if (!mode.equals("all") && !mode.equals("any") && !mode.equals("all-with-x") && !mode.equals("any-with-x")) {
+            byte[] raw = ((io.leveret.codec.LongString) v.value()).bytes();
+            throw new ChannelException(io.leveret.codec.ReplyCode.PRECONDITION_FAILED, "Invalid x-match field value "
+                    + io.leveret.codec.ErlangTerms.p(io.netty.buffer.Unpooled.wrappedBuffer(raw), 0, raw.length)
+                    + "; expected all, any, all-with-x, or any-with-x", m);
         }
     }
 

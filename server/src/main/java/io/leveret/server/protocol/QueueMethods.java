@@ -77,14 +77,14 @@ final class QueueMethods {
             Exchange x = ExchangeMethods.require(ch, m, exchange);
             Queue q = require(ch, m, resolved);
             exclusiveAccess(ch, m, q, false);
-            ExchangeMethods.link(ch, x, q, routingKey, args, true);
+            ExchangeMethods.link(ch, m, x, q, routingKey, args, true);
         } else {
             // Unbinding what is not there (binding, exchange or queue) succeeds, as in RabbitMQ 3.x.
             Exchange x = ch.vhost().exchange(exchange);
             Queue q = ch.vhost().queue(resolved);
             if (x != null && q != null) {
                 exclusiveAccess(ch, m, q, false);
-                ExchangeMethods.link(ch, x, q, routingKey, args, false);
+                ExchangeMethods.link(ch, m, x, q, routingKey, args, false);
             }
         }
         if (bind) {

@@ -64,10 +64,18 @@ public final class HeadersExchange extends Exchange {
         return !any;
     }
 
+    /** As Erlang's {@code ==}: numbers compare by value across integer and float types; the rest exactly. */
     private static boolean sameValue(FieldValue a, FieldValue b) {
-        if (a.isInteger() && b.isInteger()) {
-            return a.longValue() == b.longValue();
+        if (isNumber(a) && isNumber(b)) {
+            if (a.isInteger() && b.isInteger()) {
+                return a.longValue() == b.longValue();
+            }
+            return ((Number) a.value()).doubleValue() == ((Number) b.value()).doubleValue();
         }
         return a.value() == null ? b.value() == null : a.value().equals(b.value());
+    }
+
+    private static boolean isNumber(FieldValue v) {
+        return v.isInteger() || v.type() == 'f' || v.type() == 'd';
     }
 }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Messages through a whole connection: publish, route, queue, deliver, get, ack, confirms. */
@@ -270,7 +269,6 @@ class PublishConsumeTest {
 
     /** rabbit_exchange_type_headers:validate_binding refuses an x-match it does not know (binding_invalid: 406). */
     @Test
-    @Disabled("bug: QueueMethods.bind does not validate x-match for a headers exchange; RabbitMQ refuses with 406 \"Invalid x-match field value <<\\\"foo\\\">>; expected all, any, all-with-x, or any-with-x\"")
     void anUnknownXMatchIsRefused() {
         peer.open();
         peer.openChannel(1);
