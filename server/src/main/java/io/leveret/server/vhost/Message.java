@@ -16,6 +16,8 @@ public final class Message extends AbstractReferenceCounted {
     private final BasicProperties properties;
     private final ByteBuf rawProperties;
     private final ByteBuf body;
+    /** Set (by the store's writer thread) once the message log has this message on disk. */
+    private volatile boolean onDisk;
 
     public Message(String exchange, String routingKey, BasicProperties properties, ByteBuf rawProperties, ByteBuf body) {
         this.exchange = exchange;
@@ -28,6 +30,15 @@ public final class Message extends AbstractReferenceCounted {
     /** The same message with other properties: shares the body (taking a reference to it). */
     public Message withProperties(BasicProperties newProperties, ByteBuf newRawProperties) {
         return new Message(exchange, routingKey, newProperties, newRawProperties, body.retain());
+    }
+
+    /** The message log has it on disk: a queue may drop the body and read it back when needed. */
+    public boolean onDisk() {
+        return onDisk;
+    }
+
+    void markOnDisk() {
+        onDisk = true;
     }
 
     public String exchange() {

@@ -47,6 +47,9 @@ public final class Persistence {
         m.retain();
         try {
             return messages.append(queues, envelope(m), m.body().nioBuffer(), failure -> {
+                if (failure == null) {
+                    m.markOnDisk();
+                }
                 m.release();
                 done.accept(failure);
             });

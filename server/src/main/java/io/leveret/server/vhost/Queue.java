@@ -44,6 +44,9 @@ public final class Queue implements Destination {
     private final PriorityQueue<Entry> requeued = new PriorityQueue<>((a, b) -> Long.compare(a.seq, b.seq));
     private final Map<Long, Entry> unacked = new HashMap<>();
     private final List<QueueConsumer> consumers = new ArrayList<>();
+    /** Ready entries whose body is in memory and also in the log, oldest first: what paging may drop. */
+    private final ArrayDeque<Entry> pageable = new ArrayDeque<>();
+    private long pageableBytes;
     private int nextConsumer;
     private long nextSeq;
     private boolean hadConsumer;
@@ -69,6 +72,7 @@ public final class Queue implements Destination {
         /** Where the message log keeps it; null for a message that is not in the log. */
         final Location location;
         boolean redelivered;
+        boolean handedOut;
         QueueConsumer holder;
 
         Entry(long seq, Message message, Location location) {
@@ -79,6 +83,12 @@ public final class Queue implements Destination {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Queue.class);
+    /**
+     * Bodies of persistent messages a durable queue keeps in memory; beyond this, bodies the log has on
+     * disk are dropped and read back when a consumer needs them, so a backlog larger than memory only
+     * costs a small entry per message.
+     */
+    static final long IN_MEMORY_BYTES = 32L << 20;
 
     @Override
     public String name() {
@@ -139,8 +149,36 @@ public final class Queue implements Destination {
             message.release();
             return;
         }
-        ready.add(new Entry(nextSeq++, message, location));
+        Entry e = new Entry(nextSeq++, message, location);
+        ready.add(e);
         dispatch();
+        if (location != null && !e.handedOut) {
+            pageable.add(e);
+            pageableBytes += location.length();
+            pageOut();
+        }
+    }
+
+    /**
+     * Drops in-memory bodies of the oldest ready entries while over {@link #IN_MEMORY_BYTES}, as far as the
+     * log has written them (appends complete in order, so the first one not on disk ends the walk).
+     */
+    private void pageOut() {
+        while (pageableBytes > IN_MEMORY_BYTES) {
+            Entry e = pageable.peekFirst();
+            if (e.handedOut || e.message == null) {
+                pageable.pollFirst();
+                pageableBytes -= e.location.length();
+                continue;
+            }
+            if (!e.message.onDisk()) {
+                return;
+            }
+            pageable.pollFirst();
+            pageableBytes -= e.location.length();
+            e.message.release();
+            e.message = null;
+        }
     }
 
     /** At boot: the messages the log kept for this queue, in order; bodies are read when handed out. */
@@ -227,6 +265,7 @@ public final class Queue implements Destination {
         }
         if (e.message != null) {
             e.message.release();
+            e.message = null;
         }
     }
 
@@ -264,6 +303,8 @@ public final class Queue implements Destination {
         int n = messageCount();
         drain(ready);
         drain(requeued);
+        pageable.clear();
+        pageableBytes = 0;
         return n;
     }
 
@@ -359,6 +400,7 @@ public final class Queue implements Destination {
     }
 
     private Delivery handOut(Entry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
+        e.handedOut = true;
         if (noAck) {
             // The queue lets go of the message: the delivery carries the queue's reference.
             if (e.location != null) {
