@@ -1,0 +1,82 @@
+package io.leveret.interop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A persistent backlog larger than what a broker keeps of it in memory (Leveret: 32 MiB of bodies per queue;
+ * the rest is read back from its message log) is delivered whole, in order, byte for byte.
+ */
+class BacklogTest extends BrokerTestSupport {
+    private static final int MESSAGES = 48_000;
+    private static final int SIZE = 1024;
+
+    @Test
+    void aPersistentBacklogBiggerThanTheInMemoryBudgetDrainsInOrder() throws Exception {
+        String q = unique("backlog");
+        deleteQueueAfterTest(q);
+        channel.queueDeclare(q, true, false, false, null);
+        Channel pub = confirmChannel();
+        AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+        for (int i = 0; i < MESSAGES; i++) {
+            pub.basicPublish("", q, persistent, body(i));
+            if (i % 2000 == 1999) {
+                pub.waitForConfirmsOrDie(TIMEOUT.toMillis() * 3);
+            }
+        }
+        pub.waitForConfirmsOrDie(TIMEOUT.toMillis() * 3);
+        awaitReady(channel, q, MESSAGES);
+
+        Channel sub = connection.createChannel();
+        sub.basicQos(500);
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<String> problem = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        sub.basicConsume(q, false, new DefaultConsumer(sub) {
+            @Override
+            public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] b) {
+                int i = next.getAndIncrement();
+                if (problem.get() == null && !ByteBuffer.wrap(b).equals(ByteBuffer.wrap(body(i)))) {
+                    problem.set("message " + i + " arrived out of order or damaged");
+                }
+                if (props.getDeliveryMode() == null || props.getDeliveryMode() != 2) {
+                    problem.compareAndSet(null, "message " + i + " lost delivery_mode 2");
+                }
+                try {
+                    getChannel().basicAck(env.getDeliveryTag(), false);
+                } catch (java.io.IOException e) {
+                    problem.compareAndSet(null, e.toString());
+                }
+                if (i == MESSAGES - 1) {
+                    done.countDown();
+                }
+            }
+        });
+        assertEquals(true, done.await(120, TimeUnit.SECONDS), () -> "drained " + next.get() + " of " + MESSAGES);
+        assertEquals(null, problem.get());
+        assertFalse(next.get() > MESSAGES, "no message twice");
+        awaitReady(channel, q, 0);
+    }
+
+    /** 1 KiB that says which message it is, so order and content are checked at once. */
+    private static byte[] body(int i) {
+        byte[] b = new byte[SIZE];
+        ByteBuffer.wrap(b).putInt(i).putInt(~i);
+        for (int k = 8; k < SIZE; k++) {
+            b[k] = (byte) (i * 31 + k);
+        }
+        return b;
+    }
+}
