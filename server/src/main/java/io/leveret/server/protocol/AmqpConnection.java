@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * One AMQP connection: the handshake (spec 2.2.4), its channels, and closing. Everything here runs on the
  * connection's Netty event loop, so it takes no locks; queues reach it only through tasks on that loop.
  */
-public final class AmqpConnection {
+public final class AmqpConnection implements io.leveret.server.vhost.PublisherCredit {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
     /** How long we wait for close-ok after sending connection.close before dropping the socket (RabbitMQ's). */
     private static final long CLOSE_OK_TIMEOUT_MILLIS = 30_000;
@@ -45,7 +45,7 @@ public final class AmqpConnection {
      */
     private static final long SILENT_CLOSE_DELAY_MILLIS = 3000;
     /** Deliveries handed to this connection but not yet written, in bytes, beyond which queues hold back. */
-    private static final long MAX_PENDING_DELIVERY_BYTES = 4L << 20;
+    private static final long MAX_PENDING_DELIVERY_BYTES = 256L << 10;
 
     enum State { AWAIT_HEADER, AWAIT_START_OK, AWAIT_TUNE_OK, AWAIT_OPEN, OPEN, CLOSING, CLOSED }
 
@@ -58,8 +58,8 @@ public final class AmqpConnection {
     private volatile boolean deliveriesStarved;
     /** Messages this connection handed to queues that they have not taken in yet (publisher credit). */
     private final java.util.concurrent.atomic.AtomicInteger pendingEnqueues = new java.util.concurrent.atomic.AtomicInteger();
-    private static final int ENQUEUE_CREDIT_HIGH = 4000;
-    private static final int ENQUEUE_CREDIT_LOW = 1000;
+    private static final int ENQUEUE_CREDIT_HIGH = 2000;
+    private static final int ENQUEUE_CREDIT_LOW = 500;
     private State state = State.AWAIT_HEADER;
     private ScheduledFuture<?> handshakeTimer;
     private boolean flushScheduled;
@@ -467,8 +467,9 @@ public final class AmqpConnection {
         }
     }
 
-    /** A queue took in one message from this connection. On the queue's thread. */
-    void enqueueDone() {
+    /** A queue gave back one unit of credit. On the queue's thread. */
+    @Override
+    public void granted() {
         if (pendingEnqueues.decrementAndGet() == ENQUEUE_CREDIT_LOW) {
             ctx.executor().execute(this::resumeReading);
         }

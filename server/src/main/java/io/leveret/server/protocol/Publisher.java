@@ -232,10 +232,7 @@ final class Publisher {
         for (Queue q : targets) {
             m.retain();
             Location l = q.persistsMessages() ? location : null;
-            q.execute(() -> {
-                q.enqueue(m, l);
-                conn.enqueueDone();
-            });
+            q.execute(() -> q.enqueue(m, l, conn));
         }
         conn.enqueuesPosted(targets.size());
         targets.clear();

@@ -47,6 +47,7 @@ public final class Queue implements Destination {
     /** Ready entries whose body is in memory and also in the log, oldest first: what paging may drop. */
     private final ArrayDeque<Entry> pageable = new ArrayDeque<>();
     private long pageableBytes;
+    private final ArrayDeque<PublisherCredit> withheld = new ArrayDeque<>();
     private int nextConsumer;
     private long nextSeq;
     private boolean hadConsumer;
@@ -89,6 +90,11 @@ public final class Queue implements Destination {
      * costs a small entry per message.
      */
     static final long IN_MEMORY_BYTES = 32L << 20;
+    /**
+     * With consumers attached, a queue holding more ready messages than this keeps its publishers' credit
+     * until the consumers catch up: publishers then go at the consumers' pace instead of building a backlog.
+     */
+    static final int BACKLOG_FOR_CREDIT = 1000;
 
     @Override
     public String name() {
@@ -139,6 +145,23 @@ public final class Queue implements Destination {
     /** Takes over one reference to {@code message}, which is not in the message log. */
     public void enqueue(Message message) {
         enqueue(message, null);
+    }
+
+    /** Enqueues, then gives the publisher's credit back — or keeps it while consumers lag behind a backlog. */
+    public void enqueue(Message message, Location location, PublisherCredit credit) {
+        enqueue(message, location);
+        if (!deleted && !consumers.isEmpty() && messageCount() > BACKLOG_FOR_CREDIT) {
+            withheld.add(credit);
+        } else {
+            credit.granted();
+        }
+    }
+
+    /** Gives back the credit held while the backlog was long, as far as it is short again. */
+    private void releaseCredit() {
+        while (!withheld.isEmpty() && (deleted || consumers.isEmpty() || messageCount() <= BACKLOG_FOR_CREDIT)) {
+            withheld.poll().granted();
+        }
     }
 
     /**
@@ -236,6 +259,7 @@ public final class Queue implements Destination {
         if (autoDelete && hadConsumer && consumers.isEmpty() && !deleted) {
             vhost.deleteQueue(this);
         }
+        releaseCredit();
     }
 
     /** basic.get: the next message, or null. Takes the delivery's reference for the caller. */
@@ -305,6 +329,7 @@ public final class Queue implements Destination {
         drain(requeued);
         pageable.clear();
         pageableBytes = 0;
+        releaseCredit();
         return n;
     }
 
@@ -352,6 +377,7 @@ public final class Queue implements Destination {
         if (batches != null) {
             batches.forEach(ConsumerChannel::deliver);
         }
+        releaseCredit();
     }
 
     private boolean lastCreditWasChannelWide;
