@@ -97,12 +97,13 @@ public final class Broker implements AutoCloseable {
                 tlsPorts.add(port);
                 LOG.info("listening for AMQP 0-9-1 over TLS on {}:{}", l.host() == null ? "*" : l.host(), port);
             }
-            if (config.portFile() != null && !ports.isEmpty()) {
-                writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
-            }
+            // The TLS port first: whoever waits for port_file finds port_file.tls already there.
             if (config.portFile() != null && !tlsPorts.isEmpty()) {
                 Path tlsPortFile = config.portFile().resolveSibling(config.portFile().getFileName() + ".tls");
                 writeAtomically(tlsPortFile, Integer.toString(tlsPorts.get(0)));
+            }
+            if (config.portFile() != null && !ports.isEmpty()) {
+                writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
             }
             return new Broker(server, store, alarms, List.copyOf(ports), List.copyOf(tlsPorts));
         } catch (IOException | InterruptedException | RuntimeException e) {

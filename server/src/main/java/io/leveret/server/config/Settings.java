@@ -19,7 +19,7 @@ final class Settings {
     static final Setting<Path> DATA_DIR = new Setting<>("data_dir", ValueType.path(),
             "./data", "Folder where definitions and messages are stored.");
     static final Setting<Optional<Path>> PORT_FILE = new Setting<>("port_file", ValueType.optionalPath(),
-            "", "If set, the broker writes the TCP port it actually bound to this file (empty = unset).");
+            "", "If set, the broker writes the TCP port it bound to this file (and its first TLS port to FILE.tls).");
     static final Setting<Integer> HEARTBEAT = new Setting<>("heartbeat", ValueType.integer(0, 65535),
             "60", "Heartbeat timeout proposed to clients, in seconds (0 = no heartbeats).");
     static final Setting<Integer> FRAME_MAX = new Setting<>("frame_max", ValueType.frameMax(),
