@@ -221,7 +221,11 @@ public final class DefinitionsFile {
         ArrayNode exchanges = root.putArray("exchanges");
         for (ExchangeDefinition x : defs.exchanges()) {
             ObjectNode n = exchanges.addObject().put("name", x.name()).put("vhost", x.vhost()).put("type", x.type())
-                    .put("durable", x.durable()).put("auto_delete", x.autoDelete()).put("internal", x.internal());
+                    .put("durable", x.durable()).put("auto_delete", x.autoDelete());
+            if (x.internal()) {
+                // RabbitMQ 3.10 writes no "internal" field (it leaves internal exchanges out); its import reads one.
+                n.put("internal", true);
+            }
             n.set("arguments", StoredForm.arguments(x.arguments()));
         }
         ArrayNode bindings = root.putArray("bindings");
