@@ -4,7 +4,21 @@ import io.leveret.server.config.BrokerConfig;
 import io.leveret.server.config.Listener;
 import io.leveret.server.protocol.BrokerServices;
 import io.leveret.server.protocol.ProtocolSettings;
+import io.leveret.server.definitions.DefinitionsFile;
+import io.leveret.server.definitions.StoredForm;
+import io.leveret.server.protocol.Limits;
+import io.leveret.server.protocol.ResourceAlarms;
+import io.leveret.server.security.PasswordHash;
+import io.leveret.server.security.Permission;
+import io.leveret.server.security.TopicPermission;
+import io.leveret.server.security.User;
 import io.leveret.server.security.UserDatabase;
+import io.leveret.server.transport.TlsContext;
+import io.leveret.store.definitions.ParameterDefinition;
+import io.leveret.store.definitions.PermissionDefinition;
+import io.leveret.store.definitions.TopicPermissionDefinition;
+import io.leveret.store.definitions.UserDefinition;
+import io.netty.handler.ssl.SslContext;
 import io.leveret.server.transport.AmqpServer;
 import io.leveret.server.vhost.VirtualHost;
 import io.leveret.server.vhost.Persistence;
@@ -24,7 +38,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +47,16 @@ public final class Broker implements AutoCloseable {
 
     private final AmqpServer server;
     private final Store store;
+    private final ResourceAlarms alarms;
     private final List<Integer> ports;
+    private final List<Integer> tlsPorts;
 
-    private Broker(AmqpServer server, Store store, List<Integer> ports) {
+    private Broker(AmqpServer server, Store store, ResourceAlarms alarms, List<Integer> ports, List<Integer> tlsPorts) {
         this.server = server;
         this.store = store;
+        this.alarms = alarms;
         this.ports = ports;
+        this.tlsPorts = tlsPorts;
     }
 
     /**
@@ -50,24 +67,49 @@ public final class Broker implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         Store store = Store.open(config.dataDir());
         AmqpServer server = new AmqpServer();
+        ResourceAlarms alarms = null;
         try {
+            SslContext tls = config.tls().listeners().isEmpty() ? null : TlsContext.of(config.tls());
+            seedOnFirstBoot(store, config);
+            if (config.loadDefinitions() != null) {
+                DefinitionsFile.load(config.loadDefinitions(), store.definitions());
+            }
             Map<String, VirtualHost> vhosts = recover(store, server, config);
-            UserDatabase users = new UserDatabase();
-            users.put(config.defaultUser(), config.defaultPass(), Set.of(config.defaultVhost()));
+            Definitions defs = store.definitions().snapshot();
+            UserDatabase users = users(defs, config);
+            Limits limits = new Limits(config.resources().connectionMax());
+            vhostLimits(defs, limits);
+            alarms = ResourceAlarms.start(memoryLimit(config.resources()), config.dataDir(),
+                    diskFreeLimit(config.resources()));
             ProtocolSettings settings = new ProtocolSettings(config.channelMax(), config.frameMax(),
                     config.heartbeat(), config.maxMessageSize(), config.handshakeTimeoutMillis());
-            BrokerServices services = new BrokerServices(settings, users, Map.copyOf(vhosts));
+            BrokerServices services = new BrokerServices(settings, users, Map.copyOf(vhosts), limits, alarms,
+                    config.security().authMechanisms(), config.clusterName());
             List<Integer> ports = new ArrayList<>();
             for (Listener l : config.listeners()) {
                 int port = server.listen(l.host(), l.port(), services);
                 ports.add(port);
                 LOG.info("listening for AMQP 0-9-1 on {}:{}", l.host() == null ? "*" : l.host(), port);
             }
+            List<Integer> tlsPorts = new ArrayList<>();
+            for (Listener l : config.tls().listeners()) {
+                int port = server.listen(l.host(), l.port(), services, tls);
+                tlsPorts.add(port);
+                LOG.info("listening for AMQP 0-9-1 over TLS on {}:{}", l.host() == null ? "*" : l.host(), port);
+            }
+            // The TLS port first: whoever waits for port_file finds port_file.tls already there.
+            if (config.portFile() != null && !tlsPorts.isEmpty()) {
+                Path tlsPortFile = config.portFile().resolveSibling(config.portFile().getFileName() + ".tls");
+                writeAtomically(tlsPortFile, Integer.toString(tlsPorts.get(0)));
+            }
             if (config.portFile() != null && !ports.isEmpty()) {
                 writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
             }
-            return new Broker(server, store, List.copyOf(ports));
+            return new Broker(server, store, alarms, List.copyOf(ports), List.copyOf(tlsPorts));
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (alarms != null) {
+                alarms.close();
+            }
             server.close();
             store.close();
             throw e;
@@ -75,17 +117,89 @@ public final class Broker implements AutoCloseable {
     }
 
     /**
+     * RabbitMQ's first boot: on an empty data_dir, default_vhost and default_user (with default_user_tags
+     * and default_permissions there). A data_dir that has vhosts but no user at all (written before users
+     * were stored) gets default_user too, or nobody could log in.
+     */
+    private static void seedOnFirstBoot(Store store, BrokerConfig config) {
+        Definitions defs = store.definitions().snapshot();
+        if (defs.vhosts().isEmpty() && defs.users().isEmpty()) {
+            store.definitions().apply(new Change.PutVhost(new VhostDefinition(config.defaultVhost()))).join();
+            LOG.info("first boot: created vhost '{}'", config.defaultVhost());
+        }
+        if (defs.users().isEmpty()) {
+            BrokerConfig.Security sec = config.security();
+            PasswordHash hash = PasswordHash.of(PasswordHash.Algorithm.SHA256, config.defaultPass());
+            store.definitions().apply(new Change.PutUser(new UserDefinition(config.defaultUser(),
+                    StoredForm.password(hash), sec.defaultUserTags()))).join();
+            if (store.definitions().snapshot().vhosts().stream().anyMatch(v -> v.name().equals(config.defaultVhost()))) {
+                store.definitions().apply(new Change.PutPermission(new PermissionDefinition(config.defaultUser(),
+                        config.defaultVhost(), sec.defaultConfigure(), sec.defaultWrite(), sec.defaultRead()))).join();
+            }
+            LOG.info("first boot: created user '{}' with tags {}", config.defaultUser(), sec.defaultUserTags());
+        }
+    }
+
+    /** The stored users, permissions and topic permissions, and loopback_users from the config. */
+    private static UserDatabase users(Definitions defs, BrokerConfig config) {
+        UserDatabase users = new UserDatabase();
+        for (UserDefinition u : defs.users()) {
+            users.putUser(new User(u.name(), StoredForm.password(u.passwordHash()), u.tags()));
+        }
+        for (PermissionDefinition p : defs.permissions()) {
+            try {
+                users.setPermission(p.user(), p.vhost(), new Permission(p.configure(), p.write(), p.read()));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("user '{}' gets no access to vhost '{}': {}", p.user(), p.vhost(), e.getMessage());
+            }
+        }
+        for (TopicPermissionDefinition p : defs.topicPermissions()) {
+            try {
+                users.setTopicPermission(p.user(), p.vhost(), new TopicPermission(p.exchange(), p.write(), p.read()));
+            } catch (IllegalArgumentException e) {
+                // A topic permission we cannot compile must not silently allow everything: deny all keys.
+                LOG.warn("topic permission of user '{}' on '{}' in vhost '{}' denies all: {}", p.user(), p.exchange(),
+                        p.vhost(), e.getMessage());
+                users.setTopicPermission(p.user(), p.vhost(), new TopicPermission(p.exchange(), "", ""));
+            }
+        }
+        users.setLoopbackUsers(config.security().loopbackUsers());
+        return users;
+    }
+
+    /** RabbitMQ's "vhost-limits" parameter: {"max-connections": N, "max-queues": N}, negative = none. */
+    private static void vhostLimits(Definitions defs, Limits limits) {
+        for (ParameterDefinition p : defs.parameters()) {
+            if (p.component().equals("vhost-limits")) {
+                com.fasterxml.jackson.databind.JsonNode v = StoredForm.json(p.value());
+                limits.setVhostLimits(p.vhost(), new Limits.VhostLimits(
+                        v.path("max-connections").asInt(-1), v.path("max-queues").asInt(-1)));
+            }
+        }
+    }
+
+    private static long memoryLimit(BrokerConfig.Resources r) {
+        return r.memoryAbsolute() >= 0 ? r.memoryAbsolute() : (long) (r.memoryRelative() * ResourceAlarms.memoryBudget());
+    }
+
+    /** disk_free_limit.relative is a multiple of the machine's memory, as in RabbitMQ. */
+    private static long diskFreeLimit(BrokerConfig.Resources r) {
+        if (r.diskFreeRelative() < 0) {
+            return r.diskFreeAbsolute();
+        }
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long ram = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize()
+                : Runtime.getRuntime().maxMemory();
+        return (long) (r.diskFreeRelative() * ram);
+    }
+
+    /**
      * The durable model first (through the same paths AMQP declares take), then each durable queue's
-     * messages, in order; bodies stay on disk until a consumer needs them. A data_dir without any vhost
-     * gets default_vhost, as RabbitMQ does on first boot.
+     * messages, in order; bodies stay on disk until a consumer needs them.
      */
     private static Map<String, VirtualHost> recover(Store store, AmqpServer server, BrokerConfig config) {
         long start = System.nanoTime();
         Definitions defs = store.definitions().snapshot();
-        if (defs.vhosts().isEmpty()) {
-            store.definitions().apply(new Change.PutVhost(new VhostDefinition(config.defaultVhost()))).join();
-            defs = store.definitions().snapshot();
-        }
         Persistence persistence = new Persistence(store.definitions(), store.messages());
         Map<String, VirtualHost> vhosts = new HashMap<>();
         for (VhostDefinition vd : defs.vhosts()) {
@@ -125,8 +239,14 @@ public final class Broker implements AutoCloseable {
         return ports;
     }
 
+    /** The bound TLS ports, in the order of listeners.ssl.*. */
+    public List<Integer> tlsPorts() {
+        return tlsPorts;
+    }
+
     @Override
     public void close() {
+        alarms.close();
         server.close();
         try {
             store.close();

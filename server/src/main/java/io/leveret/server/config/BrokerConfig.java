@@ -19,6 +19,13 @@ import java.util.Map;
  * @param defaultVhost   {@code default_vhost}: virtual host created on first boot
  * @param maxMessageSize {@code max_message_size}: largest message body accepted, bytes
  * @param handshakeTimeoutMillis {@code handshake_timeout}: time allowed from socket open to connection.open
+ * @param tls            {@code listeners.ssl.*} and {@code ssl_options.*}
+ * @param security       users, permissions and authentication: {@code default_user_tags.*},
+ *                       {@code default_permissions.*}, {@code loopback_users*}, {@code auth_mechanisms.*}
+ * @param resources      {@code connection_max}, {@code vm_memory_high_watermark.*}, {@code disk_free_limit.*}
+ * @param loadDefinitions {@code load_definitions}: a RabbitMQ definitions file imported at boot, or null
+ * @param log            {@code log.console.level}, {@code log.file}, {@code log.file.level}
+ * @param clusterName    {@code cluster_name}: announced in connection.start; empty for leveret@HOSTNAME
  * @param warnings       settings that were recognised but ignored (e.g. RabbitMQ keys Leveret does not
  *                       support yet); Main logs each one at WARN
  */
@@ -34,7 +41,56 @@ public record BrokerConfig(
         String defaultVhost,
         long maxMessageSize,
         int handshakeTimeoutMillis,
+        Tls tls,
+        Security security,
+        Resources resources,
+        Path loadDefinitions,
+        Log log,
+        String clusterName,
         List<String> warnings) {
+
+    /**
+     * TLS listeners and their PEM files.
+     *
+     * @param verifyPeer       {@code ssl_options.verify = verify_peer}
+     * @param failIfNoPeerCert {@code ssl_options.fail_if_no_peer_cert}
+     */
+    public record Tls(List<Listener> listeners, Path caCertFile, Path certFile, Path keyFile, boolean verifyPeer,
+                      boolean failIfNoPeerCert) {
+        public Tls {
+            listeners = List.copyOf(listeners);
+        }
+    }
+
+    /**
+     * @param defaultUserTags  tags of default_user
+     * @param defaultConfigure default_user's permissions in default_vhost: configure, write, read expressions
+     * @param loopbackUsers    users allowed only from loopback addresses
+     * @param authMechanisms   SASL mechanisms offered, in order
+     */
+    public record Security(List<String> defaultUserTags, String defaultConfigure, String defaultWrite,
+                           String defaultRead, java.util.Set<String> loopbackUsers, List<String> authMechanisms) {
+        public Security {
+            defaultUserTags = List.copyOf(defaultUserTags);
+            loopbackUsers = java.util.Set.copyOf(loopbackUsers);
+            authMechanisms = List.copyOf(authMechanisms);
+        }
+    }
+
+    /**
+     * @param connectionMax            most open connections; {@link Integer#MAX_VALUE} for no limit
+     * @param memoryRelative           memory alarm fraction of the JVM's memory, used when memoryAbsolute is -1
+     * @param memoryAbsolute           memory alarm threshold in bytes, or -1
+     * @param diskFreeAbsolute         disk alarm limit in bytes, used when diskFreeRelative is -1
+     * @param diskFreeRelative         disk alarm limit as a multiple of total RAM, or -1
+     */
+    public record Resources(int connectionMax, double memoryRelative, long memoryAbsolute, long diskFreeAbsolute,
+                            double diskFreeRelative) {
+    }
+
+    /** @param file log file, or null for standard error */
+    public record Log(String consoleLevel, Path file, String fileLevel) {
+    }
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);

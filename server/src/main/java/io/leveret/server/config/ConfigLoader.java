@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -91,7 +92,59 @@ public final class ConfigLoader {
                 value(assignments, Settings.DEFAULT_VHOST),
                 value(assignments, Settings.MAX_MESSAGE_SIZE),
                 value(assignments, Settings.HANDSHAKE_TIMEOUT),
+                new BrokerConfig.Tls(
+                        members(assignments, Settings.LISTENERS_SSL).values().stream().flatMap(Optional::stream)
+                                .toList(),
+                        value(assignments, Settings.SSL_CACERTFILE).orElse(null),
+                        value(assignments, Settings.SSL_CERTFILE).orElse(null),
+                        value(assignments, Settings.SSL_KEYFILE).orElse(null),
+                        value(assignments, Settings.SSL_VERIFY).equals("verify_peer"),
+                        value(assignments, Settings.SSL_FAIL_IF_NO_PEER_CERT)),
+                new BrokerConfig.Security(
+                        trueMembers(assignments, Settings.DEFAULT_USER_TAGS),
+                        value(assignments, Settings.DEFAULT_PERMISSIONS_CONFIGURE),
+                        value(assignments, Settings.DEFAULT_PERMISSIONS_WRITE),
+                        value(assignments, Settings.DEFAULT_PERMISSIONS_READ),
+                        value(assignments, Settings.LOOPBACK_USERS_NONE).equals("none")
+                                ? Set.of() : Set.copyOf(trueMembers(assignments, Settings.LOOPBACK_USERS)),
+                        List.copyOf(new java.util.LinkedHashSet<>(
+                                members(assignments, Settings.AUTH_MECHANISMS).values()))),
+                new BrokerConfig.Resources(
+                        value(assignments, Settings.CONNECTION_MAX),
+                        value(assignments, Settings.VM_MEMORY_HIGH_WATERMARK_RELATIVE).orElse(0.4),
+                        value(assignments, Settings.VM_MEMORY_HIGH_WATERMARK_ABSOLUTE).orElse(-1),
+                        value(assignments, Settings.DISK_FREE_LIMIT_ABSOLUTE).orElse(50L << 20),
+                        value(assignments, Settings.DISK_FREE_LIMIT_RELATIVE).orElse(-1)),
+                value(assignments, Settings.LOAD_DEFINITIONS).orElse(null),
+                new BrokerConfig.Log(
+                        value(assignments, Settings.LOG_CONSOLE_LEVEL),
+                        value(assignments, Settings.LOG_FILE).orElse(null),
+                        value(assignments, Settings.LOG_FILE_LEVEL)),
+                value(assignments, Settings.CLUSTER_NAME),
                 warnings);
+    }
+
+    /**
+     * A family's members as key suffix to value, in the order set; the built-in defaults only when no
+     * member is set at all (an explicit list replaces them, as in RabbitMQ).
+     */
+    private static <T> Map<String, T> members(Map<String, Assignment> assignments, Setting<T> family) {
+        List<Assignment> set = assignments.values().stream().filter(a -> family.matches(a.key())).toList();
+        if (set.isEmpty()) {
+            set = family.defaults().entrySet().stream()
+                    .map(e -> new Assignment(e.getKey(), e.getValue(), DEFAULT_SOURCE)).toList();
+        }
+        Map<String, T> out = new LinkedHashMap<>();
+        for (Assignment a : set) {
+            out.put(a.key().substring(family.familyPrefix().length()), parse(family, a));
+        }
+        return out;
+    }
+
+    /** The members of a boolean family set to true: default_user_tags.administrator = true. */
+    private static List<String> trueMembers(Map<String, Assignment> assignments, Setting<Boolean> family) {
+        return members(assignments, family).entrySet().stream().filter(Map.Entry::getValue)
+                .map(Map.Entry::getKey).toList();
     }
 
     private void fromFile(List<Assignment> fileAssignments) {

@@ -12,33 +12,37 @@ final class RabbitMqKeys {
     /** An entry ending in {@code .*} covers every key under that prefix; any other entry is one exact key. */
     static final List<String> UNSUPPORTED = List.of(
             // listeners and TLS
-            "listeners.ssl", "listeners.ssl.*", "num_acceptors.*", "tcp_listen_options",
-            "tcp_listen_options.*", "ssl_options", "ssl_options.*", "ssl_allow_poodle_attack",
+            "listeners.ssl", "ssl_options", "ssl_options.versions.*", "ssl_options.ciphers.*", "ssl_options.depth",
+            "ssl_options.password", "ssl_options.honor_cipher_order", "ssl_options.honor_ecc_order",
+            "ssl_options.client_renegotiation", "ssl_options.secure_renegotiate", "ssl_options.reuse_sessions",
+            "ssl_options.hibernate_after", "num_acceptors.*", "tcp_listen_options",
+            "tcp_listen_options.*", "ssl_allow_poodle_attack",
             "ssl_handshake_timeout", "ssl_cert_login_from", "proxy_protocol", "reverse_dns_lookups",
             "socket_writer.gc_threshold", "initial_frame_max",
             // users, permissions, authentication
-            "default_user_tags.*", "default_permissions.*", "default_users.*", "loopback_users",
-            "loopback_users.*", "auth_mechanisms.*", "auth_backends.*", "auth_cache.*", "auth_ldap.*",
+            "default_users.*", "auth_backends.*", "auth_cache.*", "auth_ldap.*",
             "auth_http.*", "auth_oauth2.*", "anonymous_login_user", "anonymous_login_pass",
             "password_hashing_module", "credential_validator.*", "track_auth_attempt_source",
             // limits and resource alarms
-            "connection_max", "ranch_connection_max", "channel_max_per_node", "consumer_max_per_channel",
-            "vhost_max", "vm_memory_high_watermark", "vm_memory_high_watermark.*",
-            "vm_memory_high_watermark_paging_ratio", "vm_memory_calculation_strategy",
+            "ranch_connection_max", "channel_max_per_node", "consumer_max_per_channel",
+            "vhost_max", "vm_memory_high_watermark", "vm_memory_high_watermark_paging_ratio", "vm_memory_calculation_strategy",
             "memory_monitor_interval", "total_memory_available_override_value", "disk_free_limit",
-            "disk_free_limit.*", "credit_flow_default_credit", "default_limits.*", "default_policies.*",
+            "credit_flow_default_credit", "default_limits.*", "default_policies.*",
             // definitions, timeouts, queues
-            "load_definitions", "definitions.*", "consumer_timeout", "channel_operation_timeout",
+            "definitions.*", "consumer_timeout", "channel_operation_timeout",
             "queue_master_locator", "queue_leader_locator", "queue_index_embed_msgs_below",
             "queue_index_max_journal_entries", "classic_queue.*", "quorum_queue.*", "lazy_queue_explosion_interval",
             "mirroring_sync_batch_size", "mirroring_sync_max_throughput",
             // clustering and runtime
-            "cluster_name", "cluster_partition_handling", "cluster_partition_handling.*", "cluster_formation.*",
+            "cluster_partition_handling", "cluster_partition_handling.*", "cluster_formation.*",
             "cluster_keepalive_interval", "cluster_tags.*", "delegate_count", "metadata_store.*", "raft.*",
             "distribution.*", "deprecated_features.*", "background_gc_enabled", "background_gc_target_interval",
             "erlang.*", "node_tags.*",
             // logging and statistics
-            "log.*", "collect_statistics", "collect_statistics_interval",
+            "log.console", "log.file.rotation.*", "log.file.formatter", "log.console.formatter", "log.exchange",
+            "log.exchange.*", "log.syslog", "log.syslog.*", "log.default.*", "log.connection.*", "log.channel.*",
+            "log.queue.*", "log.mirroring.*", "log.federation.*", "log.upgrade.*", "log.ldap.*", "log.dir",
+            "collect_statistics", "collect_statistics_interval",
             // plugins
             "management.*", "management_agent.*", "prometheus.*", "mqtt.*", "stomp.*", "web_mqtt.*",
             "web_stomp.*", "stream.*", "shovel.*", "federation.*", "trust_store.*", "amqp1_0.*");

@@ -19,7 +19,7 @@ final class Settings {
     static final Setting<Path> DATA_DIR = new Setting<>("data_dir", ValueType.path(),
             "./data", "Folder where definitions and messages are stored.");
     static final Setting<Optional<Path>> PORT_FILE = new Setting<>("port_file", ValueType.optionalPath(),
-            "", "If set, the broker writes the TCP port it actually bound to this file (empty = unset).");
+            "", "If set, the broker writes the TCP port it bound to this file (and its first TLS port to FILE.tls).");
     static final Setting<Integer> HEARTBEAT = new Setting<>("heartbeat", ValueType.integer(0, 65535),
             "60", "Heartbeat timeout proposed to clients, in seconds (0 = no heartbeats).");
     static final Setting<Integer> FRAME_MAX = new Setting<>("frame_max", ValueType.frameMax(),
@@ -39,9 +39,75 @@ final class Settings {
             ValueType.millisOrInfinity(),
             "10000", "Time a client has from opening the socket to connection.open, in milliseconds.");
 
+    static final Setting<Optional<Listener>> LISTENERS_SSL = new Setting<>("listeners.ssl.$name",
+            ValueType.optionalListener(), "",
+            "AMQPS (TLS) listener: a port, or host:port (empty = none; RabbitMQ's is 5671); needs ssl_options.*.");
+    static final Setting<Optional<Path>> SSL_CACERTFILE = new Setting<>("ssl_options.cacertfile",
+            ValueType.optionalPath(), "", "PEM file of the CA certificates that client certificates are checked against.");
+    static final Setting<Optional<Path>> SSL_CERTFILE = new Setting<>("ssl_options.certfile",
+            ValueType.optionalPath(), "", "PEM file of the server's certificate (chain).");
+    static final Setting<Optional<Path>> SSL_KEYFILE = new Setting<>("ssl_options.keyfile",
+            ValueType.optionalPath(), "", "PEM file of the server's private key, unencrypted PKCS#8 (\"BEGIN PRIVATE KEY\").");
+    static final Setting<String> SSL_VERIFY = new Setting<>("ssl_options.verify",
+            ValueType.oneOf("verify_none", "verify_peer"), "verify_none",
+            "verify_peer asks clients for a certificate and checks it against cacertfile; verify_none does not ask.");
+    static final Setting<Boolean> SSL_FAIL_IF_NO_PEER_CERT = new Setting<>("ssl_options.fail_if_no_peer_cert",
+            ValueType.bool(), "false", "With verify_peer: true refuses a client without a certificate (mutual TLS).");
+    static final Setting<Boolean> DEFAULT_USER_TAGS = Setting.family("default_user_tags.$name", ValueType.bool(),
+            "administrator", "true", java.util.Map.of(),
+            "Tags of default_user, one key per tag set to true; setting any replaces the default.");
+    static final Setting<String> DEFAULT_PERMISSIONS_CONFIGURE = new Setting<>("default_permissions.configure",
+            ValueType.anyText(), ".*", "default_user's configure permission in default_vhost (a regular expression).");
+    static final Setting<String> DEFAULT_PERMISSIONS_WRITE = new Setting<>("default_permissions.write",
+            ValueType.anyText(), ".*", "default_user's write permission in default_vhost (a regular expression).");
+    static final Setting<String> DEFAULT_PERMISSIONS_READ = new Setting<>("default_permissions.read",
+            ValueType.anyText(), ".*", "default_user's read permission in default_vhost (a regular expression).");
+    static final Setting<String> LOOPBACK_USERS_NONE = new Setting<>("loopback_users",
+            ValueType.oneOf("", "none"), "",
+            "'none' lets every user connect from anywhere, guest included (overrides loopback_users.*).");
+    static final Setting<Boolean> LOOPBACK_USERS = Setting.family("loopback_users.$name", ValueType.bool(),
+            "guest", "true", java.util.Map.of(),
+            "Users that may only connect from a loopback address, one key per user; setting any replaces the default.");
+    static final Setting<Integer> CONNECTION_MAX = new Setting<>("connection_max", ValueType.countOrInfinity(),
+            "infinity", "Most client connections open at once; connection.open beyond it is refused with 530.");
+    static final Setting<java.util.OptionalDouble> VM_MEMORY_HIGH_WATERMARK_RELATIVE = new Setting<>(
+            "vm_memory_high_watermark.relative", ValueType.optionalFraction(0, 1), "0.4",
+            "Memory alarm threshold as a fraction of the JVM's memory (max heap + max direct memory).");
+    static final Setting<java.util.OptionalLong> VM_MEMORY_HIGH_WATERMARK_ABSOLUTE = new Setting<>(
+            "vm_memory_high_watermark.absolute", ValueType.optionalSize(), "",
+            "Memory alarm threshold in bytes; when set it replaces the relative one.");
+    static final Setting<java.util.OptionalLong> DISK_FREE_LIMIT_ABSOLUTE = new Setting<>("disk_free_limit.absolute",
+            ValueType.optionalSize(), "50MB", "Disk alarm when data_dir's file system has less free space, in bytes.");
+    static final Setting<java.util.OptionalDouble> DISK_FREE_LIMIT_RELATIVE = new Setting<>("disk_free_limit.relative",
+            ValueType.optionalFraction(0, 100), "",
+            "Disk alarm limit as a multiple of the machine's total memory; when set it replaces the absolute one.");
+    static final Setting<Optional<Path>> LOAD_DEFINITIONS = new Setting<>("load_definitions",
+            ValueType.optionalPath(), "", "RabbitMQ definitions JSON file imported at every boot (idempotent).");
+    static final Setting<String> AUTH_MECHANISMS = Setting.family("auth_mechanisms.$name",
+            ValueType.oneOf("PLAIN", "AMQPLAIN", "EXTERNAL"), "1", "PLAIN", java.util.Map.of("2", "AMQPLAIN"),
+            "SASL mechanisms offered, in order (PLAIN, AMQPLAIN, EXTERNAL); setting any replaces the default.");
+    static final Setting<String> LOG_CONSOLE_LEVEL = new Setting<>("log.console.level", logLevel(), "info",
+            "Level of log lines written to standard error (used when log.file is not set).");
+    static final Setting<Optional<Path>> LOG_FILE = new Setting<>("log.file", ValueType.optionalPath(), "",
+            "If set, log lines go to this file instead of standard error.");
+    static final Setting<String> LOG_FILE_LEVEL = new Setting<>("log.file.level", logLevel(), "info",
+            "Level of log lines written to log.file.");
+    static final Setting<String> CLUSTER_NAME = new Setting<>("cluster_name", ValueType.anyText(), "",
+            "Name announced to clients in connection.start (empty = leveret@HOSTNAME).");
+
     /** In the order conf/leveret.conf lists them. */
     static final List<Setting<?>> ALL = List.of(LISTENERS_TCP, DATA_DIR, PORT_FILE, HEARTBEAT, FRAME_MAX,
-            CHANNEL_MAX, DEFAULT_USER, DEFAULT_PASS, DEFAULT_VHOST, MAX_MESSAGE_SIZE, HANDSHAKE_TIMEOUT);
+            CHANNEL_MAX, DEFAULT_USER, DEFAULT_PASS, DEFAULT_VHOST, MAX_MESSAGE_SIZE, HANDSHAKE_TIMEOUT,
+            LISTENERS_SSL, SSL_CACERTFILE, SSL_CERTFILE, SSL_KEYFILE, SSL_VERIFY, SSL_FAIL_IF_NO_PEER_CERT,
+            DEFAULT_USER_TAGS, DEFAULT_PERMISSIONS_CONFIGURE, DEFAULT_PERMISSIONS_WRITE, DEFAULT_PERMISSIONS_READ,
+            LOOPBACK_USERS_NONE, LOOPBACK_USERS, CONNECTION_MAX, VM_MEMORY_HIGH_WATERMARK_RELATIVE,
+            VM_MEMORY_HIGH_WATERMARK_ABSOLUTE, DISK_FREE_LIMIT_ABSOLUTE, DISK_FREE_LIMIT_RELATIVE, LOAD_DEFINITIONS,
+            AUTH_MECHANISMS, LOG_CONSOLE_LEVEL, LOG_FILE, LOG_FILE_LEVEL, CLUSTER_NAME);
+
+    /** RabbitMQ's log levels. */
+    private static ValueType<String> logLevel() {
+        return ValueType.oneOf("debug", "info", "notice", "warning", "error", "critical", "none");
+    }
 
     private Settings() {
     }

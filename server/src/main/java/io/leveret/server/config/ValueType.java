@@ -105,6 +105,62 @@ record ValueType<T>(String expected, Function<String, T> parser) {
         return new Listener(host, (int) inRange(parseLong(port), 0, 65535));
     }
 
+    static ValueType<Boolean> bool() {
+        return new ValueType<>("true or false", text -> switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException();
+        });
+    }
+
+    /** One of a fixed set of words, as RabbitMQ's enum values. */
+    static ValueType<String> oneOf(String... words) {
+        java.util.List<String> list = java.util.List.of(words);
+        return new ValueType<>("one of " + String.join(", ", list), text -> {
+            if (!list.contains(text)) {
+                throw new IllegalArgumentException();
+            }
+            return text;
+        });
+    }
+
+    /** A fraction such as RabbitMQ's vm_memory_high_watermark.relative; empty text leaves it unset. */
+    static ValueType<java.util.OptionalDouble> optionalFraction(double min, double max) {
+        return new ValueType<>("a number " + min + ".." + max + ", or nothing to leave it unset", text -> {
+            if (text.isEmpty()) {
+                return java.util.OptionalDouble.empty();
+            }
+            if (!text.matches("\\d{1,9}(\\.\\d{1,9})?|\\.\\d{1,9}")) {
+                throw new IllegalArgumentException();
+            }
+            double d = Double.parseDouble(text);
+            if (d < min || d > max) {
+                throw new IllegalArgumentException();
+            }
+            return java.util.OptionalDouble.of(d);
+        });
+    }
+
+    /** A size in bytes (with an optional unit); empty text leaves it unset. */
+    static ValueType<java.util.OptionalLong> optionalSize() {
+        return new ValueType<>("a size in bytes (or with a unit: KB, MB, GB), or nothing to leave it unset",
+                text -> text.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(parseSize(text)));
+    }
+
+    /** RabbitMQ's connection_max: a count or {@code infinity}. */
+    static ValueType<Integer> countOrInfinity() {
+        return new ValueType<>("an integer 0.." + Integer.MAX_VALUE + " or 'infinity'",
+                text -> text.equals("infinity")
+                        ? Integer.MAX_VALUE
+                        : (int) inRange(parseLong(text), 0, Integer.MAX_VALUE));
+    }
+
+    /** A TLS listener like listeners.tcp's; empty text means no listener. */
+    static ValueType<Optional<Listener>> optionalListener() {
+        return new ValueType<>("a port 0..65535, or host:port, or nothing for no TLS listener",
+                text -> text.isEmpty() ? Optional.empty() : Optional.of(parseListener(text)));
+    }
+
     private static long parseLong(String text) {
         if (!DIGITS.matcher(text).matches()) {
             throw new IllegalArgumentException();

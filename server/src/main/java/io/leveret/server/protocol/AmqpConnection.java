@@ -71,6 +71,12 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     private boolean amqp08;
     private String user;
     private VirtualHost vhost;
+    private AccessControl access;
+    /** This connection has published: a resource alarm blocks it (RabbitMQ blocks publishers only). */
+    private boolean publisher;
+    /** Reading is stopped for a resource alarm; the credit flow must not start it again. */
+    private boolean blockedByAlarm;
+    private boolean blockedCapability;
 
     public AmqpConnection(BrokerServices services, ChannelHandlerContext ctx, AmqpFrameDecoder decoder) {
         this.services = services;
@@ -136,6 +142,10 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
             handshakeTimer.cancel(false);
         }
         boolean wasOpen = vhost != null;
+        if (wasOpen) {
+            services.limits().closeConnection(vhost.name());
+            services.alarms().unregister(this);
+        }
         state = State.CLOSED;
         releaseChannels();
         if (wasOpen) {
@@ -180,7 +190,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
                 .build();
         FieldTable serverProperties = FieldTable.builder()
                 .put("capabilities", capabilities)
-                .put("cluster_name", "leveret@" + hostName())
+                .put("cluster_name", services.clusterName().isEmpty() ? "leveret@" + hostName() : services.clusterName())
                 .put("copyright", "Copyright (c) the Leveret authors")
                 .put("information", "Licensed under the Apache License 2.0")
                 .put("platform", "Java " + Runtime.version().feature())
@@ -188,7 +198,8 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
                 .put("version", Version.VERSION)
                 .build();
         // A 0-8 peer ("AMQP 1 1 8 0") gets a 0-8 start, as RabbitMQ sends it.
-        send(0, new ConnectionMethod.Start(amqp08 ? 8 : 0, amqp08 ? 0 : 9, serverProperties, LongString.of(Sasl.MECHANISMS),
+        send(0, new ConnectionMethod.Start(amqp08 ? 8 : 0, amqp08 ? 0 : 9, serverProperties,
+                LongString.of(String.join(" ", services.mechanisms())),
                 LongString.of("en_US")));
         ctx.flush();
     }
@@ -261,14 +272,25 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         FieldTable caps = clientProperties.get("capabilities") instanceof FieldTable t ? t : FieldTable.EMPTY;
         consumerCancelNotify = Boolean.TRUE.equals(caps.get("consumer_cancel_notify"));
         authenticationFailureClose = Boolean.TRUE.equals(caps.get("authentication_failure_close"));
-        if (!Sasl.supports(m.mechanism())) {
+        blockedCapability = Boolean.TRUE.equals(caps.get("connection.blocked"));
+        if (!services.mechanisms().contains(m.mechanism()) || !Sasl.supports(m.mechanism())) {
             throw new ConnectionException(ReplyCode.COMMAND_INVALID,
                     "unknown authentication mechanism '" + m.mechanism() + "'", m);
         }
-        Sasl.Credentials c = Sasl.parse(m.mechanism(), m.response());
-        if (c == null || !services.users().authenticate(c.user(), c.password())) {
-            LOG.warn("closing connection {}: authentication failed for user '{}' with mechanism {}",
-                    peer(), c == null ? "?" : c.user(), m.mechanism());
+        Sasl.Credentials c = m.mechanism().equals(Sasl.EXTERNAL)
+                ? Sasl.external(ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class))
+                : Sasl.parse(m.mechanism(), m.response());
+        String refusal = c == null ? "malformed response or no client certificate"
+                : m.mechanism().equals(Sasl.EXTERNAL)
+                ? (services.users().user(c.user()) == null ? "user '" + c.user() + "' - invalid credentials" : null)
+                : !services.users().authenticate(c.user(), c.password()) ? "user '" + c.user() + "' - invalid credentials"
+                : null;
+        if (refusal == null && !services.users().mayConnectFrom(c.user(), ctx.channel().remoteAddress())) {
+            // RabbitMQ's check_user_loopback: the same refusal to the client, the reason in the log.
+            refusal = "user '" + c.user() + "' can only connect via localhost";
+        }
+        if (refusal != null) {
+            LOG.warn("closing connection {}: {} login refused: {}", peer(), m.mechanism(), refusal);
             String text = "Login was refused using authentication mechanism " + m.mechanism()
                     + ". For details see the broker logfile.";
             if (authenticationFailureClose) {
@@ -317,11 +339,15 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         if (v == null) {
             throw new ConnectionException(ReplyCode.NOT_ALLOWED, "vhost " + m.virtualHost() + " not found", m);
         }
-        if (!services.users().mayAccess(user, v.name())) {
+        io.leveret.server.security.Permission permission = services.users().permission(user, v.name());
+        if (permission == null) {
             throw new ConnectionException(ReplyCode.NOT_ALLOWED,
                     "access to vhost '" + v.name() + "' refused for user '" + user + "'", m);
         }
+        services.limits().openConnection(m, v.name(), user);
+        access = new AccessControl(services.users(), user, v.name(), permission);
         vhost = v;
+        services.alarms().register(this);
         state = State.OPEN;
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
@@ -357,6 +383,10 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
             throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME, snippet(frame), 0, 0);
         }
         int id = frame.channel();
+        if (!publisher && frame instanceof MethodFrame mf && mf.method() instanceof io.leveret.codec.BasicMethod.Publish) {
+            publisher = true;
+            alarmsChanged();
+        }
         AmqpChannel ch = channels.get(id);
         if (ch == null) {
             if (frame instanceof MethodFrame mf && mf.method() instanceof ChannelMethod.Open open) {
@@ -380,6 +410,10 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
 
     VirtualHost vhost() {
         return vhost;
+    }
+
+    AccessControl access() {
+        return access;
     }
 
     String user() {
@@ -476,9 +510,46 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     }
 
     private void resumeReading() {
-        if (!ctx.channel().config().isAutoRead() && state != State.CLOSED) {
+        if (!ctx.channel().config().isAutoRead() && state != State.CLOSED && !blockedByAlarm) {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /**
+     * Resource alarms, as RabbitMQ's control_throttle: while one is raised, a connection that publishes
+     * stops being read (its consumers' acks wait with it; consumers elsewhere keep draining) and is told
+     * connection.blocked if it announced that capability; connection.unblocked when all alarms clear. On
+     * the loop; {@link ResourceAlarms} calls it when an alarm changes.
+     */
+    void alarmsChanged() {
+        if (state != State.OPEN) {
+            return;
+        }
+        String reason = services.alarms().reason();
+        boolean block = publisher && reason != null;
+        if (block == blockedByAlarm) {
+            return;
+        }
+        blockedByAlarm = block;
+        if (block) {
+            LOG.info("blocking publishing connection {} (user '{}'): {}", peer(), user, reason);
+            ctx.channel().config().setAutoRead(false);
+            if (blockedCapability) {
+                ctx.writeAndFlush(new MethodFrame(0, new ConnectionMethod.Blocked(reason)));
+            }
+        } else {
+            LOG.info("unblocking connection {} (user '{}')", peer(), user);
+            if (blockedCapability) {
+                ctx.writeAndFlush(new MethodFrame(0, new ConnectionMethod.Unblocked()));
+            }
+            if (pendingEnqueues.get() <= ENQUEUE_CREDIT_HIGH) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+    }
+
+    ChannelHandlerContext context() {
+        return ctx;
     }
 
     private void wakeQueues() {

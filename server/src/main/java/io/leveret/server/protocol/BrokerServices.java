@@ -2,8 +2,22 @@ package io.leveret.server.protocol;
 
 import io.leveret.server.security.UserDatabase;
 import io.leveret.server.vhost.VirtualHost;
+import java.util.List;
 import java.util.Map;
 
-/** What a connection needs from the broker: its settings, the users, and the virtual hosts by name. */
-public record BrokerServices(ProtocolSettings settings, UserDatabase users, Map<String, VirtualHost> vhosts) {
+/**
+ * What a connection needs from the broker: its settings, the users, the virtual hosts by name, the
+ * connection and queue limits, the resource alarms, and the SASL mechanisms offered (auth_mechanisms, in
+ * order), and the cluster name announced in connection.start (empty for leveret@HOSTNAME).
+ */
+public record BrokerServices(ProtocolSettings settings, UserDatabase users, Map<String, VirtualHost> vhosts,
+                             Limits limits, ResourceAlarms alarms, List<String> mechanisms, String clusterName) {
+    public BrokerServices {
+        mechanisms = List.copyOf(mechanisms);
+    }
+
+    /** No limits, no alarms, RabbitMQ's default mechanisms. */
+    public BrokerServices(ProtocolSettings settings, UserDatabase users, Map<String, VirtualHost> vhosts) {
+        this(settings, users, vhosts, Limits.none(), ResourceAlarms.none(), List.of("PLAIN", "AMQPLAIN"), "");
+    }
 }

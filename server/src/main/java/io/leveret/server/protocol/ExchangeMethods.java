@@ -47,9 +47,16 @@ final class ExchangeMethods {
                 throw new ConnectionException(ReplyCode.COMMAND_INVALID, "unknown exchange type '" + d.type() + "'", d);
             }
             notDefault(d, d.exchange());
+            ch.connection().access().configureExchange(d, d.exchange());
             Exchange x = vhost.exchange(d.exchange());
             if (x == null) {
                 checkName(d, "exchange", d.exchange());
+                Object ae = d.arguments().get("alternate-exchange");
+                if (ae != null) {
+                    // RabbitMQ: declaring with an alternate exchange reads this one and writes to that one.
+                    ch.connection().access().readExchange(d, d.exchange());
+                    ch.connection().access().writeExchange(d, ae.toString());
+                }
                 x = vhost.declareExchange(d.type(), d.exchange(), d.durable(), d.autoDelete(), d.internal(),
                         d.arguments());
             }
@@ -71,6 +78,7 @@ final class ExchangeMethods {
             throw ChannelException.accessRefused(d, "deletion of system exchange '" + d.exchange() + "' in vhost '"
                     + ch.vhost().name() + "' not allowed");
         }
+        ch.connection().access().configureExchange(d, d.exchange());
         Exchange x = ch.vhost().exchange(d.exchange());
         if (x != null) {
             if (d.ifUnused() && x.hasBindings()) {
@@ -86,8 +94,16 @@ final class ExchangeMethods {
     /** exchange.bind and exchange.unbind: RabbitMQ's binding_action for an exchange destination. */
     private static void bindOrUnbind(AmqpChannel ch, Method m, String source, String destination, String key,
                                      FieldTable args, boolean bind) {
+        // RabbitMQ's binding_action: write on the destination, read on the source, then topic permissions.
+        AccessControl access = ch.connection().access();
+        access.writeExchange(m, destination);
         notDefault(m, destination);
         notDefault(m, source);
+        access.readExchange(m, source);
+        Exchange sourceExchange = ch.vhost().exchange(source);
+        if (sourceExchange != null) {
+            access.topic(m, sourceExchange, false, key);
+        }
         if (bind) {
             link(ch, m, require(ch, m, source), require(ch, m, destination), key, args, true);
         } else {

@@ -45,6 +45,10 @@ final class QueueMethods {
             if (!d.queue().isEmpty()) {
                 ExchangeMethods.checkName(d, "queue", name);
             }
+            ch.connection().access().configureQueue(d, name);
+            if (vhost.queue(name) == null) {
+                newQueueChecks(ch, d, name);
+            }
             // An exclusive queue is never durable, as in RabbitMQ.
             boolean durable = d.durable() && !d.exclusive();
             Object owner = d.exclusive() ? ch.connection() : null;
@@ -72,7 +76,14 @@ final class QueueMethods {
         String routingKey = key.isEmpty() && queueName.isEmpty() && ch.lastQueue != null ? ch.lastQueue : key;
         // RabbitMQ's binding_action: the name shortcut, the default exchange, then the source before the queue.
         String resolved = resolve(ch, m, queueName);
+        AccessControl access = ch.connection().access();
+        access.writeQueue(m, resolved);
         ExchangeMethods.notDefault(m, exchange);
+        access.readExchange(m, exchange);
+        Exchange source = ch.vhost().exchange(exchange);
+        if (source != null) {
+            access.topic(m, source, false, routingKey);
+        }
         if (bind) {
             Exchange x = ExchangeMethods.require(ch, m, exchange);
             Queue q = require(ch, m, resolved);
@@ -97,6 +108,7 @@ final class QueueMethods {
     }
 
     private static void purge(AmqpChannel ch, QueueMethod.Purge p) {
+        ch.connection().access().readQueue(p, resolve(ch, p, p.queue()));
         Queue q = require(ch, p, p.queue());
         exclusiveAccess(ch, p, q, false);
         ch.ask(q, q::purge, n -> {
@@ -107,6 +119,7 @@ final class QueueMethods {
     }
 
     private static void delete(AmqpChannel ch, QueueMethod.Delete d) {
+        ch.connection().access().configureQueue(d, resolve(ch, d, d.queue()));
         Queue q = ch.vhost().queue(resolve(ch, d, d.queue()));
         if (q == null) {
             // Deleting a queue that is not there succeeds (RabbitMQ 3.x).
@@ -137,6 +150,19 @@ final class QueueMethods {
                 ch.replyDurably(new QueueMethod.DeleteOk(n));
             }
         });
+    }
+
+    /**
+     * What RabbitMQ checks only when queue.declare creates the queue: the vhost's max-queues limit, then
+     * with a dead-letter exchange, read on the queue and write on that exchange.
+     */
+    private static void newQueueChecks(AmqpChannel ch, QueueMethod.Declare d, String name) {
+        ch.connection().services().limits().checkQueueLimit(d, ch.vhost(), name);
+        Object dlx = d.arguments().get("x-dead-letter-exchange");
+        if (dlx != null) {
+            ch.connection().access().readQueue(d, name);
+            ch.connection().access().writeExchange(d, dlx.toString());
+        }
     }
 
     /** An empty queue name means the channel's last declared queue (RabbitMQ's shortcut). */

@@ -1,30 +1,109 @@
 package io.leveret.server.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The users that may log in, and the virtual hosts each may open. */
+/**
+ * RabbitMQ's internal authentication and authorisation backend: users with salted password hashes and
+ * tags, per-vhost permissions, topic permissions, and the loopback-only users. Read from every
+ * connection's loop, written at boot and by imports; every map is concurrent.
+ */
 public final class UserDatabase {
-    private record User(String name, byte[] password, java.util.Set<String> vhosts) {
+    private record VhostUser(String user, String vhost) {
+    }
+
+    private record TopicKey(String user, String vhost, String exchange) {
     }
 
     private final Map<String, User> users = new ConcurrentHashMap<>();
+    private final Map<VhostUser, Permission> permissions = new ConcurrentHashMap<>();
+    private final Map<TopicKey, TopicPermission> topicPermissions = new ConcurrentHashMap<>();
+    private volatile Set<String> loopbackUsers = Set.of();
 
-    /** Adds (or replaces) a user with access to the given virtual hosts. */
-    public void put(String name, String password, java.util.Set<String> vhosts) {
-        users.put(name, new User(name, password.getBytes(StandardCharsets.UTF_8), java.util.Set.copyOf(vhosts)));
+    /**
+     * Adds (or replaces, permissions and all) a user with a SHA-256 hash of {@code password} and full access
+     * to {@code vhosts}.
+     */
+    public void put(String name, String password, Set<String> vhosts) {
+        deleteUser(name);
+        putUser(new User(name, PasswordHash.of(PasswordHash.Algorithm.SHA256, password), List.of()));
+        vhosts.forEach(v -> setPermission(name, v, Permission.ALL));
     }
 
-    /** True when the user exists and the password matches (compared in constant time). */
+    public void putUser(User user) {
+        users.put(user.name(), user);
+    }
+
+    /** Removes the user with its permissions and topic permissions, as RabbitMQ's delete_user. */
+    public void deleteUser(String name) {
+        users.remove(name);
+        permissions.keySet().removeIf(k -> k.user().equals(name));
+        topicPermissions.keySet().removeIf(k -> k.user().equals(name));
+    }
+
+    public User user(String name) {
+        return users.get(name);
+    }
+
+    public Collection<User> users() {
+        return List.copyOf(users.values());
+    }
+
+    public void setPermission(String user, String vhost, Permission permission) {
+        permissions.put(new VhostUser(user, vhost), permission);
+    }
+
+    public void clearPermission(String user, String vhost) {
+        permissions.remove(new VhostUser(user, vhost));
+    }
+
+    /** The user's permissions in {@code vhost}, or null if it has none (and so may not open it). */
+    public Permission permission(String user, String vhost) {
+        return permissions.get(new VhostUser(user, vhost));
+    }
+
+    public void setTopicPermission(String user, String vhost, TopicPermission permission) {
+        topicPermissions.put(new TopicKey(user, vhost, permission.exchange()), permission);
+    }
+
+    /** The user's topic permissions on an exchange, or null: without any, every routing key is allowed. */
+    public TopicPermission topicPermission(String user, String vhost, String exchange) {
+        return topicPermissions.get(new TopicKey(user, vhost, exchange));
+    }
+
+    /** The users that may only connect from a loopback address (RabbitMQ's loopback_users). */
+    public void setLoopbackUsers(Set<String> names) {
+        loopbackUsers = Set.copyOf(names);
+    }
+
+    /** True when the user exists, has a password, and {@code password} matches it. */
     public boolean authenticate(String name, String password) {
         User u = users.get(name);
-        return u != null && MessageDigest.isEqual(u.password(), password.getBytes(StandardCharsets.UTF_8));
+        return u != null && u.password() != null && u.password().matches(password);
+    }
+
+    /**
+     * RabbitMQ's check_user_loopback: a loopback-only user is refused unless the peer's address is a
+     * loopback one. Addresses that are not IP (in-process channels, Unix sockets) count as local.
+     */
+    public boolean mayConnectFrom(String name, SocketAddress peer) {
+        if (!loopbackUsers.contains(name)) {
+            return true;
+        }
+        if (!(peer instanceof InetSocketAddress inet)) {
+            return true;
+        }
+        InetAddress a = inet.getAddress();
+        return a != null && a.isLoopbackAddress();
     }
 
     public boolean mayAccess(String name, String vhost) {
-        User u = users.get(name);
-        return u != null && u.vhosts().contains(vhost);
+        return users.containsKey(name) && permissions.containsKey(new VhostUser(name, vhost));
     }
 }

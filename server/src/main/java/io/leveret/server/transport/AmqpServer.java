@@ -17,6 +17,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,14 @@ public final class AmqpServer implements AutoCloseable {
 
     /** Binds one listener (host null = every interface; port 0 = any free port) and returns its port. */
     public int listen(String host, int port, BrokerServices services) throws InterruptedException {
+        return listen(host, port, services, null);
+    }
+
+    /**
+     * Binds one listener; with {@code tls} non-null it speaks AMQPS: TLS first (Netty's SslHandler on the
+     * JDK's provider), and the AMQP handshake timer starts once the TLS handshake is done.
+     */
+    public int listen(String host, int port, BrokerServices services, SslContext tls) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
@@ -61,6 +70,9 @@ public final class AmqpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("decoder", new AmqpFrameDecoder(CodecLimits.DEFAULT))
                                 .addLast("encoder", AmqpFrameEncoder.INSTANCE)

@@ -37,11 +37,13 @@ class SaslTest {
     }
 
     @Test
-    void offersPlainAndAmqplain() {
+    void offersPlainAndAmqplainAndKnowsExternal() {
         assertEquals("PLAIN AMQPLAIN", Sasl.MECHANISMS);
         assertTrue(Sasl.supports("PLAIN"));
         assertTrue(Sasl.supports("AMQPLAIN"));
-        assertFalse(Sasl.supports("EXTERNAL"));
+        assertTrue(Sasl.supports("EXTERNAL"));
+        assertFalse(Sasl.supports("CRAM-MD5"));
+        assertNull(Sasl.external(null), "EXTERNAL without TLS");
         assertFalse(Sasl.supports("plain"));
         assertNull(Sasl.parse("EXTERNAL", plain("\0guest\0guest")));
     }
@@ -83,6 +85,13 @@ class SaslTest {
         assertNull(Sasl.parse("AMQPLAIN", amqplain(FieldTable.of(Map.of("LOGIN", "guest")))));
         assertNull(Sasl.parse("AMQPLAIN", amqplain(FieldTable.EMPTY)));
         assertNull(Sasl.parse("AMQPLAIN", plain("\5LOGINSx")), "a truncated table");
+    }
+
+    @Test
+    void externalTakesTheMostSpecificCommonName() {
+        assertEquals("client-1", Sasl.commonName("CN=client-1,OU=apps,O=Leveret Test,C=NL"));
+        assertEquals("a,b", Sasl.commonName("CN=a\\,b,O=x"));
+        assertNull(Sasl.commonName("O=no common name"));
     }
 
     @Test

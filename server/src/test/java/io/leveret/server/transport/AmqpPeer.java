@@ -64,10 +64,24 @@ final class AmqpPeer implements AutoCloseable {
     private final ArrayDeque<Frame> unread = new ArrayDeque<>();
 
     AmqpPeer() {
-        server = new EmbeddedChannel();
-        vhost = new VirtualHost("/", server.eventLoop());
+        this(null, guestOnly());
+    }
+
+    private static UserDatabase guestOnly() {
         UserDatabase users = new UserDatabase();
         users.put("guest", "guest", Set.of("/"));
+        return users;
+    }
+
+    /** A peer whose connection comes from {@code remote} (null: the embedded channel's own address). */
+    AmqpPeer(java.net.SocketAddress remote, UserDatabase users) {
+        server = remote == null ? new EmbeddedChannel() : new EmbeddedChannel() {
+            @Override
+            protected java.net.SocketAddress remoteAddress0() {
+                return remote;
+            }
+        };
+        vhost = new VirtualHost("/", server.eventLoop());
         BrokerServices services = new BrokerServices(SETTINGS, users, Map.of("/", vhost));
         server.pipeline()
                 .addLast("decoder", new AmqpFrameDecoder(CodecLimits.DEFAULT))

@@ -9,7 +9,7 @@ public sealed interface Change {
     record PutVhost(VhostDefinition vhost) implements Change {
     }
 
-    /** Also removes everything in the vhost: exchanges, queues, bindings, permissions, policies. */
+    /** Also removes everything in the vhost: exchanges, queues, bindings, permissions, policies, parameters. */
     record DeleteVhost(String name) implements Change {
     }
 
@@ -36,7 +36,7 @@ public sealed interface Change {
     record PutUser(UserDefinition user) implements Change {
     }
 
-    /** Also removes the user's permissions. */
+    /** Also removes the user's permissions and topic permissions. */
     record DeleteUser(String name) implements Change {
     }
 
@@ -50,5 +50,17 @@ public sealed interface Change {
     }
 
     record DeletePolicy(String vhost, String name) implements Change {
+    }
+
+    record PutTopicPermission(TopicPermissionDefinition permission) implements Change {
+    }
+
+    record DeleteTopicPermission(String user, String vhost, String exchange) implements Change {
+    }
+
+    record PutParameter(ParameterDefinition parameter) implements Change {
+    }
+
+    record DeleteParameter(String vhost, String component, String name) implements Change {
     }
 }

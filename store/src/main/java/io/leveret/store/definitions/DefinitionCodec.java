@@ -24,6 +24,8 @@ import java.util.List;
  * user:      version | name | passwordHash | i32 tagCount | tags
  * permission:version | user | vhost | configure | write | read
  * policy:    version | vhost | name | pattern | applyTo | i32 priority | definition
+ * topic permission: version | user | vhost | exchange | write | read
+ * parameter: version | vhost | component | name | value
  * </pre>
  */
 final class DefinitionCodec {
@@ -65,6 +67,14 @@ final class DefinitionCodec {
             out.tag(13).nested(encode(c.policy()));
         } else if (change instanceof Change.DeletePolicy c) {
             out.tag(14).string(c.vhost()).string(c.name());
+        } else if (change instanceof Change.PutTopicPermission c) {
+            out.tag(15).nested(encode(c.permission()));
+        } else if (change instanceof Change.DeleteTopicPermission c) {
+            out.tag(16).string(c.user()).string(c.vhost()).string(c.exchange());
+        } else if (change instanceof Change.PutParameter c) {
+            out.tag(17).nested(encode(c.parameter()));
+        } else if (change instanceof Change.DeleteParameter c) {
+            out.tag(18).string(c.vhost()).string(c.component()).string(c.name());
         } else {
             throw new IllegalArgumentException("unknown change " + change);
         }
@@ -89,6 +99,10 @@ final class DefinitionCodec {
             case 12 -> new Change.DeletePermission(in.string(), in.string());
             case 13 -> new Change.PutPolicy(decodePolicy(in.nested()));
             case 14 -> new Change.DeletePolicy(in.string(), in.string());
+            case 15 -> new Change.PutTopicPermission(decodeTopicPermission(in.nested()));
+            case 16 -> new Change.DeleteTopicPermission(in.string(), in.string(), in.string());
+            case 17 -> new Change.PutParameter(decodeParameter(in.nested()));
+            case 18 -> new Change.DeleteParameter(in.string(), in.string(), in.string());
             default -> throw new IOException("unknown change tag " + tag);
         };
         in.end();
@@ -188,6 +202,25 @@ final class DefinitionCodec {
     static PolicyDefinition decodePolicy(byte[] bytes) throws IOException {
         In in = new In(bytes);
         return in.end(new PolicyDefinition(in.string(), in.string(), in.string(), in.string(), in.integer(), in.blob()));
+    }
+
+    static byte[] encode(TopicPermissionDefinition d) {
+        return new Out().version().string(d.user()).string(d.vhost()).string(d.exchange()).string(d.write())
+                .string(d.read()).bytes();
+    }
+
+    static TopicPermissionDefinition decodeTopicPermission(byte[] bytes) throws IOException {
+        In in = new In(bytes);
+        return in.end(new TopicPermissionDefinition(in.string(), in.string(), in.string(), in.string(), in.string()));
+    }
+
+    static byte[] encode(ParameterDefinition d) {
+        return new Out().version().string(d.vhost()).string(d.component()).string(d.name()).blob(d.value()).bytes();
+    }
+
+    static ParameterDefinition decodeParameter(byte[] bytes) throws IOException {
+        In in = new In(bytes);
+        return in.end(new ParameterDefinition(in.string(), in.string(), in.string(), in.blob()));
     }
 
     /** An identity key: the given strings, each length-prefixed, so no two keys collide. */

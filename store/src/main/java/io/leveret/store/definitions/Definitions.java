@@ -6,7 +6,8 @@ import java.util.List;
 public record Definitions(List<VhostDefinition> vhosts, List<UserDefinition> users,
                           List<PermissionDefinition> permissions, List<ExchangeDefinition> exchanges,
                           List<QueueDefinition> queues, List<BindingDefinition> bindings,
-                          List<PolicyDefinition> policies) {
+                          List<PolicyDefinition> policies, List<TopicPermissionDefinition> topicPermissions,
+                          List<ParameterDefinition> parameters) {
     public Definitions {
         vhosts = List.copyOf(vhosts);
         users = List.copyOf(users);
@@ -15,5 +16,15 @@ public record Definitions(List<VhostDefinition> vhosts, List<UserDefinition> use
         queues = List.copyOf(queues);
         bindings = List.copyOf(bindings);
         policies = List.copyOf(policies);
+        topicPermissions = List.copyOf(topicPermissions);
+        parameters = List.copyOf(parameters);
+    }
+
+    /** Without topic permissions and parameters. */
+    public Definitions(List<VhostDefinition> vhosts, List<UserDefinition> users,
+                       List<PermissionDefinition> permissions, List<ExchangeDefinition> exchanges,
+                       List<QueueDefinition> queues, List<BindingDefinition> bindings,
+                       List<PolicyDefinition> policies) {
+        this(vhosts, users, permissions, exchanges, queues, bindings, policies, List.of(), List.of());
     }
 }

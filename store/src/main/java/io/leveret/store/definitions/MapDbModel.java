@@ -153,6 +153,12 @@ final class MapDbModel implements AutoCloseable {
         for (byte[] v : tables.get(Model.Table.POLICIES).values()) {
             model.apply(new Change.PutPolicy(DefinitionCodec.decodePolicy(v)));
         }
+        for (byte[] v : tables.get(Model.Table.TOPIC_PERMISSIONS).values()) {
+            model.apply(new Change.PutTopicPermission(DefinitionCodec.decodeTopicPermission(v)));
+        }
+        for (byte[] v : tables.get(Model.Table.PARAMETERS).values()) {
+            model.apply(new Change.PutParameter(DefinitionCodec.decodeParameter(v)));
+        }
         return model;
     }
 

@@ -18,13 +18,16 @@ import java.util.function.Predicate;
  * the definition store confines it to its own thread.
  */
 final class Model {
-    enum Table { VHOSTS, USERS, PERMISSIONS, EXCHANGES, QUEUES, BINDINGS, POLICIES }
+    enum Table { VHOSTS, USERS, PERMISSIONS, EXCHANGES, QUEUES, BINDINGS, POLICIES, TOPIC_PERMISSIONS, PARAMETERS }
 
     /** One MapDB entry to write ({@code value} non-null) or remove. */
     record Effect(Table table, byte[] key, byte[] value) {
     }
 
     private record Key(String first, String second) {
+    }
+
+    private record Key3(String first, String second, String third) {
     }
 
     private final Map<String, VhostDefinition> vhosts = new LinkedHashMap<>();
@@ -34,6 +37,8 @@ final class Model {
     private final Map<Key, QueueDefinition> queues = new LinkedHashMap<>();
     private final Set<BindingDefinition> bindings = new LinkedHashSet<>();
     private final Map<Key, PolicyDefinition> policies = new LinkedHashMap<>();
+    private final Map<Key3, TopicPermissionDefinition> topicPermissions = new LinkedHashMap<>();
+    private final Map<Key3, ParameterDefinition> parameters = new LinkedHashMap<>();
 
     /** Throws {@link IllegalArgumentException} naming the reason if {@code change} may not be applied. */
     void validate(Change change) {
@@ -61,6 +66,11 @@ final class Model {
             require(users.containsKey(c.permission().user()), "no user '" + c.permission().user() + "'");
         } else if (change instanceof Change.PutPolicy c) {
             requireVhost(c.policy().vhost());
+        } else if (change instanceof Change.PutTopicPermission c) {
+            requireVhost(c.permission().vhost());
+            require(users.containsKey(c.permission().user()), "no user '" + c.permission().user() + "'");
+        } else if (change instanceof Change.PutParameter c) {
+            requireVhost(c.parameter().vhost());
         }
     }
 
@@ -77,6 +87,9 @@ final class Model {
                 removeIf(effects, queues, Table.QUEUES, q -> q.vhost().equals(c.name()), Model::key);
                 removeIf(effects, permissions, Table.PERMISSIONS, p -> p.vhost().equals(c.name()), Model::key);
                 removeIf(effects, policies, Table.POLICIES, p -> p.vhost().equals(c.name()), Model::key);
+                removeIf(effects, topicPermissions, Table.TOPIC_PERMISSIONS, p -> p.vhost().equals(c.name()),
+                        Model::key);
+                removeIf(effects, parameters, Table.PARAMETERS, p -> p.vhost().equals(c.name()), Model::key);
             }
         } else if (change instanceof Change.PutExchange c) {
             ExchangeDefinition e = c.exchange();
@@ -113,6 +126,8 @@ final class Model {
             if (users.remove(c.name()) != null) {
                 effects.add(new Effect(Table.USERS, DefinitionCodec.key(c.name()), null));
                 removeIf(effects, permissions, Table.PERMISSIONS, p -> p.user().equals(c.name()), Model::key);
+                removeIf(effects, topicPermissions, Table.TOPIC_PERMISSIONS, p -> p.user().equals(c.name()),
+                        Model::key);
             }
         } else if (change instanceof Change.PutPermission c) {
             PermissionDefinition p = c.permission();
@@ -130,6 +145,24 @@ final class Model {
             if (removed != null) {
                 effects.add(new Effect(Table.POLICIES, key(removed), null));
             }
+        } else if (change instanceof Change.PutTopicPermission c) {
+            TopicPermissionDefinition p = c.permission();
+            put(effects, topicPermissions, new Key3(p.user(), p.vhost(), p.exchange()), p, Table.TOPIC_PERMISSIONS,
+                    key(p), DefinitionCodec.encode(p));
+        } else if (change instanceof Change.DeleteTopicPermission c) {
+            TopicPermissionDefinition removed = topicPermissions.remove(new Key3(c.user(), c.vhost(), c.exchange()));
+            if (removed != null) {
+                effects.add(new Effect(Table.TOPIC_PERMISSIONS, key(removed), null));
+            }
+        } else if (change instanceof Change.PutParameter c) {
+            ParameterDefinition p = c.parameter();
+            put(effects, parameters, new Key3(p.vhost(), p.component(), p.name()), p, Table.PARAMETERS, key(p),
+                    DefinitionCodec.encode(p));
+        } else if (change instanceof Change.DeleteParameter c) {
+            ParameterDefinition removed = parameters.remove(new Key3(c.vhost(), c.component(), c.name()));
+            if (removed != null) {
+                effects.add(new Effect(Table.PARAMETERS, key(removed), null));
+            }
         }
         return effects;
     }
@@ -144,6 +177,8 @@ final class Model {
         queues.values().forEach(q -> changes.add(new Change.PutQueue(q)));
         bindings.forEach(b -> changes.add(new Change.PutBinding(b)));
         policies.values().forEach(p -> changes.add(new Change.PutPolicy(p)));
+        topicPermissions.values().forEach(p -> changes.add(new Change.PutTopicPermission(p)));
+        parameters.values().forEach(p -> changes.add(new Change.PutParameter(p)));
         return changes;
     }
 
@@ -161,7 +196,11 @@ final class Model {
                         .thenComparing(BindingDefinition::destinationKind).thenComparing(BindingDefinition::destination)
                         .thenComparing(BindingDefinition::routingKey)
                         .thenComparing((a, b) -> Arrays.compare(a.arguments().toByteArray(), b.arguments().toByteArray()))),
-                sorted(policies.values(), Comparator.comparing(PolicyDefinition::vhost).thenComparing(PolicyDefinition::name)));
+                sorted(policies.values(), Comparator.comparing(PolicyDefinition::vhost).thenComparing(PolicyDefinition::name)),
+                sorted(topicPermissions.values(), Comparator.comparing(TopicPermissionDefinition::user)
+                        .thenComparing(TopicPermissionDefinition::vhost).thenComparing(TopicPermissionDefinition::exchange)),
+                sorted(parameters.values(), Comparator.comparing(ParameterDefinition::vhost)
+                        .thenComparing(ParameterDefinition::component).thenComparing(ParameterDefinition::name)));
     }
 
     private static <T> List<T> sorted(Collection<T> values, Comparator<T> order) {
@@ -172,7 +211,7 @@ final class Model {
 
     int size() {
         return vhosts.size() + users.size() + permissions.size() + exchanges.size() + queues.size()
-                + bindings.size() + policies.size();
+                + bindings.size() + policies.size() + topicPermissions.size() + parameters.size();
     }
 
     static byte[] key(VhostDefinition d) {
@@ -199,6 +238,14 @@ final class Model {
         return DefinitionCodec.key(d.vhost(), d.name());
     }
 
+    static byte[] key(TopicPermissionDefinition d) {
+        return DefinitionCodec.key(d.user(), d.vhost(), d.exchange());
+    }
+
+    static byte[] key(ParameterDefinition d) {
+        return DefinitionCodec.key(d.vhost(), d.component(), d.name());
+    }
+
     private static <K, V> void put(List<Effect> effects, Map<K, V> map, K key, V value, Table table, byte[] keyBytes,
                                    byte[] valueBytes) {
         if (!Objects.equals(map.put(key, value), value)) {
@@ -206,7 +253,7 @@ final class Model {
         }
     }
 
-    private static <V> void removeIf(List<Effect> effects, Map<Key, V> map, Table table, Predicate<V> which,
+    private static <K, V> void removeIf(List<Effect> effects, Map<K, V> map, Table table, Predicate<V> which,
                                      java.util.function.Function<V, byte[]> key) {
         var it = map.values().iterator();
         while (it.hasNext()) {
@@ -243,11 +290,13 @@ final class Model {
     public boolean equals(Object other) {
         return other instanceof Model m && vhosts.equals(m.vhosts) && users.equals(m.users)
                 && permissions.equals(m.permissions) && exchanges.equals(m.exchanges) && queues.equals(m.queues)
-                && bindings.equals(m.bindings) && policies.equals(m.policies);
+                && bindings.equals(m.bindings) && policies.equals(m.policies)
+                && topicPermissions.equals(m.topicPermissions) && parameters.equals(m.parameters);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(vhosts, users, permissions, exchanges, queues, bindings, policies);
+        return Objects.hash(vhosts, users, permissions, exchanges, queues, bindings, policies, topicPermissions,
+                parameters);
     }
 }

@@ -14,11 +14,16 @@ class DefinitionCodecTest {
         List<Change> changes = new ArrayList<>(Fixtures.model("/"));
         changes.addAll(List.of(new Change.DeleteVhost("v"), new Change.DeleteExchange("/", "e"),
                 new Change.DeleteQueue("/", "q"), new Change.DeleteBinding(Fixtures.binding("/", "e", "q", "k")),
-                new Change.DeleteUser("u"), new Change.DeletePermission("u", "/"), new Change.DeletePolicy("/", "p")));
+                new Change.DeleteUser("u"), new Change.DeletePermission("u", "/"), new Change.DeletePolicy("/", "p"),
+                new Change.PutTopicPermission(new TopicPermissionDefinition("u", "/", "amq.topic", "^a", "^b")),
+                new Change.DeleteTopicPermission("u", "/", "amq.topic"),
+                new Change.PutParameter(new ParameterDefinition("/", "vhost-limits", "limits",
+                        io.leveret.store.Blob.of(new byte[] {'{', '}'}))),
+                new Change.DeleteParameter("/", "vhost-limits", "limits")));
         for (Change change : changes) {
             assertEquals(change, DefinitionCodec.decodeChange(DefinitionCodec.encode(change)));
         }
-        assertEquals(14, Change.class.getPermittedSubclasses().length, "a new change needs a round-trip case");
+        assertEquals(18, Change.class.getPermittedSubclasses().length, "a new change needs a round-trip case");
     }
 
     @Test

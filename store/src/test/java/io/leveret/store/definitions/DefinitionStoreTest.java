@@ -34,6 +34,25 @@ class DefinitionStoreTest {
     }
 
     @Test
+    void topicPermissionsAndParametersSurviveReopenAndCascade() throws IOException {
+        TopicPermissionDefinition topic = new TopicPermissionDefinition("guest", "other", "amq.topic", "^a", "^b");
+        ParameterDefinition limits = new ParameterDefinition("other", "vhost-limits", "limits",
+                Blob.of(new byte[] {'{', '}'}));
+        try (DefinitionStore store = DefinitionStore.open(dir, OPTIONS)) {
+            applyAll(store, Fixtures.model("other"));
+            applyAll(store, List.of(new Change.PutTopicPermission(topic), new Change.PutParameter(limits)));
+        }
+        try (DefinitionStore store = DefinitionStore.open(dir, OPTIONS)) {
+            assertEquals(List.of(topic), store.snapshot().topicPermissions());
+            assertEquals(List.of(limits), store.snapshot().parameters());
+            store.apply(new Change.DeleteUser("guest")).join();
+            assertTrue(store.snapshot().topicPermissions().isEmpty());
+            store.apply(new Change.DeleteVhost("other")).join();
+            assertTrue(store.snapshot().parameters().isEmpty());
+        }
+    }
+
+    @Test
     void deletesCascadeLikeRabbitMq() throws IOException {
         try (DefinitionStore store = DefinitionStore.open(dir, OPTIONS)) {
             applyAll(store, Fixtures.model("/"));

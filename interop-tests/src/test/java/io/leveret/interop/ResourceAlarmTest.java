@@ -1,0 +1,121 @@
+package io.leveret.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.BlockedListener;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Memory and disk alarms: a publisher far faster than any consumer, against a broker with a small heap,
+ * gets connection.blocked("low on memory") instead of killing the broker with OutOfMemoryError; once a
+ * consumer drains the queue, connection.unblocked. A disk alarm blocks publishers and only them.
+ */
+class ResourceAlarmTest {
+    private static final byte[] BODY = new byte[64 * 1024];
+
+    /** Records connection.blocked / unblocked as they arrive. */
+    private static BlockingQueue<String> events(Connection c) {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        c.addBlockedListener(new BlockedListener() {
+            @Override
+            public void handleBlocked(String reason) {
+                events.add("blocked: " + reason);
+            }
+
+            @Override
+            public void handleUnblocked() {
+                events.add("unblocked");
+            }
+        });
+        return events;
+    }
+
+    @Test
+    void aFastPublisherIsBlockedOnMemoryAndUnblockedWhenConsumersDrain() throws Exception {
+        PrivateLeveret.assumeLocal();
+        try (PrivateLeveret broker = PrivateLeveret.start(List.of("-Xmx96m", "-XX:MaxDirectMemorySize=64m"), "")) {
+            ConnectionFactory f = broker.factory("guest", "guest", "/");
+            Connection publisher = f.newConnection();
+            BlockingQueue<String> events = events(publisher);
+            Channel pub = publisher.createChannel();
+            pub.queueDeclare("flood", false, false, false, null);
+            AtomicLong published = new AtomicLong();
+            Thread flood = new Thread(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                try {
+                    // 2 GB at most, far past the 96 MB heap and 64 MB of direct memory.
+                    while (published.get() < 32_768 && System.nanoTime() < deadline) {
+                        pub.basicPublish("", "flood", null, BODY);
+                        published.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    // the connection is aborted at the end of the test
+                }
+            }, "flood");
+            flood.setDaemon(true);
+            flood.start();
+            String first = events.poll(45, TimeUnit.SECONDS);
+            assertEquals("blocked: low on memory", first, broker.log());
+            long atBlock = published.get();
+            Thread.sleep(500);
+            assertTrue(broker.isAlive());
+
+            // A consumer on another connection keeps draining while the publisher is blocked.
+            try (Connection consumer = f.newConnection()) {
+                Channel ch = consumer.createChannel();
+                long drained = 0;
+                String next = null;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (next == null && System.nanoTime() < deadline) {
+                    GetResponse r = ch.basicGet("flood", true);
+                    if (r != null) {
+                        drained++;
+                    }
+                    next = events.poll(r == null ? 10 : 0, TimeUnit.MILLISECONDS);
+                }
+                assertEquals("unblocked", next, "after draining " + drained + " of " + atBlock + "\n" + broker.log());
+                assertTrue(drained > 0);
+            }
+            publisher.abort(1000);
+            flood.join(10_000);
+            assertTrue(broker.isAlive());
+            assertFalse(broker.log().contains("OutOfMemoryError"), broker.log());
+            assertTrue(published.get() > atBlock, "publishing went on after unblocked");
+        }
+    }
+
+    @Test
+    void aDiskAlarmBlocksPublishersButNotOtherConnections() throws Exception {
+        PrivateLeveret.assumeLocal();
+        try (PrivateLeveret broker = PrivateLeveret.start(List.of(), "disk_free_limit.absolute = 1000000000GB")) {
+            ConnectionFactory f = broker.factory("guest", "guest", "/");
+            Connection publisher = f.newConnection();
+            try (Connection other = f.newConnection()) {
+                BlockingQueue<String> events = events(publisher);
+                Channel pub = publisher.createChannel();
+                pub.queueDeclare("d", false, false, false, null);
+                assertEquals(null, events.poll(300, TimeUnit.MILLISECONDS), "not blocked before it publishes");
+                pub.basicPublish("", "d", null, new byte[10]);
+                assertEquals("blocked: low on disk", events.poll(10, TimeUnit.SECONDS));
+                Channel ch = other.createChannel();
+                ch.queueDeclare("d2", false, false, true, null);
+                // The other connection is served; the blocked publish may or may not have been read in full.
+                assertTrue(ch.queueDeclarePassive("d").getMessageCount() <= 1);
+            } finally {
+                // A blocked connection cannot close cleanly: the broker is not reading it.
+                publisher.abort(1000);
+            }
+        }
+    }
+}

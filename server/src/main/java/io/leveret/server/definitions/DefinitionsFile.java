@@ -1,0 +1,244 @@
+package io.leveret.server.definitions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leveret.server.protocol.Version;
+import io.leveret.server.security.PasswordHash;
+import io.leveret.store.definitions.BindingDefinition;
+import io.leveret.store.definitions.Change;
+import io.leveret.store.definitions.DefinitionStore;
+import io.leveret.store.definitions.Definitions;
+import io.leveret.store.definitions.ExchangeDefinition;
+import io.leveret.store.definitions.ParameterDefinition;
+import io.leveret.store.definitions.PermissionDefinition;
+import io.leveret.store.definitions.PolicyDefinition;
+import io.leveret.store.definitions.QueueDefinition;
+import io.leveret.store.definitions.TopicPermissionDefinition;
+import io.leveret.store.definitions.UserDefinition;
+import io.leveret.store.definitions.VhostDefinition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RabbitMQ's definitions JSON ({@code rabbitmqctl export_definitions}, the management API's
+ * /api/definitions), read into the definition store and written from it. Import goes through the store's
+ * one {@code apply} path, so it is durable and, since a put of an equal definition changes nothing,
+ * idempotent. Transient queues and exchanges are not stored, so an import skips them (with a warning).
+ */
+public final class DefinitionsFile {
+    private static final Logger LOG = LoggerFactory.getLogger(DefinitionsFile.class);
+
+    private DefinitionsFile() {
+    }
+
+    /** What an import did. */
+    public record Result(int applied, List<String> skipped) {
+    }
+
+    /**
+     * Reads {@code file} and applies it to {@code store}: vhosts, users, permissions, topic permissions,
+     * parameters, policies, exchanges, queues, then bindings (parents first). A definition the store refuses
+     * (a binding to an exchange the file lacks) is skipped and named in the result.
+     *
+     * @throws IOException if the file cannot be read or is not a definitions JSON object
+     */
+    public static Result load(Path file, DefinitionStore store) throws IOException {
+        JsonNode root;
+        try {
+            root = StoredForm.JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException("cannot read definitions file " + file + ": " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IOException("definitions file " + file + " does not hold a JSON object");
+        }
+        List<Change> changes;
+        List<String> skipped = new ArrayList<>();
+        try {
+            changes = changes(root, skipped);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IOException("bad definitions file " + file + ": " + e.getMessage(), e);
+        }
+        int applied = 0;
+        for (Change c : changes) {
+            try {
+                store.apply(c).join();
+                applied++;
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof IllegalArgumentException)) {
+                    throw e;
+                }
+                skipped.add(e.getCause().getMessage());
+            }
+        }
+        skipped.forEach(why -> LOG.warn("definitions file {}: skipped: {}", file, why));
+        LOG.info("imported definitions from {}: {} definitions, {} skipped", file, applied, skipped.size());
+        return new Result(applied, skipped);
+    }
+
+    /** The file's definitions as store changes, parents first; what cannot be kept is named in {@code skipped}. */
+    static List<Change> changes(JsonNode root, List<String> skipped) {
+        List<Change> out = new ArrayList<>();
+        for (JsonNode v : root.path("vhosts")) {
+            out.add(new Change.PutVhost(new VhostDefinition(text(v, "name"))));
+            // RabbitMQ 3.10 also lists a vhost's limits here; "parameters" holds the same as vhost-limits.
+        }
+        for (JsonNode u : root.path("users")) {
+            String hash = u.path("password_hash").asText("");
+            String algorithm = u.path("hashing_algorithm").asText("rabbit_password_hashing_sha256");
+            PasswordHash password = hash.isEmpty() ? null
+                    : PasswordHash.parse(PasswordHash.Algorithm.byRabbitName(algorithm), hash);
+            out.add(new Change.PutUser(new UserDefinition(text(u, "name"), StoredForm.password(password), tags(u))));
+        }
+        for (JsonNode p : root.path("permissions")) {
+            out.add(new Change.PutPermission(new PermissionDefinition(text(p, "user"), text(p, "vhost"),
+                    text(p, "configure"), text(p, "write"), text(p, "read"))));
+        }
+        for (JsonNode p : root.path("topic_permissions")) {
+            out.add(new Change.PutTopicPermission(new TopicPermissionDefinition(text(p, "user"), text(p, "vhost"),
+                    text(p, "exchange"), text(p, "write"), text(p, "read"))));
+        }
+        for (JsonNode p : root.path("parameters")) {
+            out.add(new Change.PutParameter(new ParameterDefinition(text(p, "vhost"), text(p, "component"),
+                    text(p, "name"), StoredForm.json(p.path("value")))));
+        }
+        for (JsonNode p : root.path("policies")) {
+            out.add(new Change.PutPolicy(new PolicyDefinition(text(p, "vhost"), text(p, "name"), text(p, "pattern"),
+                    p.path("apply-to").asText("all"), p.path("priority").asInt(0),
+                    StoredForm.json(p.path("definition")))));
+        }
+        for (JsonNode x : root.path("exchanges")) {
+            if (!x.path("durable").asBoolean(true)) {
+                skipped.add("transient exchange '" + text(x, "name") + "' in vhost '" + text(x, "vhost") + "'");
+                continue;
+            }
+            out.add(new Change.PutExchange(new ExchangeDefinition(text(x, "vhost"), text(x, "name"), text(x, "type"),
+                    true, x.path("auto_delete").asBoolean(false), x.path("internal").asBoolean(false),
+                    StoredForm.arguments(x.path("arguments")))));
+        }
+        for (JsonNode q : root.path("queues")) {
+            if (!q.path("durable").asBoolean(true)) {
+                skipped.add("transient queue '" + text(q, "name") + "' in vhost '" + text(q, "vhost") + "'");
+                continue;
+            }
+            out.add(new Change.PutQueue(new QueueDefinition(text(q, "vhost"), text(q, "name"), true, false,
+                    q.path("auto_delete").asBoolean(false), StoredForm.arguments(q.path("arguments")))));
+        }
+        for (JsonNode b : root.path("bindings")) {
+            BindingDefinition.DestinationKind kind = "exchange".equals(b.path("destination_type").asText("queue"))
+                    ? BindingDefinition.DestinationKind.EXCHANGE : BindingDefinition.DestinationKind.QUEUE;
+            out.add(new Change.PutBinding(new BindingDefinition(text(b, "vhost"), text(b, "source"),
+                    text(b, "destination"), kind, b.path("routing_key").asText(""),
+                    StoredForm.arguments(b.path("arguments")))));
+        }
+        return out;
+    }
+
+    private static List<String> tags(JsonNode user) {
+        JsonNode tags = user.path("tags");
+        List<String> out = new ArrayList<>();
+        if (tags.isArray()) {
+            tags.forEach(t -> out.add(t.asText()));
+        } else if (!tags.asText("").isBlank()) {
+            // RabbitMQ before 3.9 wrote tags as one comma-separated string.
+            for (String t : tags.asText().split(",")) {
+                if (!t.isBlank()) {
+                    out.add(t.strip());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull() || v.isContainerNode()) {
+            throw new IllegalArgumentException("an entry lacks \"" + field + "\": " + node);
+        }
+        return v.asText();
+    }
+
+    /** Writes {@code defs} as RabbitMQ writes them; {@link #load} reads it back to the same definitions. */
+    public static void write(Definitions defs, Path out) throws IOException {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        root.put("rabbit_version", "3.10.8");
+        root.put("rabbitmq_version", "3.10.8");
+        root.put("product_name", "Leveret");
+        root.put("product_version", Version.VERSION);
+        ArrayNode users = root.putArray("users");
+        for (UserDefinition u : defs.users()) {
+            ObjectNode n = users.addObject();
+            n.put("name", u.name());
+            PasswordHash hash = StoredForm.password(u.passwordHash());
+            n.put("password_hash", hash == null ? "" : hash.base64());
+            n.put("hashing_algorithm", (hash == null ? PasswordHash.Algorithm.SHA256 : hash.algorithm()).rabbitName());
+            ArrayNode tags = n.putArray("tags");
+            u.tags().forEach(tags::add);
+            n.putObject("limits");
+        }
+        ArrayNode vhosts = root.putArray("vhosts");
+        defs.vhosts().forEach(v -> vhosts.addObject().put("name", v.name()));
+        ArrayNode permissions = root.putArray("permissions");
+        for (PermissionDefinition p : defs.permissions()) {
+            permissions.addObject().put("user", p.user()).put("vhost", p.vhost()).put("configure", p.configure())
+                    .put("write", p.write()).put("read", p.read());
+        }
+        ArrayNode topic = root.putArray("topic_permissions");
+        for (TopicPermissionDefinition p : defs.topicPermissions()) {
+            topic.addObject().put("user", p.user()).put("vhost", p.vhost()).put("exchange", p.exchange())
+                    .put("write", p.write()).put("read", p.read());
+        }
+        ArrayNode parameters = root.putArray("parameters");
+        for (ParameterDefinition p : defs.parameters()) {
+            ObjectNode n = parameters.addObject().put("vhost", p.vhost()).put("component", p.component())
+                    .put("name", p.name());
+            n.set("value", StoredForm.json(p.value()));
+        }
+        root.putArray("global_parameters");
+        ArrayNode policies = root.putArray("policies");
+        for (PolicyDefinition p : defs.policies()) {
+            ObjectNode n = policies.addObject().put("vhost", p.vhost()).put("name", p.name())
+                    .put("pattern", p.pattern()).put("apply-to", p.applyTo());
+            n.set("definition", StoredForm.json(p.definition()));
+            n.put("priority", p.priority());
+        }
+        ArrayNode queues = root.putArray("queues");
+        for (QueueDefinition q : defs.queues()) {
+            ObjectNode n = queues.addObject().put("name", q.name()).put("vhost", q.vhost()).put("durable", q.durable())
+                    .put("auto_delete", q.autoDelete());
+            n.set("arguments", StoredForm.arguments(q.arguments()));
+        }
+        ArrayNode exchanges = root.putArray("exchanges");
+        for (ExchangeDefinition x : defs.exchanges()) {
+            ObjectNode n = exchanges.addObject().put("name", x.name()).put("vhost", x.vhost()).put("type", x.type())
+                    .put("durable", x.durable()).put("auto_delete", x.autoDelete());
+            if (x.internal()) {
+                // RabbitMQ 3.10 writes no "internal" field (it leaves internal exchanges out); its import reads one.
+                n.put("internal", true);
+            }
+            n.set("arguments", StoredForm.arguments(x.arguments()));
+        }
+        ArrayNode bindings = root.putArray("bindings");
+        for (BindingDefinition b : defs.bindings()) {
+            ObjectNode n = bindings.addObject().put("source", b.source()).put("vhost", b.vhost())
+                    .put("destination", b.destination())
+                    .put("destination_type", b.destinationKind() == BindingDefinition.DestinationKind.QUEUE
+                            ? "queue" : "exchange")
+                    .put("routing_key", b.routingKey());
+            n.set("arguments", StoredForm.arguments(b.arguments()));
+        }
+        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        StoredForm.JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), root);
+        Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
