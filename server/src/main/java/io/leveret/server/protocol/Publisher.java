@@ -208,30 +208,32 @@ final class Publisher {
     }
 
     /**
-     * Hands {@code m} (whose reference we own) to every queue it reaches, or returns it if mandatory. A
+     * Hands {@code routed} (whose reference we own) to every queue it reaches, or returns it if mandatory. A
      * persistent message for durable queues is written to the message log once. Returns how many answers
      * {@code seq} (if not 0) waits for before it is confirmed: the log's, and one from each queue that may
      * refuse the message (x-overflow reject-publish); 0 when it can be confirmed now.
      */
-    private int route(BasicMethod.Publish p, Exchange ex, Message m, long seq) {
+    private int route(BasicMethod.Publish p, Exchange ex, Message routed, long seq) {
         if (ex == channel.vhost().defaultExchange()) {
             ReplyTarget reply = channel.vhost().replyTarget(p.routingKey());
             if (reply != null) {
-                reply.deliverReply(m);
+                reply.deliverReply(routed);
                 return 0;
             }
         }
         targets.clear();
-        channel.vhost().route(ex, m, targets);
+        channel.vhost().route(ex, routed, targets);
         if (targets.isEmpty()) {
             if (p.mandatory()) {
                 channel.writeContent(new BasicMethod.Return(ReplyCode.NO_ROUTE, "NO_ROUTE", p.exchange(),
-                        p.routingKey()), m);
+                        p.routingKey()), routed);
                 channel.connection().flushSoon();
             }
-            m.release();
+            routed.release();
             return 0;
         }
+        Message m = routed.properties().headers() != null && routed.properties().headers().containsKey("BCC")
+                ? withoutBcc(routed) : routed;
         Location location = m.properties().persistent() ? append(m, seq) : null;
         AmqpConnection conn = channel.connection();
         int answers = location != null ? 1 : 0;
@@ -253,6 +255,17 @@ final class Publisher {
         targets.clear();
         m.release();
         return answers;
+    }
+
+    /** BCC keys route but are never delivered (RabbitMQ's sender-selected distribution); releases {@code m}. */
+    private Message withoutBcc(Message m) {
+        io.leveret.codec.FieldTable headers = m.properties().headers().toBuilder().remove("BCC").build();
+        io.leveret.codec.BasicProperties props = m.properties().withHeaders(headers);
+        ByteBuf raw = channel.connection().ctx().alloc().buffer();
+        props.encode(raw);
+        Message out = m.withProperties(props, raw);
+        m.release();
+        return out;
     }
 
     /** Writes {@code m} to the message log for the durable queues among the targets; null if there are none. */

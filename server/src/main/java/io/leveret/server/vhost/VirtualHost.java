@@ -136,6 +136,29 @@ public final class VirtualHost {
      * routes to the queue named by the routing key, as if every queue were bound to it by its name.
      */
     public void route(Exchange exchange, Message message, Set<Queue> out) {
+        routeAllKeys(exchange, message, out);
+        // An exchange's alternate-exchange takes what it could not route, along a chain without loops (RabbitMQ).
+        Exchange current = exchange;
+        Set<Exchange> visited = null;
+        while (out.isEmpty()) {
+            io.leveret.codec.FieldValue ae = current.arguments().field("alternate-exchange");
+            Exchange alternate = ae == null || ae.type() != 'S' ? null : exchanges.get(ae.stringValue());
+            if (alternate == null) {
+                return;
+            }
+            if (visited == null) {
+                visited = new java.util.HashSet<>();
+                visited.add(exchange);
+            }
+            if (!visited.add(alternate)) {
+                return;
+            }
+            routeAllKeys(alternate, message, out);
+            current = alternate;
+        }
+    }
+
+    private void routeAllKeys(Exchange exchange, Message message, Set<Queue> out) {
         routeKey(exchange, message, message.routingKey(), out);
         FieldTable headers = message.properties().headers();
         if (headers != null && (headers.containsKey("CC") || headers.containsKey("BCC"))) {
