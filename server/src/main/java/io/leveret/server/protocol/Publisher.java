@@ -26,6 +26,8 @@ import java.util.Set;
  * routing the message, publisher confirms and transactions.
  */
 final class Publisher {
+    /** Bodies up to this size are compacted into a buffer of their own as they arrive (one copy). */
+    private static final long COMPACT_LIMIT = 64 * 1024;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Publisher.class);
     private static final long MAX_MESSAGE_SIZE_CEILING = 536870912L;
     private final AmqpChannel channel;
@@ -114,7 +116,15 @@ final class Publisher {
             throw new ConnectionException(ReplyCode.FRAME_ERROR,
                     "content body of " + len + " bytes is longer than the " + remaining + " bytes announced", publish);
         }
-        if (body == null) {
+        if (header.bodySize() <= COMPACT_LIMIT) {
+            // A small body is copied out of the socket's read buffer into one of its own size: a slice would
+            // keep the whole read buffer (most of it other messages, or empty) alive as long as the message.
+            // Bounded: bodySize is at most COMPACT_LIMIT here.
+            if (body == null) {
+                body = channel.connection().ctx().alloc().directBuffer((int) header.bodySize());
+            }
+            body.writeBytes(part, part.readerIndex(), len);
+        } else if (body == null) {
             body = part.retain();
         } else {
             CompositeByteBuf c;
@@ -135,7 +145,10 @@ final class Publisher {
 
     private void complete() {
         BasicMethod.Publish p = publish;
-        Message m = new Message(p.exchange(), p.routingKey(), header.properties(), header.content().retain(), body);
+        ByteBuf rawProperties = header.content();
+        ByteBuf ownProperties = channel.connection().ctx().alloc().directBuffer(rawProperties.readableBytes())
+                .writeBytes(rawProperties, rawProperties.readerIndex(), rawProperties.readableBytes());
+        Message m = new Message(p.exchange(), p.routingKey(), header.properties(), ownProperties, body);
         header.release();
         header = null;
         body = null;
