@@ -30,6 +30,15 @@ class DeadLetterTest extends BrokerTestSupport {
         return q;
     }
 
+    /** Publishes and waits for the confirm: the message is then in its queue. */
+    private void publishConfirmed(String exchange, String key, AMQP.BasicProperties props, String body)
+            throws Exception {
+        Channel ch = confirmChannel();
+        ch.basicPublish(exchange, key, props, utf8(body));
+        assertTrue(ch.waitForConfirms(TIMEOUT.toMillis()));
+        ch.close();
+    }
+
     private static AMQP.BasicProperties expiring(String ms) {
         return new AMQP.BasicProperties.Builder().expiration(ms).build();
     }
@@ -37,15 +46,16 @@ class DeadLetterTest extends BrokerTestSupport {
     @Test
     void queueTtlExpiresMessagesWithoutAConsumer() throws Exception {
         String q = declare("ttl", Map.of("x-message-ttl", 100));
-        channel.basicPublish("", q, null, utf8("m"));
+        publishConfirmed("", q, null, "m");
         awaitReady(channel, q, 0);
     }
 
     @Test
     void perMessageExpirationExpiresWithoutAConsumer() throws Exception {
         String q = declare("ttl", Map.of());
-        channel.basicPublish("", q, expiring("100"), utf8("short"));
-        channel.basicPublish("", q, expiring("60000"), utf8("long"));
+        // Confirmed first, so that a count of one means "short" expired, not "long" still on its way.
+        publishConfirmed("", q, expiring("100"), "short");
+        publishConfirmed("", q, expiring("60000"), "long");
         awaitReady(channel, q, 1);
         assertEquals(List.of("long"), drain(channel, q));
     }
@@ -188,7 +198,7 @@ class DeadLetterTest extends BrokerTestSupport {
     @Test
     void missingDeadLetterExchangeDropsTheMessage() throws Exception {
         String q = declare("src", Map.of("x-dead-letter-exchange", unique("missing"), "x-message-ttl", 0));
-        channel.basicPublish("", q, null, utf8("m"));
+        publishConfirmed("", q, null, "m");
         awaitReady(channel, q, 0);
     }
 
