@@ -423,8 +423,8 @@ public final class Queue implements Destination {
         for (RecoveredMessage r : messages) {
             Entry e = new Entry(nextSeq++, null, r.location(), r.location().length());
             e.redelivered = r.redelivered();
-            // The publish time is not in the log: a recovered message's TTL restarts now (its own expiration,
-            // read with the body, still applies when it reaches the head).
+            // The publish time is not in the log: a recovered message's queue TTL restarts now. Its own
+            // expiration property is not applied after a restart (issue 5: keep deadlines in the log).
             long deadline = deadline(settings, null);
             if (deadline != Entry.NEVER) {
                 e.expiresAt = deadline;
