@@ -369,6 +369,11 @@ public final class AmqpChannel implements ConsumerChannel {
 
     /** Settles deliveries with their queues: acked ones are gone, the others go back in place. */
     void settle(List<Unacked> list, boolean requeue) {
+        settle(list, requeue, false);
+    }
+
+    /** {@code reject}: basic.reject/nack with requeue=false, which dead-letters (RabbitMQ) rather than acks. */
+    void settle(List<Unacked> list, boolean requeue, boolean reject) {
         Map<Queue, long[]> byQueue = new HashMap<>();
         Map<Queue, Integer> counts = new HashMap<>();
         int credit = 0;
@@ -382,7 +387,8 @@ public final class AmqpChannel implements ConsumerChannel {
         }
         byQueue.forEach((q, seqs) -> {
             int n = counts.get(q);
-            q.execute(requeue ? () -> q.settle(null, 0, seqs, n) : () -> q.settle(seqs, n, null, 0));
+            q.execute(reject ? () -> q.reject(seqs, n)
+                    : requeue ? () -> q.settle(null, 0, seqs, n) : () -> q.settle(seqs, n, null, 0));
         });
         if (credit > 0) {
             channelUnacked.addAndGet(-credit);

@@ -171,10 +171,10 @@ final class BasicMethods {
             return;
         }
         if (ch.publisher.transactional()) {
-            ch.publisher.stash(new Publisher.PendingSettle(list, requeue && !ack));
+            ch.publisher.stash(new Publisher.PendingSettle(list, requeue && !ack, !ack && !requeue));
             return;
         }
-        ch.settle(list, requeue && !ack);
+        ch.settle(list, requeue && !ack, !ack && !requeue);
     }
 
     private static ChannelException unknownTag(Method m, long tag) {

@@ -22,6 +22,10 @@ final class Confirms {
     /** Numbers confirmed while a lower one was still waiting: they need an ack of their own. */
     private final TreeSet<Long> confirmedAbove = new TreeSet<>();
     private final List<Long> failed = new ArrayList<>();
+    /** Numbers waiting for more than one answer (the disk and queues that may refuse): answers still due. */
+    private final java.util.Map<Long, Integer> answersDue = new java.util.HashMap<>();
+    /** Numbers a queue refused (x-overflow reject-publish): nacked once every answer is in. */
+    private final java.util.Set<Long> refused = new java.util.HashSet<>();
 
     Confirms(AmqpChannel channel) {
         this.channel = channel;
@@ -40,9 +44,20 @@ final class Confirms {
         return enabled ? ++lastSeq : 0;
     }
 
-    /** {@code seq} will be confirmed by {@link #durable}. */
-    void await(long seq) {
+    /** {@code seq} will be confirmed (or nacked) once {@code answers} calls of {@link #answered} came in. */
+    void await(long seq, int answers) {
         waiting.add(seq);
+        if (answers > 1) {
+            answersDue.put(seq, answers);
+        }
+    }
+
+    /** A queue that may refuse publishes took {@code seq} in, or refused it. */
+    void answered(long seq, boolean accepted) {
+        if (!accepted) {
+            refused.add(seq);
+        }
+        durable(seq, null);
     }
 
     /** {@code seq} is routed and needs nothing else. */
@@ -55,10 +70,20 @@ final class Confirms {
 
     /** The message log answered for {@code seq}: durable (failure null) or not. */
     void durable(long seq, Throwable failure) {
-        if (!waiting.remove(seq)) {
+        if (!waiting.contains(seq)) {
             return;
         }
         if (failure != null) {
+            refused.add(seq);
+        }
+        Integer due = answersDue.get(seq);
+        if (due != null && due > 1) {
+            answersDue.put(seq, due - 1);
+            return;
+        }
+        answersDue.remove(seq);
+        waiting.remove(seq);
+        if (refused.remove(seq)) {
             failed.add(seq);
         } else if (!waiting.isEmpty() && seq > waiting.first()) {
             confirmedAbove.add(seq);

@@ -51,7 +51,8 @@ final class Publisher {
     private record PendingPublish(BasicMethod.Publish publish, Message message) {
     }
 
-    record PendingSettle(List<Unacked> deliveries, boolean requeue) {
+    /** {@code reject}: nack or reject with requeue=false (dead-lettered); otherwise an ack or a requeue. */
+    record PendingSettle(List<Unacked> deliveries, boolean requeue, boolean reject) {
     }
 
     Publisher(AmqpChannel channel) {
@@ -172,8 +173,9 @@ final class Publisher {
             return;
         }
         long seq = confirms.next();
-        if (route(p, ex, m, seq)) {
-            confirms.await(seq);
+        int answers = route(p, ex, m, seq);
+        if (answers > 0) {
+            confirms.await(seq, answers);
         } else if (seq != 0) {
             confirms.confirmed(seq);
         }
@@ -219,40 +221,64 @@ final class Publisher {
     }
 
     /**
-     * Hands {@code m} (whose reference we own) to every queue it reaches, or returns it if mandatory. A
-     * persistent message for durable queues is written to the message log once; then this returns true and
-     * {@code seq} (if not 0) is confirmed when the log has it on disk.
+     * Hands {@code routed} (whose reference we own) to every queue it reaches, or returns it if mandatory. A
+     * persistent message for durable queues is written to the message log once. Returns how many answers
+     * {@code seq} (if not 0) waits for before it is confirmed: the log's, and one from each queue that may
+     * refuse the message (x-overflow reject-publish); 0 when it can be confirmed now.
      */
-    private boolean route(BasicMethod.Publish p, Exchange ex, Message m, long seq) {
+    private int route(BasicMethod.Publish p, Exchange ex, Message routed, long seq) {
         if (ex == channel.vhost().defaultExchange()) {
             ReplyTarget reply = channel.vhost().replyTarget(p.routingKey());
             if (reply != null) {
-                reply.deliverReply(m);
-                return false;
+                reply.deliverReply(routed);
+                return 0;
             }
         }
         targets.clear();
-        channel.vhost().route(ex, m, targets);
+        channel.vhost().route(ex, routed, targets);
         if (targets.isEmpty()) {
             if (p.mandatory()) {
                 channel.writeContent(new BasicMethod.Return(ReplyCode.NO_ROUTE, "NO_ROUTE", p.exchange(),
-                        p.routingKey()), m);
+                        p.routingKey()), routed);
                 channel.connection().flushSoon();
             }
-            m.release();
-            return false;
+            routed.release();
+            return 0;
         }
+        Message m = routed.properties().headers() != null && routed.properties().headers().containsKey("BCC")
+                ? withoutBcc(routed) : routed;
         Location location = m.properties().persistent() ? append(m, seq) : null;
         AmqpConnection conn = channel.connection();
+        int answers = location != null ? 1 : 0;
         for (Queue q : targets) {
             m.retain();
             Location l = q.persistsMessages() ? location : null;
-            q.execute(() -> q.enqueue(m, l, conn));
+            if (seq != 0 && q.mayRefuse()) {
+                answers++;
+                io.netty.util.concurrent.EventExecutor loop = conn.ctx().executor();
+                q.execute(() -> {
+                    boolean accepted = q.enqueue(m, l, conn);
+                    loop.execute(() -> confirms.answered(seq, accepted));
+                });
+            } else {
+                q.execute(() -> q.enqueue(m, l, conn));
+            }
         }
         conn.enqueuesPosted(targets.size());
         targets.clear();
         m.release();
-        return location != null;
+        return answers;
+    }
+
+    /** BCC keys route but are never delivered (RabbitMQ's sender-selected distribution); releases {@code m}. */
+    private Message withoutBcc(Message m) {
+        io.leveret.codec.FieldTable headers = m.properties().headers().toBuilder().remove("BCC").build();
+        io.leveret.codec.BasicProperties props = m.properties().withHeaders(headers);
+        ByteBuf raw = channel.connection().ctx().alloc().buffer();
+        props.encode(raw);
+        Message out = m.withProperties(props, raw);
+        m.release();
+        return out;
     }
 
     /** Writes {@code m} to the message log for the durable queues among the targets; null if there are none. */
@@ -329,7 +355,7 @@ final class Publisher {
                 route(pp.publish(), ex, pp.message(), 0);
             }
             for (PendingSettle s : txSettles) {
-                channel.settle(s.deliveries(), s.requeue());
+                channel.settle(s.deliveries(), s.requeue(), s.reject());
             }
             txSettles.clear();
             if (txAppended) {

@@ -4,6 +4,7 @@ import io.leveret.codec.Method;
 import io.leveret.codec.QueueMethod;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.Queue;
+import io.leveret.server.vhost.QueueArguments;
 import io.leveret.server.vhost.VirtualHost;
 
 /** The queue class (spec 1.7), checked in RabbitMQ's order and with its reply texts. */
@@ -67,7 +68,10 @@ final class QueueMethods {
         if (d.noWait()) {
             return;
         }
-        ch.ask(q, () -> new long[] {target.messageCount(), target.consumerCount()},
+        ch.ask(q, () -> {
+            target.touch();
+            return new long[] {target.messageCount(), target.consumerCount()};
+        },
                 counts -> ch.replyDurably(new QueueMethod.DeclareOk(target.name(), counts[0], counts[1])));
     }
 
@@ -158,10 +162,19 @@ final class QueueMethods {
      */
     private static void newQueueChecks(AmqpChannel ch, QueueMethod.Declare d, String name) {
         ch.connection().services().limits().checkQueueLimit(d, ch.vhost(), name);
-        Object dlx = d.arguments().get("x-dead-letter-exchange");
+        io.leveret.codec.FieldValue dlx = d.arguments().field("x-dead-letter-exchange");
         if (dlx != null) {
+            if (dlx.type() != 'S') {
+                throw ChannelException.preconditionFailed(d, "invalid type '" + Equivalence.typeName(dlx.type())
+                        + "' for arg 'x-dead-letter-exchange' in queue '" + name + "' in vhost '"
+                        + ch.vhost().name() + "'");
+            }
             ch.connection().access().readQueue(d, name);
-            ch.connection().access().writeExchange(d, dlx.toString());
+            ch.connection().access().writeExchange(d, dlx.stringValue());
+        }
+        String invalid = QueueArguments.validate(d.arguments(), name, ch.vhost().name());
+        if (invalid != null) {
+            throw ChannelException.preconditionFailed(d, invalid);
         }
     }
 

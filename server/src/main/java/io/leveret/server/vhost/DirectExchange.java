@@ -21,8 +21,8 @@ public final class DirectExchange extends Exchange {
     }
 
     @Override
-    protected void route(Message message, Set<Destination> out) {
-        List<Destination> ds = byKey.get(message.routingKey());
+    protected void route(Message message, String routingKey, Set<Destination> out) {
+        List<Destination> ds = byKey.get(routingKey);
         if (ds != null) {
             out.addAll(ds);
         }

@@ -66,16 +66,21 @@ public abstract sealed class Exchange implements Destination
         return arguments;
     }
 
-    /** Adds the destinations this exchange's own bindings select for {@code message} to {@code out}. */
-    protected abstract void route(Message message, Set<Destination> out);
+    /** Adds the destinations this exchange's own bindings select for {@code message} under {@code routingKey}. */
+    protected abstract void route(Message message, String routingKey, Set<Destination> out);
 
     /** Rebuilds the routing snapshot from {@code current}. Called with this exchange's monitor held. */
     protected abstract void rebuild(List<Binding> current);
 
     /** Routes through this exchange and any exchanges bound to it, adding the queues reached to {@code queues}. */
     public final void routeInto(Message message, Set<Queue> queues) {
+        routeInto(message, message.routingKey(), queues);
+    }
+
+    /** Routes {@code message} as if published with {@code routingKey} (a CC or BCC key: RabbitMQ's sender-selected distribution). */
+    public final void routeInto(Message message, String routingKey, Set<Queue> queues) {
         Set<Destination> reached = new java.util.LinkedHashSet<>();
-        route(message, reached);
+        route(message, routingKey, reached);
         if (reached.isEmpty()) {
             return;
         }
@@ -92,7 +97,7 @@ public abstract sealed class Exchange implements Destination
                 }
                 if (visited.add(e)) {
                     Set<Destination> next = new java.util.LinkedHashSet<>();
-                    e.route(message, next);
+                    e.route(message, routingKey, next);
                     work.addAll(next);
                 }
             }

@@ -18,7 +18,7 @@ public final class FanoutExchange extends Exchange {
     }
 
     @Override
-    protected void route(Message message, Set<Destination> out) {
+    protected void route(Message message, String routingKey, Set<Destination> out) {
         out.addAll(all);
     }
 

@@ -24,7 +24,7 @@ public final class HeadersExchange extends Exchange {
     }
 
     @Override
-    protected void route(Message message, Set<Destination> out) {
+    protected void route(Message message, String routingKey, Set<Destination> out) {
         FieldTable headers = message.properties().headers();
         if (headers == null) {
             headers = FieldTable.EMPTY;

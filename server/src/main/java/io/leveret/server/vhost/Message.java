@@ -32,6 +32,15 @@ public final class Message extends AbstractReferenceCounted {
         return new Message(exchange, routingKey, newProperties, newRawProperties, body.retain());
     }
 
+    /**
+     * The same body published again (dead-lettering, alternate routes) to {@code newExchange} with
+     * {@code newRoutingKey} and other properties; takes a reference to the body.
+     */
+    public Message republished(String newExchange, String newRoutingKey, BasicProperties newProperties,
+                               ByteBuf newRawProperties) {
+        return new Message(newExchange, newRoutingKey, newProperties, newRawProperties, body.retain());
+    }
+
     /** The message log has it on disk: a queue may drop the body and read it back when needed. */
     public boolean onDisk() {
         return onDisk;

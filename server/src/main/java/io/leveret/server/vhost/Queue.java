@@ -29,6 +29,8 @@ public final class Queue implements Destination {
     private final boolean durable;
     private final boolean autoDelete;
     private final FieldTable arguments;
+    /** What the queue acts on: its arguments, combined with a policy's definition. Written on the queue's thread. */
+    private volatile QueueArguments settings;
     /** The connection that owns an exclusive queue; null for a shared one. */
     private final Object exclusiveOwner;
     private final EventExecutor executor;
@@ -52,6 +54,15 @@ public final class Queue implements Destination {
     private long nextSeq;
     private boolean hadConsumer;
     private boolean deleted;
+    /** Bytes of the ready messages' bodies, for x-max-length-bytes. */
+    private long readyBytes;
+    /** True once any entry had a deadline: queues without TTLs never look at the clock. */
+    private boolean hasDeadlines;
+    /** When the timer for the head's deadline fires (ms since the epoch); 0 when none is pending. */
+    private long expiryTimerAt;
+    /** When the queue was last used (x-expires), and whether a check for that is pending. */
+    private long lastUsed = System.currentTimeMillis();
+    private boolean unusedTimerPending;
 
     Queue(VirtualHost vhost, String name, boolean durable, boolean autoDelete, FieldTable arguments,
           Object exclusiveOwner, EventExecutor executor) {
@@ -60,6 +71,7 @@ public final class Queue implements Destination {
         this.durable = durable;
         this.autoDelete = autoDelete;
         this.arguments = arguments;
+        this.settings = QueueArguments.parse(arguments);
         this.exclusiveOwner = exclusiveOwner;
         this.executor = executor;
         this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
@@ -67,7 +79,13 @@ public final class Queue implements Destination {
     }
 
     private static final class Entry {
+        /** {@link #expiresAt} of a message without a deadline. */
+        static final long NEVER = Long.MAX_VALUE;
         final long seq;
+        /** Body size, for x-max-length-bytes (known even while the body is paged out). */
+        final int size;
+        /** Milliseconds since the epoch after which the message is dead (x-message-ttl, expiration). */
+        long expiresAt = NEVER;
         /** Null for a message recovered from the log until it is handed out. */
         Message message;
         /** Where the message log keeps it; null for a message that is not in the log. */
@@ -76,10 +94,11 @@ public final class Queue implements Destination {
         boolean handedOut;
         QueueConsumer holder;
 
-        Entry(long seq, Message message, Location location) {
+        Entry(long seq, Message message, Location location, int size) {
             this.seq = seq;
             this.message = message;
             this.location = location;
+            this.size = size;
         }
     }
 
@@ -125,6 +144,20 @@ public final class Queue implements Destination {
         return arguments;
     }
 
+    /** The arguments (and policy) the queue acts on. Thread-safe. */
+    public QueueArguments settings() {
+        return settings;
+    }
+
+    /**
+     * True when a publish may be refused (x-overflow reject-publish or reject-publish-dlx with a length
+     * limit): publishers with confirms on then wait for {@link #offer}'s answer. Thread-safe.
+     */
+    public boolean mayRefuse() {
+        QueueArguments a = settings;
+        return a.limited() && a.overflow().rejects();
+    }
+
     /** Runs {@code task} on this queue's thread, after everything handed to it before. */
     public void execute(Runnable task) {
         executor.execute(task);
@@ -147,14 +180,18 @@ public final class Queue implements Destination {
         enqueue(message, null);
     }
 
-    /** Enqueues, then gives the publisher's credit back — or keeps it while consumers lag behind a backlog. */
-    public void enqueue(Message message, Location location, PublisherCredit credit) {
-        enqueue(message, location);
+    /**
+     * Enqueues, then gives the publisher's credit back — or keeps it while consumers lag behind a backlog.
+     * Returns false if the queue refused the message (x-overflow reject-publish at its limit).
+     */
+    public boolean enqueue(Message message, Location location, PublisherCredit credit) {
+        boolean accepted = offer(message, location);
         if (!deleted && !consumers.isEmpty() && messageCount() > BACKLOG_FOR_CREDIT) {
             withheld.add(credit);
         } else {
             credit.granted();
         }
+        return accepted;
     }
 
     /** Gives back the credit held while the backlog was long, as far as it is short again. */
@@ -168,18 +205,195 @@ public final class Queue implements Destination {
      * Takes over one reference to {@code message}; {@code location} is where the message log keeps it, or null.
      */
     public void enqueue(Message message, Location location) {
+        offer(message, location);
+    }
+
+    /** {@link #enqueue(Message, Location)}, returning false if the queue refused the message at its length limit. */
+    private boolean offer(Message message, Location location) {
         if (deleted) {
             message.release();
-            return;
+            return true;
         }
-        Entry e = new Entry(nextSeq++, message, location);
+        QueueArguments a = settings;
+        int size = message.bodySize();
+        if (a.limited() && a.overflow().rejects() && wouldOverflow(a, size)) {
+            if (a.overflow() == QueueArguments.Overflow.REJECT_PUBLISH_DLX) {
+                deadLetter(message, DeadLetters.MAXLEN);
+            } else {
+                message.release();
+            }
+            if (location != null) {
+                store.ack(storeName, location);
+            }
+            return false;
+        }
+        Entry e = new Entry(nextSeq++, message, location, size);
+        long deadline = deadline(a, message.properties().expiration());
+        if (deadline != Entry.NEVER) {
+            e.expiresAt = deadline;
+            hasDeadlines = true;
+        }
         ready.add(e);
+        readyBytes += size;
         dispatch();
-        if (location != null && !e.handedOut) {
+        if (a.limited()) {
+            dropHeadOverLimit(a);
+        }
+        if (hasDeadlines) {
+            expireHead();
+        }
+        if (location != null && !e.handedOut && e.message != null) {
             pageable.add(e);
             pageableBytes += location.length();
             pageOut();
         }
+        return true;
+    }
+
+    private boolean wouldOverflow(QueueArguments a, int size) {
+        return a.maxLength() >= 0 && messageCount() + 1 > a.maxLength()
+                || a.maxLengthBytes() >= 0 && readyBytes + size > a.maxLengthBytes();
+    }
+
+    /** x-overflow drop-head: the oldest ready messages go (dead-lettered as maxlen) until the queue fits. */
+    private void dropHeadOverLimit(QueueArguments a) {
+        if (a.overflow().rejects()) {
+            return;
+        }
+        while (a.maxLength() >= 0 && messageCount() > a.maxLength()
+                || a.maxLengthBytes() >= 0 && readyBytes > a.maxLengthBytes() && messageCount() > 0) {
+            die(takeHead(), DeadLetters.MAXLEN);
+        }
+    }
+
+    /** The deadline of a message enqueued now: the earlier of the queue's TTL and the message's own expiration. */
+    private static long deadline(QueueArguments a, String expiration) {
+        long ttl = a.messageTtl();
+        if (expiration != null) {
+            try {
+                long own = Long.parseLong(expiration);
+                ttl = ttl < 0 ? own : Math.min(ttl, own);
+            } catch (NumberFormatException ignored) {
+                // Publishers check expirations (406 otherwise); a recovered one is taken as it was.
+            }
+        }
+        return ttl < 0 ? Entry.NEVER : System.currentTimeMillis() + ttl;
+    }
+
+    // ---- TTL: only the head can expire (RabbitMQ); one timer for the head's deadline. ----
+
+    /** The entry that would go out next, without taking it. */
+    private Entry head() {
+        Entry e = requeued.peek();
+        return e != null ? e : ready.peekFirst();
+    }
+
+    /** Takes the entry that would go out next. */
+    private Entry takeHead() {
+        Entry e = requeued.poll();
+        if (e == null) {
+            e = ready.poll();
+        }
+        if (e != null) {
+            readyBytes -= e.size;
+        }
+        return e;
+    }
+
+    /** Dead-letters (or drops) expired messages at the head, then arms the timer for the next deadline. */
+    private void expireHead() {
+        expireHead(true);
+    }
+
+    /**
+     * {@code due} false spares messages whose deadline is this very millisecond: a consumer waiting for a
+     * message with TTL 0 gets it (RabbitMQ), and what it did not take expires right after.
+     */
+    private void expireHead(boolean due) {
+        if (deleted) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (Entry e = head(); e != null; e = head()) {
+            if (e.expiresAt == Entry.NEVER) {
+                return;
+            }
+            if (due ? e.expiresAt > now : e.expiresAt >= now) {
+                armExpiryTimer(e.expiresAt);
+                return;
+            }
+            die(takeHead(), DeadLetters.EXPIRED);
+        }
+    }
+
+    private void armExpiryTimer(long at) {
+        if (expiryTimerAt != 0 && expiryTimerAt <= at) {
+            return;
+        }
+        expiryTimerAt = at;
+        executor.schedule(() -> {
+            if (expiryTimerAt == at) {
+                expiryTimerAt = 0;
+            }
+            expireHead();
+            releaseCredit();
+        }, Math.max(0, at - System.currentTimeMillis()) + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    // ---- Dead-lettering. ----
+
+    /** A ready or unacknowledged entry leaves the queue for {@code reason}: to the dead-letter exchange, or gone. */
+    private void die(Entry e, String reason) {
+        QueueArguments a = settings;
+        if (a.deadLetterExchange() != null && (e.message != null || load(e))) {
+            e.message.retain();
+            deadLetter(e.message, reason);
+        }
+        forget(e);
+    }
+
+    /** Publishes a copy of {@code m} (whose reference is taken over) to the dead-letter exchange, if any. */
+    private void deadLetter(Message m, String reason) {
+        QueueArguments a = settings;
+        if (a.deadLetterExchange() == null) {
+            m.release();
+            return;
+        }
+        Message dead;
+        try {
+            dead = DeadLetters.make(m, reason, name, a.deadLetterExchange(), a.deadLetterRoutingKey());
+        } finally {
+            m.release();
+        }
+        vhost.deadLetter(dead, reason);
+    }
+
+    // ---- x-expires: a queue unused for that long is deleted. ----
+
+    /** The queue was used (declared, read with basic.get, or left by its last consumer): its x-expires clock restarts. */
+    public void touch() {
+        lastUsed = System.currentTimeMillis();
+        armUnusedTimer();
+    }
+
+    private void armUnusedTimer() {
+        long expires = settings.expires();
+        if (expires < 0 || unusedTimerPending || deleted) {
+            return;
+        }
+        unusedTimerPending = true;
+        executor.schedule(() -> {
+            unusedTimerPending = false;
+            long left = lastUsed + settings.expires() - System.currentTimeMillis();
+            if (deleted || !consumers.isEmpty()) {
+                return;
+            }
+            if (left > 0) {
+                armUnusedTimer();
+            } else {
+                vhost.deleteQueue(this);
+            }
+        }, Math.max(1, lastUsed + expires - System.currentTimeMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -207,9 +421,20 @@ public final class Queue implements Destination {
     /** At boot: the messages the log kept for this queue, in order; bodies are read when handed out. */
     public void recover(List<RecoveredMessage> messages) {
         for (RecoveredMessage r : messages) {
-            Entry e = new Entry(nextSeq++, null, r.location());
+            Entry e = new Entry(nextSeq++, null, r.location(), r.location().length());
             e.redelivered = r.redelivered();
+            // The publish time is not in the log: a recovered message's queue TTL restarts now. Its own
+            // expiration property is not applied after a restart (issue 5: keep deadlines in the log).
+            long deadline = deadline(settings, null);
+            if (deadline != Entry.NEVER) {
+                e.expiresAt = deadline;
+                hasDeadlines = true;
+            }
             ready.add(e);
+            readyBytes += e.size;
+        }
+        if (hasDeadlines) {
+            expireHead();
         }
     }
 
@@ -259,11 +484,15 @@ public final class Queue implements Destination {
         if (autoDelete && hadConsumer && consumers.isEmpty() && !deleted) {
             vhost.deleteQueue(this);
         }
+        if (consumers.isEmpty()) {
+            touch();
+        }
         releaseCredit();
     }
 
     /** basic.get: the next message, or null. Takes the delivery's reference for the caller. */
     public Delivery get(boolean noAck) {
+        touch();
         Entry e = poll();
         if (e == null) {
             return null;
@@ -309,6 +538,7 @@ public final class Queue implements Destination {
         }
         e.redelivered = true;
         requeued.add(e);
+        readyBytes += e.size;
     }
 
     /** Acks and requeues apply per message; then the queue looks for consumers with credit again. */
@@ -319,6 +549,29 @@ public final class Queue implements Destination {
         for (int i = 0; i < requeueCount; i++) {
             requeue(requeues[i]);
         }
+        if (requeueCount > 0 && hasDeadlines) {
+            expireHead();
+        }
+        dispatch();
+    }
+
+    /** basic.reject or basic.nack with requeue=false: the messages are dead-lettered (reason rejected) or dropped. */
+    public void reject(long[] seqs, int count) {
+        for (int i = 0; i < count; i++) {
+            Entry e = unacked.remove(seqs[i]);
+            if (e == null) {
+                continue;
+            }
+            if (e.holder != null) {
+                e.holder.unacked--;
+                e.holder = null;
+            }
+            if (deleted) {
+                forget(e);
+            } else {
+                die(e, DeadLetters.REJECTED);
+            }
+        }
         dispatch();
     }
 
@@ -327,6 +580,7 @@ public final class Queue implements Destination {
         int n = messageCount();
         drain(ready);
         drain(requeued);
+        readyBytes = 0;
         pageable.clear();
         pageableBytes = 0;
         releaseCredit();
@@ -363,12 +617,22 @@ public final class Queue implements Destination {
             return;
         }
         Map<ConsumerChannel, List<Delivery>> batches = null;
-        while (!ready.isEmpty() || !requeued.isEmpty()) {
+        for (;;) {
+            if (hasDeadlines) {
+                expireHead(false);
+            }
+            if (ready.isEmpty() && requeued.isEmpty()) {
+                break;
+            }
             QueueConsumer c = nextConsumerWithCredit();
             if (c == null) {
                 break;
             }
-            Delivery d = handOut(poll(), c, c.noAck(), lastCreditWasChannelWide);
+            Entry e = poll();
+            if (e == null) {
+                break;
+            }
+            Delivery d = handOut(e, c, c.noAck(), lastCreditWasChannelWide);
             if (batches == null) {
                 batches = new IdentityHashMap<>(4);
             }
@@ -402,10 +666,12 @@ public final class Queue implements Destination {
 
     /** The next message to hand out, with its body loaded; entries whose body cannot be read are dropped. */
     private Entry poll() {
+        long now = hasDeadlines ? System.currentTimeMillis() : 0;
         for (;;) {
-            Entry e = requeued.poll();
-            if (e == null) {
-                e = ready.poll();
+            Entry e = takeHead();
+            if (e != null && hasDeadlines && e.expiresAt < now) {
+                die(e, DeadLetters.EXPIRED);
+                continue;
             }
             if (e == null || e.message != null || load(e)) {
                 return e;

@@ -24,8 +24,8 @@ public final class TopicExchange extends Exchange {
     }
 
     @Override
-    protected void route(Message message, Set<Destination> out) {
-        match(root, words(message.routingKey()), 0, out);
+    protected void route(Message message, String routingKey, Set<Destination> out) {
+        match(root, words(routingKey), 0, out);
     }
 
     @Override

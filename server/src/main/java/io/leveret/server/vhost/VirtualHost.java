@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * locking; changes to the topology (declare, delete, bind, unbind: rare) take this object's monitor.
  */
 public final class VirtualHost {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VirtualHost.class);
     /** The exchanges every virtual host has, as RabbitMQ creates them. */
     private static final String[][] STANDARD_EXCHANGES = {
             {"amq.direct", "direct"}, {"amq.fanout", "fanout"}, {"amq.topic", "topic"},
@@ -135,14 +136,103 @@ public final class VirtualHost {
      * routes to the queue named by the routing key, as if every queue were bound to it by its name.
      */
     public void route(Exchange exchange, Message message, Set<Queue> out) {
+        routeAllKeys(exchange, message, out);
+        // An exchange's alternate-exchange takes what it could not route, along a chain without loops (RabbitMQ).
+        Exchange current = exchange;
+        Set<Exchange> visited = null;
+        while (out.isEmpty()) {
+            io.leveret.codec.FieldValue ae = current.arguments().field("alternate-exchange");
+            Exchange alternate = ae == null || ae.type() != 'S' ? null : exchanges.get(ae.stringValue());
+            if (alternate == null) {
+                return;
+            }
+            if (visited == null) {
+                visited = new java.util.HashSet<>();
+                visited.add(exchange);
+            }
+            if (!visited.add(alternate)) {
+                return;
+            }
+            routeAllKeys(alternate, message, out);
+            current = alternate;
+        }
+    }
+
+    private void routeAllKeys(Exchange exchange, Message message, Set<Queue> out) {
+        routeKey(exchange, message, message.routingKey(), out);
+        FieldTable headers = message.properties().headers();
+        if (headers != null && (headers.containsKey("CC") || headers.containsKey("BCC"))) {
+            // Sender-selected distribution (RabbitMQ): CC and BCC name more routing keys.
+            for (io.leveret.codec.FieldValue k : DeadLetters.routes(headers, "CC")) {
+                routeKey(exchange, message, k.stringValue(), out);
+            }
+            for (io.leveret.codec.FieldValue k : DeadLetters.routes(headers, "BCC")) {
+                routeKey(exchange, message, k.stringValue(), out);
+            }
+        }
+    }
+
+    private void routeKey(Exchange exchange, Message message, String routingKey, Set<Queue> out) {
         if (exchange == defaultExchange) {
-            Queue q = queues.get(message.routingKey());
+            Queue q = queues.get(routingKey);
             if (q != null) {
                 out.add(q);
             }
             return;
         }
-        exchange.routeInto(message, out);
+        exchange.routeInto(message, routingKey, out);
+    }
+
+    /**
+     * Publishes a message a queue dead-lettered (its reference is taken over): routed from its exchange as a
+     * publish would be, without confirms or returns; queues it already died in without a rejection on the way
+     * are left out (RabbitMQ's cycle detection). Runs on the dead-lettering queue's thread.
+     */
+    void deadLetter(Message dead, String reason) {
+        Exchange x = exchanges.get(dead.exchange());
+        if (x == null) {
+            // A dead-letter exchange that does not exist drops the message, as in RabbitMQ.
+            dead.release();
+            return;
+        }
+        Set<Queue> targets = new java.util.LinkedHashSet<>();
+        route(x, dead, targets);
+        targets.removeIf(q -> DeadLetters.isCycle(dead, reason, q.name()));
+        deliver(dead, targets);
+    }
+
+    /** Enqueues a broker-made message (whose reference is taken over) on {@code targets}, writing it to the log for durable ones. */
+    void deliver(Message m, Set<Queue> targets) {
+        if (targets.isEmpty()) {
+            m.release();
+            return;
+        }
+        io.leveret.store.messages.Location location = null;
+        if (m.properties().persistent() && persistence != null) {
+            java.util.List<io.leveret.store.messages.QueueName> durable = new java.util.ArrayList<>();
+            for (Queue q : targets) {
+                if (q.persistsMessages()) {
+                    durable.add(q.storeName());
+                }
+            }
+            if (!durable.isEmpty()) {
+                try {
+                    location = persistence.append(m, durable, failure -> {
+                        if (failure != null) {
+                            LOG.error("message log failed to write a dead-lettered message", failure);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    LOG.error("message log refused a dead-lettered message; it is kept in memory only", e);
+                }
+            }
+        }
+        for (Queue q : targets) {
+            m.retain();
+            io.leveret.store.messages.Location l = q.persistsMessages() ? location : null;
+            q.execute(() -> q.enqueue(m, l));
+        }
+        m.release();
     }
 
     /** Registers a direct reply-to consumer under {@code suffix} (its address is the prefix plus suffix). */
@@ -205,6 +295,9 @@ public final class VirtualHost {
         }
         Queue q = new Queue(this, queueName, durable, autoDelete, arguments, exclusiveOwner, queueExecutors.next());
         queues.put(queueName, q);
+        if (q.settings().expires() >= 0) {
+            q.execute(q::touch);
+        }
         if (durable) {
             persist(new Change.PutQueue(Persistence.definition(this, q)));
         }

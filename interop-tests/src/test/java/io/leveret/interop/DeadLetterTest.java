@@ -1,0 +1,224 @@
+package io.leveret.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * x-message-ttl, per-message expiration, x-expires and dead-lettering (x-dead-letter-exchange,
+ * x-dead-letter-routing-key, the x-death header), with RabbitMQ's semantics: the same tests pass against
+ * RabbitMQ 3.10.8.
+ */
+class DeadLetterTest extends BrokerTestSupport {
+
+    private String declare(String prefix, Map<String, Object> args) throws Exception {
+        String q = unique(prefix);
+        channel.queueDeclare(q, false, false, false, args);
+        deleteQueueAfterTest(q);
+        return q;
+    }
+
+    /** Publishes and waits for the confirm: the message is then in its queue. */
+    private void publishConfirmed(String exchange, String key, AMQP.BasicProperties props, String body)
+            throws Exception {
+        Channel ch = confirmChannel();
+        ch.basicPublish(exchange, key, props, utf8(body));
+        assertTrue(ch.waitForConfirms(TIMEOUT.toMillis()));
+        ch.close();
+    }
+
+    private static AMQP.BasicProperties expiring(String ms) {
+        return new AMQP.BasicProperties.Builder().expiration(ms).build();
+    }
+
+    @Test
+    void queueTtlExpiresMessagesWithoutAConsumer() throws Exception {
+        String q = declare("ttl", Map.of("x-message-ttl", 100));
+        publishConfirmed("", q, null, "m");
+        awaitReady(channel, q, 0);
+    }
+
+    @Test
+    void perMessageExpirationExpiresWithoutAConsumer() throws Exception {
+        String q = declare("ttl", Map.of());
+        // Confirmed first, so that a count of one means "short" expired, not "long" still on its way.
+        publishConfirmed("", q, expiring("100"), "short");
+        publishConfirmed("", q, expiring("60000"), "long");
+        awaitReady(channel, q, 1);
+        assertEquals(List.of("long"), drain(channel, q));
+    }
+
+    @Test
+    void ttlZeroReachesAWaitingConsumerOnly() throws Exception {
+        String q = declare("ttl", Map.of("x-message-ttl", 0));
+        channel.basicPublish("", q, null, utf8("nobody"));
+        Channel ch = connection.createChannel();
+        Collector c = new Collector(ch);
+        ch.basicConsume(q, true, c);
+        channel.basicPublish("", q, null, utf8("taken"));
+        assertEquals("taken", text(c.next().getBody()));
+        assertNoMoreDeliveries(c, 1);
+    }
+
+    @Test
+    void expiredMessageIsDeadLetteredWithXDeath() throws Exception {
+        String dlx = declareExchange("dlx", BuiltinExchangeType.FANOUT);
+        String dlq = declare("dlq", Map.of());
+        channel.queueBind(dlq, dlx, "");
+        String q = declare("src", Map.of("x-dead-letter-exchange", dlx));
+        Map<String, Object> headers = new HashMap<>();
+        headers.put("h", "v");
+        channel.basicPublish("", q, new AMQP.BasicProperties.Builder().expiration("0").headers(headers).build(),
+                utf8("m1"));
+        GetResponse r = awaitGet(channel, dlq, true);
+        assertEquals("m1", text(r.getBody()));
+        assertEquals(dlx, r.getEnvelope().getExchange());
+        assertEquals(q, r.getEnvelope().getRoutingKey());
+        assertNull(r.getProps().getExpiration());
+        Map<String, Object> h = r.getProps().getHeaders();
+        assertEquals("v", h.get("h").toString());
+        assertEquals("expired", h.get("x-first-death-reason").toString());
+        assertEquals(q, h.get("x-first-death-queue").toString());
+        assertEquals("", h.get("x-first-death-exchange").toString());
+        List<?> deaths = (List<?>) h.get("x-death");
+        assertEquals(1, deaths.size());
+        Map<?, ?> d = (Map<?, ?>) deaths.get(0);
+        assertEquals(1L, d.get("count"));
+        assertEquals("expired", d.get("reason").toString());
+        assertEquals(q, d.get("queue").toString());
+        assertEquals("", d.get("exchange").toString());
+        assertEquals(List.of(q), ((List<?>) d.get("routing-keys")).stream().map(Object::toString).toList());
+        assertEquals("0", d.get("original-expiration").toString());
+        assertTrue(d.get("time") instanceof Date);
+        assertTrue(Math.abs(((Date) d.get("time")).getTime() - System.currentTimeMillis()) < 60_000);
+        assertEquals(7, d.size());
+    }
+
+    @Test
+    void rejectedMessagesCountTheirDeaths() throws Exception {
+        String dlq = declare("dlq", Map.of());
+        String q = declare("src", Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", dlq));
+        channel.basicPublish("", q, null, utf8("m"));
+        GetResponse g = awaitGet(channel, q, false);
+        channel.basicReject(g.getEnvelope().getDeliveryTag(), false);
+        GetResponse r = awaitGet(channel, dlq, true);
+        assertEquals("", r.getEnvelope().getExchange());
+        assertEquals(dlq, r.getEnvelope().getRoutingKey());
+        Map<?, ?> d = (Map<?, ?>) ((List<?>) r.getProps().getHeaders().get("x-death")).get(0);
+        assertEquals("rejected", d.get("reason").toString());
+        assertEquals(1L, d.get("count"));
+        assertEquals(6, d.size(), "no original-expiration without an expiration: " + d);
+
+        // The same message dies again in the same queue for the same reason: one entry, counted twice.
+        channel.basicPublish("", q, r.getProps(), r.getBody());
+        g = awaitGet(channel, q, false);
+        channel.basicNack(g.getEnvelope().getDeliveryTag(), false, false);
+        r = awaitGet(channel, dlq, true);
+        List<?> deaths = (List<?>) r.getProps().getHeaders().get("x-death");
+        assertEquals(1, deaths.size());
+        assertEquals(2L, ((Map<?, ?>) deaths.get(0)).get("count"));
+        assertEquals("rejected", r.getProps().getHeaders().get("x-first-death-reason").toString());
+    }
+
+    @Test
+    void laterDeathsComeFirstInXDeath() throws Exception {
+        String dlq = declare("dlq", Map.of());
+        String q = declare("src", Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", dlq,
+                "x-message-ttl", 0));
+        channel.basicPublish("", q, null, utf8("m"));
+        GetResponse r = awaitGet(channel, dlq, false);
+        channel.basicReject(r.getEnvelope().getDeliveryTag(), false);
+        String q2 = declare("src2", Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", dlq));
+        channel.basicPublish("", q2, r.getProps(), r.getBody());
+        GetResponse g = awaitGet(channel, q2, false);
+        channel.basicReject(g.getEnvelope().getDeliveryTag(), false);
+        r = awaitGet(channel, dlq, true);
+        List<?> deaths = (List<?>) r.getProps().getHeaders().get("x-death");
+        assertEquals(List.of(q2 + "/rejected", q + "/expired"), deaths.stream()
+                .map(x -> ((Map<?, ?>) x).get("queue") + "/" + ((Map<?, ?>) x).get("reason")).toList());
+        assertEquals("expired", r.getProps().getHeaders().get("x-first-death-reason").toString());
+        assertEquals(q, r.getProps().getHeaders().get("x-first-death-queue").toString());
+    }
+
+    @Test
+    void ccKeysAreKeptWithoutADeadLetterRoutingKeyAndDroppedWithOne() throws Exception {
+        String dlx = declareExchange("dlx", BuiltinExchangeType.DIRECT);
+        String dlqCc = declare("dlq-cc", Map.of());
+        channel.queueBind(dlqCc, dlx, "cc-key");
+        String keep = declare("src", Map.of("x-dead-letter-exchange", dlx, "x-message-ttl", 0));
+        String other = unique("nowhere");
+        channel.basicPublish("", keep, new AMQP.BasicProperties.Builder()
+                .headers(Map.of("CC", List.of("cc-key"))).build(), utf8("m"));
+        GetResponse r = awaitGet(channel, dlqCc, true);
+        Map<?, ?> d = (Map<?, ?>) ((List<?>) r.getProps().getHeaders().get("x-death")).get(0);
+        assertEquals(List.of(keep, "cc-key"), ((List<?>) d.get("routing-keys")).stream().map(Object::toString).toList());
+        assertNotNull(r.getProps().getHeaders().get("CC"));
+
+        String dlq = declare("dlq", Map.of());
+        channel.queueBind(dlq, dlx, "fixed");
+        String fixed = declare("src", Map.of("x-dead-letter-exchange", dlx, "x-dead-letter-routing-key", "fixed",
+                "x-message-ttl", 0));
+        channel.basicPublish("", fixed, new AMQP.BasicProperties.Builder()
+                .headers(Map.of("CC", List.of(other))).build(), utf8("m"));
+        r = awaitGet(channel, dlq, true);
+        assertFalse(r.getProps().getHeaders().containsKey("CC"));
+    }
+
+    @Test
+    void deadLetterCycleIsDropped() throws Exception {
+        String q = declare("cycle", Map.of("x-dead-letter-exchange", "", "x-message-ttl", 50));
+        channel.basicPublish("", q, null, utf8("round and round"));
+        Thread.sleep(400);
+        assertEquals(0, channel.queueDeclarePassive(q).getMessageCount());
+    }
+
+    @Test
+    void rejectionBreaksTheCycle() throws Exception {
+        String q = declare("cycle", Map.of("x-dead-letter-exchange", ""));
+        channel.basicPublish("", q, null, utf8("again"));
+        GetResponse g = awaitGet(channel, q, false);
+        channel.basicReject(g.getEnvelope().getDeliveryTag(), false);
+        GetResponse r = awaitGet(channel, q, true);
+        assertEquals("again", text(r.getBody()));
+        assertEquals("rejected", r.getProps().getHeaders().get("x-first-death-reason").toString());
+    }
+
+    @Test
+    void missingDeadLetterExchangeDropsTheMessage() throws Exception {
+        String q = declare("src", Map.of("x-dead-letter-exchange", unique("missing"), "x-message-ttl", 0));
+        publishConfirmed("", q, null, "m");
+        awaitReady(channel, q, 0);
+    }
+
+    @Test
+    void unusedQueueExpires() throws Exception {
+        String q = declare("expires", Map.of("x-expires", 300));
+        // A passive declare counts as use and would restart the clock: look once, after the deadline.
+        Thread.sleep(1_000);
+        assertFalse(queueExists(connection, q));
+    }
+
+    @Test
+    void consumerKeepsAnExpiringQueueAlive() throws Exception {
+        String q = declare("expires", Map.of("x-expires", 200));
+        Channel ch = connection.createChannel();
+        String tag = ch.basicConsume(q, true, new Collector(ch));
+        Thread.sleep(500);
+        assertTrue(queueExists(connection, q));
+        ch.basicCancel(tag);
+        Thread.sleep(1_000);
+        assertFalse(queueExists(connection, q));
+    }
+}

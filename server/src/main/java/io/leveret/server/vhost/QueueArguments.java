@@ -1,0 +1,199 @@
+package io.leveret.server.vhost;
+
+import io.leveret.codec.FieldTable;
+import io.leveret.codec.FieldValue;
+
+/**
+ * The queue arguments a queue acts on, parsed once when it is created, and their validation as RabbitMQ's
+ * rabbit_amqqueue:check_declare_arguments does it (same order, same reasons, as Erlang prints them).
+ * A limit or TTL that is not set is -1.
+ *
+ * @param messageTtl        x-message-ttl, milliseconds
+ * @param expires           x-expires, milliseconds
+ * @param deadLetterExchange x-dead-letter-exchange, or null
+ * @param deadLetterRoutingKey x-dead-letter-routing-key, or null (the message's own keys)
+ * @param maxPriority       x-max-priority; 0 when the queue is not a priority queue
+ */
+public record QueueArguments(long messageTtl, long expires, String deadLetterExchange, String deadLetterRoutingKey,
+                             long maxLength, long maxLengthBytes, Overflow overflow, int maxPriority,
+                             boolean singleActiveConsumer, long deliveryLimit) {
+
+    /** RabbitMQ's ?MAX_EXPIRY_TIMER for x-message-ttl and x-expires: ten years in milliseconds. */
+    public static final long MAX_EXPIRY = 315_360_000_000L;
+    /** RabbitMQ's ?MAX_SUPPORTED_PRIORITY. */
+    public static final int MAX_PRIORITY = 255;
+
+    public static final QueueArguments NONE =
+            new QueueArguments(-1, -1, null, null, -1, -1, Overflow.DROP_HEAD, 0, false, -1);
+
+    /** x-overflow: what a queue at its length limit does with one more message. */
+    public enum Overflow {
+        DROP_HEAD("drop-head"), REJECT_PUBLISH("reject-publish"), REJECT_PUBLISH_DLX("reject-publish-dlx");
+
+        final String wireName;
+
+        Overflow(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public static Overflow of(String name) {
+            for (Overflow o : values()) {
+                if (o.wireName.equals(name)) {
+                    return o;
+                }
+            }
+            return null;
+        }
+
+        public boolean rejects() {
+            return this != DROP_HEAD;
+        }
+    }
+
+    /** True when a limit on the number or bytes of ready messages applies. */
+    public boolean limited() {
+        return maxLength >= 0 || maxLengthBytes >= 0;
+    }
+
+    /**
+     * Returns null if {@code args} are acceptable, else RabbitMQ's reason for the first bad one as
+     * {@code invalid arg 'x-…' for queue 'q' in vhost 'v': REASON}. Arguments RabbitMQ does not know are ignored.
+     */
+    public static String validate(FieldTable args, String queue, String vhost) {
+        String[][] checks = {
+                {"x-expires", "expires"}, {"x-message-ttl", "ttl"}, {"x-dead-letter-exchange", "string"},
+                {"x-dead-letter-routing-key", "dlrk"}, {"x-max-length", "nonneg"}, {"x-max-length-bytes", "nonneg"},
+                {"x-max-in-memory-length", "nonneg"}, {"x-max-in-memory-bytes", "nonneg"},
+                {"x-max-priority", "priority"}, {"x-overflow", "overflow"}, {"x-queue-mode", "mode"},
+                {"x-single-active-consumer", "bool"}, {"x-queue-type", "type"},
+        };
+        for (String[] c : checks) {
+            FieldValue v = args.field(c[0]);
+            if (v == null) {
+                continue;
+            }
+            String reason = switch (c[1]) {
+                case "expires" -> positive(v, MAX_EXPIRY);
+                case "ttl" -> nonNegative(v, MAX_EXPIRY);
+                case "nonneg" -> nonNegative(v, Long.MAX_VALUE);
+                case "priority" -> priority(v);
+                case "string" -> isString(v) ? null : unacceptable(v);
+                case "dlrk" -> !isString(v) ? unacceptable(v)
+                        : args.field("x-dead-letter-exchange") == null ? "routing_key_but_no_dlx_defined" : null;
+                case "overflow" -> !isString(v) ? unacceptable(v)
+                        : Overflow.of(v.stringValue()) == null ? "invalid_overflow" : null;
+                case "mode" -> !isString(v) ? unacceptable(v)
+                        : v.stringValue().equals("default") || v.stringValue().equals("lazy") ? null
+                        : "\"unsupported queue mode '" + v.stringValue() + "'\"";
+                case "bool" -> v.type() == 't' ? null : unacceptable(v);
+                case "type" -> queueType(v);
+                default -> throw new IllegalStateException(c[1]);
+            };
+            if (reason != null) {
+                return "invalid arg '" + c[0] + "' for queue '" + queue + "' in vhost '" + vhost + "': " + reason;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isString(FieldValue v) {
+        return v.type() == 'S';
+    }
+
+    private static String unacceptable(FieldValue v) {
+        return "{unacceptable_type," + typeName(v.type()) + "}";
+    }
+
+    private static String integer(FieldValue v) {
+        return v.isInteger() ? null : "\"expected integer, got " + typeName(v.type()) + "\"";
+    }
+
+    private static String nonNegative(FieldValue v, long max) {
+        String notInteger = integer(v);
+        if (notInteger != null) {
+            return notInteger;
+        }
+        long n = v.longValue();
+        if (n < 0) {
+            return "{value_negative," + n + "}";
+        }
+        return n > max ? "{value_too_large," + n + "}" : null;
+    }
+
+    private static String positive(FieldValue v, long max) {
+        String bad = nonNegative(v, max);
+        return bad == null && v.longValue() == 0 ? "{value_zero,0}" : bad;
+    }
+
+    private static String priority(FieldValue v) {
+        String bad = nonNegative(v, Long.MAX_VALUE);
+        return bad == null && v.longValue() > MAX_PRIORITY ? "{max_value_exceeded," + v.longValue() + "}" : bad;
+    }
+
+    /**
+     * RabbitMQ would create a quorum queue or a stream; Leveret has neither, and says so rather than
+     * silently declaring a classic queue in its place.
+     */
+    private static String queueType(FieldValue v) {
+        if (!isString(v)) {
+            return unacceptable(v);
+        }
+        String type = v.stringValue();
+        return switch (type) {
+            case "classic" -> null;
+            case "quorum", "stream" -> "\"queue type '" + type + "' is not supported by Leveret (only 'classic')\"";
+            default -> "\"unsupported queue type '" + type + "'\"";
+        };
+    }
+
+    /** RabbitMQ's names for field types, as it prints them in these reasons. */
+    static String typeName(char t) {
+        return switch (t) {
+            case 't' -> "bool";
+            case 'b' -> "byte";
+            case 'B' -> "unsignedbyte";
+            case 's' -> "short";
+            case 'u' -> "unsignedshort";
+            case 'I' -> "signedint";
+            case 'i' -> "unsignedint";
+            case 'l', 'L' -> "long";
+            case 'f' -> "float";
+            case 'd' -> "double";
+            case 'D' -> "decimal";
+            case 'S' -> "longstr";
+            case 'x' -> "binary";
+            case 'A' -> "array";
+            case 'T' -> "timestamp";
+            case 'F' -> "table";
+            default -> "void";
+        };
+    }
+
+    /** The arguments of a queue that passed {@link #validate}; anything unusable is taken as unset. */
+    public static QueueArguments parse(FieldTable args) {
+        if (args.isEmpty()) {
+            return NONE;
+        }
+        Overflow overflow = Overflow.DROP_HEAD;
+        FieldValue o = args.field("x-overflow");
+        if (o != null && o.type() == 'S' && Overflow.of(o.stringValue()) != null) {
+            overflow = Overflow.of(o.stringValue());
+        }
+        FieldValue sac = args.field("x-single-active-consumer");
+        return new QueueArguments(number(args, "x-message-ttl"), number(args, "x-expires"),
+                string(args, "x-dead-letter-exchange"), string(args, "x-dead-letter-routing-key"),
+                number(args, "x-max-length"), number(args, "x-max-length-bytes"), overflow,
+                (int) Math.max(0, Math.min(MAX_PRIORITY, number(args, "x-max-priority"))),
+                sac != null && Boolean.TRUE.equals(sac.value()), number(args, "x-delivery-limit"));
+    }
+
+    private static long number(FieldTable args, String key) {
+        FieldValue v = args.field(key);
+        return v != null && v.isInteger() && v.longValue() >= 0 ? v.longValue() : -1;
+    }
+
+    private static String string(FieldTable args, String key) {
+        FieldValue v = args.field(key);
+        return v != null && (v.type() == 'S' || v.type() == 'x') ? v.stringValue() : null;
+    }
+}
