@@ -131,4 +131,51 @@ class ConfirmTest extends BrokerTestSupport {
         assertEquals(Reply.channel(406, "PRECONDITION_FAILED - cannot switch from confirm to tx mode", 90, 10), reply);
         assertTrue(connection.isOpen());
     }
+
+    /**
+     * A nack between acks (tag 2, refused by a full reject-publish queue): as the client sees it, every publish
+     * is answered exactly once — a multiple ack covers only what is still outstanding (spec 1.8.3.13), so the
+     * nack stays a nack.
+     */
+    @Test
+    void aNackBetweenAcksLeavesEveryPublishAnsweredOnce() throws Exception {
+        String full = unique("full");
+        String open = unique("open");
+        deleteQueueAfterTest(full);
+        deleteQueueAfterTest(open);
+        channel.queueDeclare(full, false, false, false,
+                java.util.Map.of("x-max-length", 1, "x-overflow", "reject-publish"));
+        channel.queueDeclare(open, false, false, false, null);
+        Channel pub = confirmChannel();
+        List<String> answers = Collections.synchronizedList(new ArrayList<>());
+        NavigableSet<Long> unanswered = new ConcurrentSkipListSet<>(List.of(1L, 2L, 3L, 4L));
+        pub.addConfirmListener(new ConfirmListener() {
+            @Override
+            public void handleAck(long tag, boolean multiple) {
+                record("ack", tag, multiple);
+            }
+
+            @Override
+            public void handleNack(long tag, boolean multiple) {
+                record("nack", tag, multiple);
+            }
+
+            private void record(String kind, long tag, boolean multiple) {
+                for (long t : multiple ? List.copyOf(unanswered.headSet(tag, true)) : List.of(tag)) {
+                    answers.add(t + "=" + kind);
+                    unanswered.remove(t);
+                }
+                if (multiple) {
+                    answers.add("(multiple " + kind + " up to " + tag + ")");
+                }
+            }
+        });
+        pub.basicPublish("", full, null, utf8("fits"));
+        pub.basicPublish("", full, null, utf8("refused"));
+        pub.basicPublish("", open, null, utf8("routed"));
+        pub.basicPublish("", open, null, utf8("routed too"));
+        await("all four publishes answered", unanswered::isEmpty);
+        List<String> perTag = answers.stream().filter(a -> !a.startsWith("(")).sorted().toList();
+        assertEquals(List.of("1=ack", "2=nack", "3=ack", "4=ack"), perTag, "answers: " + answers);
+    }
 }
