@@ -103,6 +103,29 @@ public record FieldValue(char type, Object value) {
         throw new IllegalArgumentException("no AMQP field type for " + v.getClass().getName());
     }
 
+    /** RabbitMQ's name for this value's type, as its reply texts print it ({@code signedint}, {@code longstr}, ...). */
+    public String rabbitTypeName() {
+        return switch (type) {
+            case 't' -> "bool";
+            case 'b' -> "byte";
+            case 'B' -> "unsignedbyte";
+            case 's' -> "short";
+            case 'u' -> "unsignedshort";
+            case 'I' -> "signedint";
+            case 'i' -> "unsignedint";
+            case 'l', 'L' -> "long";
+            case 'f' -> "float";
+            case 'd' -> "double";
+            case 'D' -> "decimal";
+            case 'S' -> "longstr";
+            case 'x' -> "binary";
+            case 'A' -> "array";
+            case 'T' -> "timestamp";
+            case 'F' -> "table";
+            default -> "void";
+        };
+    }
+
     /** True for the integer tags (b B s u I i l L). */
     public boolean isInteger() {
         return "bBsuIilL".indexOf(type) >= 0;

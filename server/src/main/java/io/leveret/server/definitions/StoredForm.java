@@ -5,16 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.leveret.codec.CodecLimits;
 import io.leveret.codec.FieldTable;
 import io.leveret.codec.FieldValue;
 import io.leveret.codec.LongString;
-import io.leveret.codec.Wire;
 import io.leveret.server.security.PasswordHash;
+import io.leveret.server.vhost.Persistence;
 import io.leveret.store.Blob;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -73,26 +69,12 @@ public final class StoredForm {
 
     /** A definitions file's "arguments" object as the stored field table. */
     public static Blob arguments(JsonNode args) {
-        FieldTable table = table(args);
-        if (table.isEmpty()) {
-            return Blob.EMPTY;
-        }
-        ByteBuf buf = Unpooled.buffer();
-        try {
-            Wire.writeTable(buf, table);
-            return Blob.of(ByteBufUtil.getBytes(buf));
-        } finally {
-            buf.release();
-        }
+        return Persistence.blob(table(args));
     }
 
     /** The stored field table as a definitions file's "arguments" object. */
     public static ObjectNode arguments(Blob blob) {
-        if (blob.length() == 0) {
-            return JsonNodeFactory.instance.objectNode();
-        }
-        ByteBuf buf = Unpooled.wrappedBuffer(blob.toByteArray());
-        return toJson(Wire.readTable(buf, CodecLimits.DEFAULT_MAX_TABLE_DEPTH));
+        return toJson(Persistence.table(blob));
     }
 
     /**

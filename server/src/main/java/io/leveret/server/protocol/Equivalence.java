@@ -62,32 +62,11 @@ final class Equivalence {
 
     /** As RabbitMQ prints a value that the other side lacks: {@code the value '2000' of type 'signedint'}. */
     private static String describe(FieldValue v) {
-        return v == null ? "none" : "the value '" + plain(v) + "' of type '" + typeName(v.type()) + "'";
+        return v == null ? "none" : "the value '" + plain(v) + "' of type '" + v.rabbitTypeName() + "'";
     }
 
     private static String plain(FieldValue v) {
         return String.valueOf(v.value());
     }
 
-    static String typeName(char t) {
-        return switch (t) {
-            case 't' -> "bool";
-            case 'b' -> "byte";
-            case 'B' -> "unsignedbyte";
-            case 's' -> "short";
-            case 'u' -> "unsignedshort";
-            case 'I' -> "signedint";
-            case 'i' -> "unsignedint";
-            case 'l', 'L' -> "long";
-            case 'f' -> "float";
-            case 'd' -> "double";
-            case 'D' -> "decimal";
-            case 'S' -> "longstr";
-            case 'x' -> "binary";
-            case 'A' -> "array";
-            case 'T' -> "timestamp";
-            case 'F' -> "table";
-            default -> "void";
-        };
-    }
 }

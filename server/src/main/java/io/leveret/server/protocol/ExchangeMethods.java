@@ -136,7 +136,7 @@ final class ExchangeMethods {
         }
         if (v.type() != 'S') {
             throw new ChannelException(io.leveret.codec.ReplyCode.PRECONDITION_FAILED, "Invalid x-match field type "
-                    + Equivalence.typeName(v.type()) + " (value " + v.value() + "); expected longstr", m);
+                    + v.rabbitTypeName() + " (value " + v.value() + "); expected longstr", m);
         }
         String mode = v.stringValue();
         if (!mode.equals("all") && !mode.equals("any") && !mode.equals("all-with-x") && !mode.equals("any-with-x")) {

@@ -165,7 +165,7 @@ final class QueueMethods {
         io.leveret.codec.FieldValue dlx = d.arguments().field("x-dead-letter-exchange");
         if (dlx != null) {
             if (dlx.type() != 'S') {
-                throw ChannelException.preconditionFailed(d, "invalid type '" + Equivalence.typeName(dlx.type())
+                throw ChannelException.preconditionFailed(d, "invalid type '" + dlx.rabbitTypeName()
                         + "' for arg 'x-dead-letter-exchange' in queue '" + name + "' in vhost '"
                         + ch.vhost().name() + "'");
             }

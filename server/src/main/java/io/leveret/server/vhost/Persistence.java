@@ -64,7 +64,8 @@ public final class Persistence {
         return definitions.apply(change);
     }
 
-    static Blob blob(FieldTable table) {
+    /** A field table as the store keeps it: its wire encoding (empty for an empty table). */
+    public static Blob blob(FieldTable table) {
         if (table.isEmpty()) {
             return Blob.EMPTY;
         }
@@ -77,7 +78,8 @@ public final class Persistence {
         }
     }
 
-    static FieldTable table(Blob blob) {
+    /** The field table a {@link #blob} holds. */
+    public static FieldTable table(Blob blob) {
         if (blob.length() == 0) {
             return FieldTable.EMPTY;
         }

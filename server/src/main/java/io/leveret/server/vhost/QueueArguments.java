@@ -101,11 +101,11 @@ public record QueueArguments(long messageTtl, long expires, String deadLetterExc
     }
 
     private static String unacceptable(FieldValue v) {
-        return "{unacceptable_type," + typeName(v.type()) + "}";
+        return "{unacceptable_type," + v.rabbitTypeName() + "}";
     }
 
     private static String integer(FieldValue v) {
-        return v.isInteger() ? null : "\"expected integer, got " + typeName(v.type()) + "\"";
+        return v.isInteger() ? null : "\"expected integer, got " + v.rabbitTypeName() + "\"";
     }
 
     private static String nonNegative(FieldValue v, long max) {
@@ -146,28 +146,6 @@ public record QueueArguments(long messageTtl, long expires, String deadLetterExc
         };
     }
 
-    /** RabbitMQ's names for field types, as it prints them in these reasons. */
-    static String typeName(char t) {
-        return switch (t) {
-            case 't' -> "bool";
-            case 'b' -> "byte";
-            case 'B' -> "unsignedbyte";
-            case 's' -> "short";
-            case 'u' -> "unsignedshort";
-            case 'I' -> "signedint";
-            case 'i' -> "unsignedint";
-            case 'l', 'L' -> "long";
-            case 'f' -> "float";
-            case 'd' -> "double";
-            case 'D' -> "decimal";
-            case 'S' -> "longstr";
-            case 'x' -> "binary";
-            case 'A' -> "array";
-            case 'T' -> "timestamp";
-            case 'F' -> "table";
-            default -> "void";
-        };
-    }
 
     /** The arguments of a queue that passed {@link #validate}; anything unusable is taken as unset. */
     public static QueueArguments parse(FieldTable args) {
