@@ -13,6 +13,9 @@ import java.util.Set;
 public abstract sealed class Exchange implements Destination
         permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange {
 
+    /** The first hop's destinations, reused by each thread that routes. */
+    private static final ThreadLocal<Set<Destination>> SCRATCH = ThreadLocal.withInitial(java.util.HashSet::new);
+
     private final String name;
     private final boolean durable;
     private final boolean autoDelete;
@@ -79,26 +82,46 @@ public abstract sealed class Exchange implements Destination
 
     /** Routes {@code message} as if published with {@code routingKey} (a CC or BCC key: RabbitMQ's sender-selected distribution). */
     public final void routeInto(Message message, String routingKey, Set<Queue> queues) {
-        Set<Destination> reached = new java.util.LinkedHashSet<>();
-        route(message, routingKey, reached);
-        if (reached.isEmpty()) {
-            return;
-        }
-        Set<Exchange> visited = null;
-        List<Destination> work = new ArrayList<>(reached);
-        for (int i = 0; i < work.size(); i++) {
-            Destination d = work.get(i);
-            if (d instanceof Queue q) {
-                queues.add(q);
-            } else if (d instanceof Exchange e) {
-                if (visited == null) {
-                    visited = new java.util.HashSet<>();
-                    visited.add(this);
+        // Every publish comes through here: the first hop goes into a per-thread scratch set, and only
+        // exchange-to-exchange bindings (rare) cost allocations.
+        Set<Destination> reached = SCRATCH.get();
+        try {
+            route(message, routingKey, reached);
+            List<Exchange> exchanges = null;
+            for (Destination d : reached) {
+                if (d instanceof Queue q) {
+                    queues.add(q);
+                } else {
+                    if (exchanges == null) {
+                        exchanges = new ArrayList<>();
+                    }
+                    exchanges.add((Exchange) d);
                 }
-                if (visited.add(e)) {
-                    Set<Destination> next = new java.util.LinkedHashSet<>();
-                    e.route(message, routingKey, next);
-                    work.addAll(next);
+            }
+            if (exchanges != null) {
+                followExchanges(message, routingKey, exchanges, queues);
+            }
+        } finally {
+            reached.clear();
+        }
+    }
+
+    /** Routes on through bound exchanges, each at most once, so that cycles end. */
+    private void followExchanges(Message message, String routingKey, List<Exchange> work, Set<Queue> queues) {
+        Set<Exchange> visited = new java.util.HashSet<>();
+        visited.add(this);
+        for (int i = 0; i < work.size(); i++) {
+            Exchange e = work.get(i);
+            if (!visited.add(e)) {
+                continue;
+            }
+            Set<Destination> next = new java.util.LinkedHashSet<>();
+            e.route(message, routingKey, next);
+            for (Destination d : next) {
+                if (d instanceof Queue q) {
+                    queues.add(q);
+                } else {
+                    work.add((Exchange) d);
                 }
             }
         }

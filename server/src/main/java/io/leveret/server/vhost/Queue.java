@@ -50,6 +50,8 @@ public final class Queue implements Destination {
     private final ArrayDeque<Entry> pageable = new ArrayDeque<>();
     private long pageableBytes;
     private final ArrayDeque<PublisherCredit> withheld = new ArrayDeque<>();
+    /** One dispatch's deliveries by channel; cleared after each dispatch. */
+    private final Map<ConsumerChannel, List<Delivery>> batches = new IdentityHashMap<>(4);
     private int nextConsumer;
     private long nextSeq;
     private boolean hadConsumer;
@@ -616,7 +618,6 @@ public final class Queue implements Destination {
         if (consumers.isEmpty() || deleted) {
             return;
         }
-        Map<ConsumerChannel, List<Delivery>> batches = null;
         for (;;) {
             if (hasDeadlines) {
                 expireHead(false);
@@ -633,13 +634,12 @@ public final class Queue implements Destination {
                 break;
             }
             Delivery d = handOut(e, c, c.noAck(), lastCreditWasChannelWide);
-            if (batches == null) {
-                batches = new IdentityHashMap<>(4);
-            }
+            // Each channel's list is new (it goes to that channel's thread); the map is ours to reuse.
             batches.computeIfAbsent(c.channel(), k -> new ArrayList<>()).add(d);
         }
-        if (batches != null) {
+        if (!batches.isEmpty()) {
             batches.forEach(ConsumerChannel::deliver);
+            batches.clear();
         }
         releaseCredit();
     }
