@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +41,11 @@ public final class Queue implements Destination {
     private final List<Binding> bindings = new ArrayList<>();
 
     // Queue-thread state.
-    private final ArrayDeque<Entry> ready = new ArrayDeque<>();
-    private final PriorityQueue<Entry> requeued = new PriorityQueue<>((a, b) -> Long.compare(a.seq, b.seq));
-    private final Map<Long, Entry> unacked = new HashMap<>();
+    private final ReadyList ready = new ReadyList();
+    private final Map<Long, QueueEntry> unacked = new HashMap<>();
     private final List<QueueConsumer> consumers = new ArrayList<>();
     /** Ready entries whose body is in memory and also in the log, oldest first: what paging may drop. */
-    private final ArrayDeque<Entry> pageable = new ArrayDeque<>();
+    private final ArrayDeque<QueueEntry> pageable = new ArrayDeque<>();
     private long pageableBytes;
     private final ArrayDeque<PublisherCredit> withheld = new ArrayDeque<>();
     /** One dispatch's deliveries by channel; cleared after each dispatch. */
@@ -56,8 +54,6 @@ public final class Queue implements Destination {
     private long nextSeq;
     private boolean hadConsumer;
     private boolean deleted;
-    /** Bytes of the ready messages' bodies, for x-max-length-bytes. */
-    private long readyBytes;
     /** True once any entry had a deadline: queues without TTLs never look at the clock. */
     private boolean hasDeadlines;
     /** When the timer for the head's deadline fires (ms since the epoch); 0 when none is pending. */
@@ -78,30 +74,6 @@ public final class Queue implements Destination {
         this.executor = executor;
         this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
         this.storeName = new QueueName(vhost.name(), name);
-    }
-
-    private static final class Entry {
-        /** {@link #expiresAt} of a message without a deadline. */
-        static final long NEVER = Long.MAX_VALUE;
-        final long seq;
-        /** Body size, for x-max-length-bytes (known even while the body is paged out). */
-        final int size;
-        /** Milliseconds since the epoch after which the message is dead (x-message-ttl, expiration). */
-        long expiresAt = NEVER;
-        /** Null for a message recovered from the log until it is handed out. */
-        Message message;
-        /** Where the message log keeps it; null for a message that is not in the log. */
-        final Location location;
-        boolean redelivered;
-        boolean handedOut;
-        QueueConsumer holder;
-
-        Entry(long seq, Message message, Location location, int size) {
-            this.seq = seq;
-            this.message = message;
-            this.location = location;
-            this.size = size;
-        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Queue.class);
@@ -229,14 +201,13 @@ public final class Queue implements Destination {
             }
             return false;
         }
-        Entry e = new Entry(nextSeq++, message, location, size);
+        QueueEntry e = new QueueEntry(nextSeq++, message, location, size);
         long deadline = deadline(a, message.properties().expiration());
-        if (deadline != Entry.NEVER) {
+        if (deadline != QueueEntry.NEVER) {
             e.expiresAt = deadline;
             hasDeadlines = true;
         }
         ready.add(e);
-        readyBytes += size;
         dispatch();
         if (a.limited()) {
             dropHeadOverLimit(a);
@@ -254,7 +225,7 @@ public final class Queue implements Destination {
 
     private boolean wouldOverflow(QueueArguments a, int size) {
         return a.maxLength() >= 0 && messageCount() + 1 > a.maxLength()
-                || a.maxLengthBytes() >= 0 && readyBytes + size > a.maxLengthBytes();
+                || a.maxLengthBytes() >= 0 && ready.bytes() + size > a.maxLengthBytes();
     }
 
     /** x-overflow drop-head: the oldest ready messages go (dead-lettered as maxlen) until the queue fits. */
@@ -263,7 +234,7 @@ public final class Queue implements Destination {
             return;
         }
         while (a.maxLength() >= 0 && messageCount() > a.maxLength()
-                || a.maxLengthBytes() >= 0 && readyBytes > a.maxLengthBytes() && messageCount() > 0) {
+                || a.maxLengthBytes() >= 0 && ready.bytes() > a.maxLengthBytes() && messageCount() > 0) {
             die(takeHead(), DeadLetters.MAXLEN);
         }
     }
@@ -279,27 +250,19 @@ public final class Queue implements Destination {
                 // Publishers check expirations (406 otherwise); a recovered one is taken as it was.
             }
         }
-        return ttl < 0 ? Entry.NEVER : System.currentTimeMillis() + ttl;
+        return ttl < 0 ? QueueEntry.NEVER : System.currentTimeMillis() + ttl;
     }
 
     // ---- TTL: only the head can expire (RabbitMQ); one timer for the head's deadline. ----
 
     /** The entry that would go out next, without taking it. */
-    private Entry head() {
-        Entry e = requeued.peek();
-        return e != null ? e : ready.peekFirst();
+    private QueueEntry head() {
+        return ready.peek();
     }
 
     /** Takes the entry that would go out next. */
-    private Entry takeHead() {
-        Entry e = requeued.poll();
-        if (e == null) {
-            e = ready.poll();
-        }
-        if (e != null) {
-            readyBytes -= e.size;
-        }
-        return e;
+    private QueueEntry takeHead() {
+        return ready.poll();
     }
 
     /** Dead-letters (or drops) expired messages at the head, then arms the timer for the next deadline. */
@@ -316,8 +279,8 @@ public final class Queue implements Destination {
             return;
         }
         long now = System.currentTimeMillis();
-        for (Entry e = head(); e != null; e = head()) {
-            if (e.expiresAt == Entry.NEVER) {
+        for (QueueEntry e = head(); e != null; e = head()) {
+            if (e.expiresAt == QueueEntry.NEVER) {
                 return;
             }
             if (due ? e.expiresAt > now : e.expiresAt >= now) {
@@ -345,7 +308,7 @@ public final class Queue implements Destination {
     // ---- Dead-lettering. ----
 
     /** A ready or unacknowledged entry leaves the queue for {@code reason}: to the dead-letter exchange, or gone. */
-    private void die(Entry e, String reason) {
+    private void die(QueueEntry e, String reason) {
         QueueArguments a = settings;
         if (a.deadLetterExchange() != null && (e.message != null || load(e))) {
             e.message.retain();
@@ -404,7 +367,7 @@ public final class Queue implements Destination {
      */
     private void pageOut() {
         while (pageableBytes > IN_MEMORY_BYTES) {
-            Entry e = pageable.peekFirst();
+            QueueEntry e = pageable.peekFirst();
             if (e.handedOut || e.message == null) {
                 pageable.pollFirst();
                 pageableBytes -= e.location.length();
@@ -423,17 +386,16 @@ public final class Queue implements Destination {
     /** At boot: the messages the log kept for this queue, in order; bodies are read when handed out. */
     public void recover(List<RecoveredMessage> messages) {
         for (RecoveredMessage r : messages) {
-            Entry e = new Entry(nextSeq++, null, r.location(), r.location().length());
+            QueueEntry e = new QueueEntry(nextSeq++, null, r.location(), r.location().length());
             e.redelivered = r.redelivered();
             // The publish time is not in the log: a recovered message's queue TTL restarts now. Its own
             // expiration property is not applied after a restart (issue 5: keep deadlines in the log).
             long deadline = deadline(settings, null);
-            if (deadline != Entry.NEVER) {
+            if (deadline != QueueEntry.NEVER) {
                 e.expiresAt = deadline;
                 hasDeadlines = true;
             }
             ready.add(e);
-            readyBytes += e.size;
         }
         if (hasDeadlines) {
             expireHead();
@@ -441,7 +403,7 @@ public final class Queue implements Destination {
     }
 
     public int messageCount() {
-        return ready.size() + requeued.size();
+        return ready.size();
     }
 
     public int consumerCount() {
@@ -495,7 +457,7 @@ public final class Queue implements Destination {
     /** basic.get: the next message, or null. Takes the delivery's reference for the caller. */
     public Delivery get(boolean noAck) {
         touch();
-        Entry e = poll();
+        QueueEntry e = poll();
         if (e == null) {
             return null;
         }
@@ -503,7 +465,7 @@ public final class Queue implements Destination {
     }
 
     public void ack(long seq) {
-        Entry e = unacked.remove(seq);
+        QueueEntry e = unacked.remove(seq);
         if (e == null) {
             return;
         }
@@ -514,7 +476,7 @@ public final class Queue implements Destination {
     }
 
     /** The queue is done with an entry: free it, and tell the log. */
-    private void forget(Entry e) {
+    private void forget(QueueEntry e) {
         if (e.location != null && !deleted) {
             store.ack(storeName, e.location);
         }
@@ -526,7 +488,7 @@ public final class Queue implements Destination {
 
     /** Puts an unacknowledged message back at its original position, marked redelivered. */
     public void requeue(long seq) {
-        Entry e = unacked.remove(seq);
+        QueueEntry e = unacked.remove(seq);
         if (e == null) {
             return;
         }
@@ -539,8 +501,7 @@ public final class Queue implements Destination {
             return;
         }
         e.redelivered = true;
-        requeued.add(e);
-        readyBytes += e.size;
+        ready.requeue(e);
     }
 
     /** Acks and requeues apply per message; then the queue looks for consumers with credit again. */
@@ -560,7 +521,7 @@ public final class Queue implements Destination {
     /** basic.reject or basic.nack with requeue=false: the messages are dead-lettered (reason rejected) or dropped. */
     public void reject(long[] seqs, int count) {
         for (int i = 0; i < count; i++) {
-            Entry e = unacked.remove(seqs[i]);
+            QueueEntry e = unacked.remove(seqs[i]);
             if (e == null) {
                 continue;
             }
@@ -580,19 +541,11 @@ public final class Queue implements Destination {
     /** Drops every ready message (not the unacknowledged ones) and returns how many there were. */
     public int purge() {
         int n = messageCount();
-        drain(ready);
-        drain(requeued);
-        readyBytes = 0;
+        ready.drain(this::forget);
         pageable.clear();
         pageableBytes = 0;
         releaseCredit();
         return n;
-    }
-
-    private void drain(java.util.Queue<Entry> q) {
-        for (Entry e; (e = q.poll()) != null; ) {
-            forget(e);
-        }
     }
 
     /** Called once the vhost has forgotten this queue: frees its messages and cancels its consumers. */
@@ -602,7 +555,7 @@ public final class Queue implements Destination {
         }
         deleted = true;
         purge();
-        for (Entry e : unacked.values()) {
+        for (QueueEntry e : unacked.values()) {
             forget(e);
         }
         unacked.clear();
@@ -622,14 +575,14 @@ public final class Queue implements Destination {
             if (hasDeadlines) {
                 expireHead(false);
             }
-            if (ready.isEmpty() && requeued.isEmpty()) {
+            if (ready.isEmpty()) {
                 break;
             }
             QueueConsumer c = nextConsumerWithCredit();
             if (c == null) {
                 break;
             }
-            Entry e = poll();
+            QueueEntry e = poll();
             if (e == null) {
                 break;
             }
@@ -665,10 +618,10 @@ public final class Queue implements Destination {
     }
 
     /** The next message to hand out, with its body loaded; entries whose body cannot be read are dropped. */
-    private Entry poll() {
+    private QueueEntry poll() {
         long now = hasDeadlines ? System.currentTimeMillis() : 0;
         for (;;) {
-            Entry e = takeHead();
+            QueueEntry e = takeHead();
             if (e != null && hasDeadlines && e.expiresAt < now) {
                 die(e, DeadLetters.EXPIRED);
                 continue;
@@ -680,7 +633,7 @@ public final class Queue implements Destination {
     }
 
     /** Reads a recovered message's body back from the log (a positional read; nothing is cached). */
-    private boolean load(Entry e) {
+    private boolean load(QueueEntry e) {
         try {
             e.message = Persistence.message(store.read(e.location));
             return true;
@@ -691,7 +644,7 @@ public final class Queue implements Destination {
         }
     }
 
-    private Delivery handOut(Entry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
+    private Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
         e.handedOut = true;
         if (noAck) {
             // The queue lets go of the message: the delivery carries the queue's reference.

@@ -1,0 +1,29 @@
+package io.leveret.server.vhost;
+
+import io.leveret.store.messages.Location;
+
+/** One message in a queue, ready or handed out; owned by the queue's thread. */
+final class QueueEntry {
+    /** {@link #expiresAt} of a message without a deadline. */
+    static final long NEVER = Long.MAX_VALUE;
+    /** The queue's sequence number: requeued messages go back to their place by it. */
+    final long seq;
+    /** Body size, for x-max-length-bytes (known even while the body is paged out). */
+    final int size;
+    /** Milliseconds since the epoch after which the message is dead (x-message-ttl, expiration). */
+    long expiresAt = NEVER;
+    /** Null for a message recovered from the log until it is handed out, or while its body is paged out. */
+    Message message;
+    /** Where the message log keeps it; null for a message that is not in the log. */
+    final Location location;
+    boolean redelivered;
+    boolean handedOut;
+    QueueConsumer holder;
+
+    QueueEntry(long seq, Message message, Location location, int size) {
+        this.seq = seq;
+        this.message = message;
+        this.location = location;
+        this.size = size;
+    }
+}
