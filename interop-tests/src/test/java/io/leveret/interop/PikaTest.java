@@ -68,4 +68,9 @@ class PikaTest {
     void basicGetRejectNackAndAChannelErrorThatLeavesTheConnectionUsable() {
         ClientScripts.runPython(broker, "basics.py");
     }
+
+    @Test
+    void priorityQueueOrderAndConsumerPriorityValidation() {
+        ClientScripts.runPython(broker, "priorities.py");
+    }
 }

@@ -1,6 +1,7 @@
 package io.leveret.server.protocol;
 
 import io.leveret.codec.BasicMethod;
+import io.leveret.codec.FieldValue;
 import io.leveret.codec.Method;
 import io.leveret.codec.ReplyCode;
 import io.leveret.server.vhost.Delivery;
@@ -68,6 +69,7 @@ final class BasicMethods {
         ch.connection().access().readQueue(c, QueueMethods.resolve(ch, c, c.queue()));
         Queue q = QueueMethods.require(ch, c, c.queue());
         QueueMethods.exclusiveAccess(ch, c, q, false);
+        checkConsumeArguments(ch, c, q);
         String tag = c.consumerTag().isEmpty() ? Names.consumerTag() : c.consumerTag();
         QueueConsumer qc = new QueueConsumer(ch, tag, c.noAck(), c.exclusive(), ch.consumerPrefetch, c.arguments());
         // Reserve the tag now so that a second consume with it, pipelined, is refused.
@@ -96,6 +98,19 @@ final class BasicMethods {
                 }
             }
         });
+    }
+
+    /**
+     * RabbitMQ's rabbit_amqqueue:check_consume_arguments: {@code x-priority} must be an integer (any
+     * integer type), else 406 with the same reason text as a bad queue argument.
+     */
+    private static void checkConsumeArguments(AmqpChannel ch, BasicMethod.Consume c, Queue q) {
+        FieldValue v = c.arguments().field(QueueConsumer.PRIORITY);
+        if (v != null && !v.isInteger()) {
+            throw ChannelException.preconditionFailed(c, "invalid arg '" + QueueConsumer.PRIORITY + "' for queue '"
+                    + q.name() + "' in vhost '" + ch.vhost().name() + "': \"expected integer, got "
+                    + v.rabbitTypeName() + "\"");
+        }
     }
 
     private static void cancel(AmqpChannel ch, BasicMethod.Cancel c) {

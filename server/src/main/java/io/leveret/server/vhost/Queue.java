@@ -41,16 +41,15 @@ public final class Queue implements Destination {
     private final List<Binding> bindings = new ArrayList<>();
 
     // Queue-thread state.
-    private final ReadyList ready = new ReadyList();
+    private final ReadyList ready;
     private final Map<Long, QueueEntry> unacked = new HashMap<>();
-    private final List<QueueConsumer> consumers = new ArrayList<>();
+    private final Consumers consumers;
     /** Ready entries whose body is in memory and also in the log, oldest first: what paging may drop. */
     private final ArrayDeque<QueueEntry> pageable = new ArrayDeque<>();
     private long pageableBytes;
     private final ArrayDeque<PublisherCredit> withheld = new ArrayDeque<>();
     /** One dispatch's deliveries by channel; cleared after each dispatch. */
     private final Map<ConsumerChannel, List<Delivery>> batches = new IdentityHashMap<>(4);
-    private int nextConsumer;
     private long nextSeq;
     private boolean hadConsumer;
     private boolean deleted;
@@ -70,6 +69,8 @@ public final class Queue implements Destination {
         this.autoDelete = autoDelete;
         this.arguments = arguments;
         this.settings = QueueArguments.parse(arguments);
+        this.ready = new ReadyList(settings.maxPriority());
+        this.consumers = new Consumers(settings.singleActiveConsumer());
         this.exclusiveOwner = exclusiveOwner;
         this.executor = executor;
         this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
@@ -201,7 +202,7 @@ public final class Queue implements Destination {
             }
             return false;
         }
-        QueueEntry e = new QueueEntry(nextSeq++, message, location, size);
+        QueueEntry e = new QueueEntry(nextSeq++, message, location, size, ready.laneOf(message.properties().priority()));
         long deadline = deadline(a, message.properties().expiration());
         if (deadline != QueueEntry.NEVER) {
             e.expiresAt = deadline;
@@ -383,11 +384,25 @@ public final class Queue implements Destination {
         }
     }
 
-    /** At boot: the messages the log kept for this queue, in order; bodies are read when handed out. */
+    /**
+     * At boot: the messages the log kept for this queue, in order; bodies are read when handed out. A
+     * priority queue reads each message's properties now, for its priority (the log's records are opaque).
+     * A message that was out to a consumer when the broker stopped came back once more than the log says.
+     */
     public void recover(List<RecoveredMessage> messages) {
         for (RecoveredMessage r : messages) {
-            QueueEntry e = new QueueEntry(nextSeq++, null, r.location(), r.location().length());
+            int priority = 0;
+            if (ready.maxPriority() > 0) {
+                QueueEntry probe = new QueueEntry(0, null, r.location(), 0, 0);
+                if (!load(probe)) {
+                    continue;
+                }
+                priority = ready.laneOf(probe.message.properties().priority());
+                probe.message.release();
+            }
+            QueueEntry e = new QueueEntry(nextSeq++, null, r.location(), r.location().length(), priority);
             e.redelivered = r.redelivered();
+            e.deliveryCount = r.redelivered() ? r.deliveryCount() + 1 : 0;
             // The publish time is not in the log: a recovered message's queue TTL restarts now. Its own
             // expiration property is not applied after a restart (issue 5: keep deadlines in the log).
             long deadline = deadline(settings, null);
@@ -421,7 +436,11 @@ public final class Queue implements Destination {
         if (deleted) {
             return AddResult.QUEUE_DELETED;
         }
-        if (!consumers.isEmpty() && consumers.get(0).exclusive()) {
+        if (!consumers.isEmpty() && consumers.first().exclusive()) {
+            return AddResult.EXCLUSIVE_IN_USE;
+        }
+        if (c.exclusive() && consumers.singleActive()) {
+            // RabbitMQ refuses an exclusive consumer on a single-active-consumer queue, even an idle one.
             return AddResult.EXCLUSIVE_IN_USE;
         }
         if (c.exclusive() && !consumers.isEmpty()) {
@@ -441,9 +460,6 @@ public final class Queue implements Destination {
     public void removeConsumer(QueueConsumer c) {
         if (!consumers.remove(c)) {
             return;
-        }
-        if (nextConsumer >= consumers.size()) {
-            nextConsumer = 0;
         }
         if (autoDelete && hadConsumer && consumers.isEmpty() && !deleted) {
             vhost.deleteQueue(this);
@@ -501,7 +517,21 @@ public final class Queue implements Destination {
             return;
         }
         e.redelivered = true;
+        e.deliveryCount++;
+        if (overDeliveryLimit(e)) {
+            die(e, DeadLetters.DELIVERY_LIMIT);
+            return;
+        }
         ready.requeue(e);
+    }
+
+    /**
+     * x-delivery-limit (Leveret's, as RabbitMQ's quorum queues count): with a limit of N a message is
+     * delivered at most N + 1 times; when it comes back once more it is dead-lettered or dropped.
+     */
+    private boolean overDeliveryLimit(QueueEntry e) {
+        long limit = settings.deliveryLimit();
+        return limit >= 0 && e.deliveryCount > limit;
     }
 
     /** Acks and requeues apply per message; then the queue looks for consumers with credit again. */
@@ -559,14 +589,16 @@ public final class Queue implements Destination {
             forget(e);
         }
         unacked.clear();
-        List<QueueConsumer> cs = List.copyOf(consumers);
-        consumers.clear();
+        List<QueueConsumer> cs = consumers.clear();
         for (QueueConsumer c : cs) {
             c.channel().consumerCancelled(c.tag());
         }
     }
 
-    /** Delivers ready messages to consumers with credit, round-robin, in one batch per channel. */
+    /**
+     * Delivers ready messages to consumers with credit, as {@link Consumers} picks them, in one batch per
+     * channel.
+     */
     public void dispatch() {
         if (consumers.isEmpty() || deleted) {
             return;
@@ -578,7 +610,7 @@ public final class Queue implements Destination {
             if (ready.isEmpty()) {
                 break;
             }
-            QueueConsumer c = nextConsumerWithCredit();
+            QueueConsumer c = consumers.nextWithCredit();
             if (c == null) {
                 break;
             }
@@ -586,7 +618,7 @@ public final class Queue implements Destination {
             if (e == null) {
                 break;
             }
-            Delivery d = handOut(e, c, c.noAck(), lastCreditWasChannelWide);
+            Delivery d = handOut(e, c, c.noAck(), consumers.lastCreditWasChannelWide());
             // Each channel's list is new (it goes to that channel's thread); the map is ours to reuse.
             batches.computeIfAbsent(c.channel(), k -> new ArrayList<>()).add(d);
         }
@@ -597,26 +629,6 @@ public final class Queue implements Destination {
         releaseCredit();
     }
 
-    private boolean lastCreditWasChannelWide;
-
-    private QueueConsumer nextConsumerWithCredit() {
-        int n = consumers.size();
-        for (int i = 0; i < n; i++) {
-            int idx = (nextConsumer + i) % n;
-            QueueConsumer c = consumers.get(idx);
-            if (c.hasCredit() && c.channel().acceptingDeliveries()) {
-                int credit = c.noAck() ? ConsumerChannel.UNLIMITED : c.channel().tryAcquireChannelCredit();
-                if (credit == ConsumerChannel.NO_CREDIT) {
-                    continue;
-                }
-                lastCreditWasChannelWide = credit == ConsumerChannel.ACQUIRED;
-                nextConsumer = (idx + 1) % n;
-                return c;
-            }
-        }
-        return null;
-    }
-
     /** The next message to hand out, with its body loaded; entries whose body cannot be read are dropped. */
     private QueueEntry poll() {
         long now = hasDeadlines ? System.currentTimeMillis() : 0;
@@ -624,6 +636,11 @@ public final class Queue implements Destination {
             QueueEntry e = takeHead();
             if (e != null && hasDeadlines && e.expiresAt < now) {
                 die(e, DeadLetters.EXPIRED);
+                continue;
+            }
+            if (e != null && overDeliveryLimit(e)) {
+                // recovered after a stop that returned it once too often
+                die(e, DeadLetters.DELIVERY_LIMIT);
                 continue;
             }
             if (e == null || e.message != null || load(e)) {
@@ -646,24 +663,38 @@ public final class Queue implements Destination {
 
     private Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
         e.handedOut = true;
+        boolean counted = settings.deliveryLimit() >= 0;
         if (noAck) {
             // The queue lets go of the message: the delivery carries the queue's reference.
             if (e.location != null) {
                 store.ack(storeName, e.location);
             }
-            return new Delivery(this, c == null ? null : c.tag(), e.seq, e.message, e.redelivered, true, false);
+            Message m = e.message;
+            if (counted) {
+                m = DeliveryCount.stamp(e.message, e.deliveryCount);
+                e.message.release();
+            }
+            e.message = null;
+            return new Delivery(this, c == null ? null : c.tag(), e.seq, m, e.redelivered, true, false);
         }
-        if (e.location != null && !e.redelivered) {
-            // After a crash, a message that was handed out comes back marked redelivered.
-            store.markDelivered(storeName, e.location);
+        if (e.location != null && (counted || !e.redelivered)) {
+            // After a crash, a message that was handed out comes back marked redelivered (and, with a
+            // delivery limit, with the count it had, plus this delivery).
+            store.markDelivered(storeName, e.location, counted ? e.deliveryCount : 0);
         }
         e.holder = c;
         if (c != null) {
             c.unacked++;
         }
         unacked.put(e.seq, e);
-        e.message.retain();
-        return new Delivery(this, c == null ? null : c.tag(), e.seq, e.message, e.redelivered, false, channelCredit);
+        Message m;
+        if (counted) {
+            m = DeliveryCount.stamp(e.message, e.deliveryCount);
+        } else {
+            m = e.message;
+            m.retain();
+        }
+        return new Delivery(this, c == null ? null : c.tag(), e.seq, m, e.redelivered, false, channelCredit);
     }
 
     /** Runs {@code task} with every consumer of this queue: used when a channel's socket drains. */

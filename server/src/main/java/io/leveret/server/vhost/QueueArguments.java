@@ -13,6 +13,8 @@ import io.leveret.codec.FieldValue;
  * @param deadLetterExchange x-dead-letter-exchange, or null
  * @param deadLetterRoutingKey x-dead-letter-routing-key, or null (the message's own keys)
  * @param maxPriority       x-max-priority; 0 when the queue is not a priority queue
+ * @param deliveryLimit     x-delivery-limit: how often a message may come back unacknowledged before it is
+ *                          dead-lettered (reason delivery_limit) or dropped
  */
 public record QueueArguments(long messageTtl, long expires, String deadLetterExchange, String deadLetterRoutingKey,
                              long maxLength, long maxLengthBytes, Overflow overflow, int maxPriority,
@@ -66,6 +68,8 @@ public record QueueArguments(long messageTtl, long expires, String deadLetterExc
                 {"x-max-in-memory-length", "nonneg"}, {"x-max-in-memory-bytes", "nonneg"},
                 {"x-max-priority", "priority"}, {"x-overflow", "overflow"}, {"x-queue-mode", "mode"},
                 {"x-single-active-consumer", "bool"}, {"x-queue-type", "type"},
+                // Leveret's own on classic queues (RabbitMQ has it on quorum queues only): a non-negative integer.
+                {"x-delivery-limit", "nonneg"},
         };
         for (String[] c : checks) {
             FieldValue v = args.field(c[0]);

@@ -10,6 +10,8 @@ final class QueueEntry {
     final long seq;
     /** Body size, for x-max-length-bytes (known even while the body is paged out). */
     final int size;
+    /** The {@link ReadyList} lane: the message's priority capped to the queue's x-max-priority; 0 otherwise. */
+    final int priority;
     /** Milliseconds since the epoch after which the message is dead (x-message-ttl, expiration). */
     long expiresAt = NEVER;
     /** Null for a message recovered from the log until it is handed out, or while its body is paged out. */
@@ -18,12 +20,18 @@ final class QueueEntry {
     final Location location;
     boolean redelivered;
     boolean handedOut;
+    /**
+     * How often the message came back without an ack (requeue, a closed channel): RabbitMQ quorum queues'
+     * delivery count, which x-delivery-limit bounds.
+     */
+    int deliveryCount;
     QueueConsumer holder;
 
-    QueueEntry(long seq, Message message, Location location, int size) {
+    QueueEntry(long seq, Message message, Location location, int size, int priority) {
         this.seq = seq;
         this.message = message;
         this.location = location;
         this.size = size;
+        this.priority = priority;
     }
 }

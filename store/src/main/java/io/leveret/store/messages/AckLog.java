@@ -47,7 +47,24 @@ final class AckLog implements AutoCloseable {
     }
 
     void write(byte kind, QueueName queue, long segment, int offset, Set<Long> segments) throws IOException {
-        int frame = Frames.OVERHEAD + MessageCodec.refLength(queue);
+        int start = reserve(MessageCodec.refLength(kind, queue));
+        MessageCodec.writeRef(out, kind, queue, segment, offset);
+        Frames.seal(out, start);
+        referenced.get(current).addAll(segments);
+    }
+
+    /** A delivered mark with the message's delivery count (a plain DELIVERED record for 0). */
+    void writeDelivered(QueueName queue, long segment, int offset, int count) throws IOException {
+        byte kind = count == 0 ? MessageCodec.DELIVERED : MessageCodec.COUNTED;
+        int start = reserve(MessageCodec.refLength(kind, queue));
+        MessageCodec.writeDelivered(out, queue, segment, offset, count);
+        Frames.seal(out, start);
+        referenced.get(current).add(segment);
+    }
+
+    /** Makes room for a frame with a payload of {@code payload} bytes; returns where the frame starts. */
+    private int reserve(int payload) throws IOException {
+        int frame = Frames.OVERHEAD + payload;
         if (channel == null || size + out.position() + frame > fileBytes) {
             roll();
         }
@@ -56,9 +73,7 @@ final class AckLog implements AutoCloseable {
         }
         int start = out.position();
         out.position(start + Frames.OVERHEAD);
-        MessageCodec.writeRef(out, kind, queue, segment, offset);
-        Frames.seal(out, start);
-        referenced.get(current).addAll(segments);
+        return start;
     }
 
     void force() throws IOException {

@@ -14,8 +14,9 @@ import java.util.Map;
  * <pre>
  * MESSAGE   1 | u16 queueCount | (shortstr vhost, shortstr name)* | i32 propsLen | props | i32 bodyLen | body
  * ACK       2 | shortstr vhost | shortstr name | i64 segment | i32 offset
- * DELIVERED 3 | same as ACK
+ * DELIVERED 3 | same as ACK                                                  (delivery count 0)
  * PURGE     4 | shortstr vhost | shortstr name | i64 segment | i32 offset   (every ref before that location)
+ * COUNTED   5 | same as ACK | i32 deliveryCount                             (a DELIVERED mark with a count)
  * </pre>
  */
 final class MessageCodec {
@@ -23,6 +24,7 @@ final class MessageCodec {
     static final byte ACK = 2;
     static final byte DELIVERED = 3;
     static final byte PURGE = 4;
+    static final byte COUNTED = 5;
     static final int MAX_QUEUES = 0xFFFF;
 
     private MessageCodec() {
@@ -49,24 +51,43 @@ final class MessageCodec {
         return 1 + 2 + utf8Length(queue.vhost()) + utf8Length(queue.name()) + 8 + 4;
     }
 
+    /** The payload length of a ref of {@code kind}: a COUNTED ref carries four more bytes. */
+    static int refLength(byte kind, QueueName queue) {
+        return refLength(queue) + (kind == COUNTED ? 4 : 0);
+    }
+
     static void writeRef(ByteBuffer out, byte kind, QueueName queue, long segment, int offset) {
         out.put(kind);
         putQueue(out, queue);
         out.putLong(segment).putInt(offset);
     }
 
-    /** A decoded ACK, DELIVERED or PURGE payload. */
-    record Ref(byte kind, QueueName queue, long segment, int offset) {
+    /** A delivered mark: DELIVERED for a count of 0 (as before counts existed), else COUNTED. */
+    static void writeDelivered(ByteBuffer out, QueueName queue, long segment, int offset, int count) {
+        writeRef(out, count == 0 ? DELIVERED : COUNTED, queue, segment, offset);
+        if (count != 0) {
+            out.putInt(count);
+        }
+    }
+
+    /** A decoded ACK, DELIVERED, COUNTED or PURGE payload; {@code count} is 0 but for COUNTED. */
+    record Ref(byte kind, QueueName queue, long segment, int offset, int count) {
     }
 
     static Ref readRef(ByteBuffer payload, Map<QueueName, QueueName> interned) throws IOException {
         try {
             byte kind = payload.get();
-            if (kind != ACK && kind != DELIVERED && kind != PURGE) {
+            if (kind != ACK && kind != DELIVERED && kind != PURGE && kind != COUNTED) {
                 throw new IOException("unknown acknowledgement record kind " + kind);
             }
             QueueName queue = intern(readQueue(payload), interned);
-            return new Ref(kind, queue, payload.getLong(), payload.getInt());
+            long segment = payload.getLong();
+            int offset = payload.getInt();
+            int count = kind == COUNTED ? payload.getInt() : 0;
+            if (count < 0) {
+                throw new IOException("negative delivery count " + count);
+            }
+            return new Ref(kind, queue, segment, offset, count);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IOException("malformed acknowledgement record", e);
         }

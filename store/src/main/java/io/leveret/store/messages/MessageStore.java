@@ -124,7 +124,18 @@ public final class MessageStore implements AutoCloseable {
 
     /** Records that the message was handed to a consumer, so after a crash it is recovered redelivered. */
     public void markDelivered(QueueName queue, Location location) {
-        intake.add(new Op.Delivered(queue, location));
+        markDelivered(queue, location, 0);
+    }
+
+    /**
+     * {@link #markDelivered(QueueName, Location)}, also recording the broker's delivery count for the message
+     * (x-delivery-limit); recovery yields the highest count recorded as {@link RecoveredMessage#deliveryCount()}.
+     */
+    public void markDelivered(QueueName queue, Location location, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("negative delivery count " + count);
+        }
+        intake.add(new Op.Delivered(queue, location, count));
     }
 
     /** Drops every message reference {@code queue} holds now (queue.delete, queue.purge). */

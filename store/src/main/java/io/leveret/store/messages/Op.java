@@ -13,7 +13,8 @@ sealed interface Op {
     record Ack(QueueName queue, Location location) implements Op {
     }
 
-    record Delivered(QueueName queue, Location location) implements Op {
+    /** The message was handed out; {@code count} is the broker's delivery count for it then. */
+    record Delivered(QueueName queue, Location location, int count) implements Op {
     }
 
     /** Drops every reference of {@code queue} to messages before {@code upTo}. */

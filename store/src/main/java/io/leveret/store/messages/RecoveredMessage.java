@@ -3,7 +3,13 @@ package io.leveret.store.messages;
 /**
  * A message found un-acknowledged for a queue when the store opened. {@code redelivered} is true when a
  * delivery had been recorded with {@link MessageStore#markDelivered} before the stop, so the broker sets
- * the redelivered flag (AMQP 0-9-1 basic.deliver) when it hands it out again.
+ * the redelivered flag (AMQP 0-9-1 basic.deliver) when it hands it out again. {@code deliveryCount} is the
+ * highest count such a record carried (0 for none, and for marks written without a count).
  */
-public record RecoveredMessage(Location location, boolean redelivered) {
+public record RecoveredMessage(Location location, boolean redelivered, int deliveryCount) {
+
+    /** A message recovered with no delivery count recorded. */
+    public RecoveredMessage(Location location, boolean redelivered) {
+        this(location, redelivered, 0);
+    }
 }

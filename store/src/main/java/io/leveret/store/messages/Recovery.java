@@ -52,7 +52,8 @@ final class Recovery {
     private final Path directory;
     private final Map<QueueName, QueueName> interned = new HashMap<>();
     private final Map<Long, Set<Ref>> acked = new HashMap<>();
-    private final Map<Long, Set<Ref>> delivered = new HashMap<>();
+    /** Per segment, the refs marked delivered, each with the highest delivery count recorded. */
+    private final Map<Long, Map<Ref, Integer>> delivered = new HashMap<>();
     private final Map<QueueName, Location> purged = new HashMap<>();
 
     private Recovery(Path directory) {
@@ -74,15 +75,15 @@ final class Recovery {
         RefCounts refs = new RefCounts();
         List<Long> unreferenced = new ArrayList<>();
         Map<Long, List<Ref>> dead = new TreeMap<>();
-        Map<Long, List<Ref>> liveDelivered = new TreeMap<>();
+        Map<Long, Map<Ref, Integer>> liveDelivered = new TreeMap<>();
         long messages = 0;
         for (Map.Entry<Long, Path> entry : segments.entrySet()) {
             long segment = entry.getKey();
             List<Ref> deadHere = new ArrayList<>();
-            List<Ref> deliveredHere = new ArrayList<>();
+            Map<Ref, Integer> deliveredHere = new LinkedHashMap<>();
             int[] live = new int[1];
             Set<Ref> ackedHere = acked.getOrDefault(segment, Set.of());
-            Set<Ref> deliveredSet = delivered.getOrDefault(segment, Set.of());
+            Map<Ref, Integer> deliveredCounts = delivered.getOrDefault(segment, Map.of());
             boolean readable = scan(entry.getValue(), LogFiles.SEGMENT_MAGIC, MAX_SEGMENT_PAYLOAD, (offset, length, payload) -> {
                 Location location = new Location(segment, (int) offset, length);
                 for (QueueName queue : MessageCodec.readQueues(payload, interned)) {
@@ -92,11 +93,12 @@ final class Recovery {
                         deadHere.add(ref);
                         continue;
                     }
-                    boolean redelivered = deliveredSet.contains(ref);
-                    if (redelivered) {
-                        deliveredHere.add(ref);
+                    Integer count = deliveredCounts.get(ref);
+                    if (count != null) {
+                        deliveredHere.put(ref, count);
                     }
-                    queues.computeIfAbsent(queue, q -> new ArrayList<>()).add(new RecoveredMessage(location, redelivered));
+                    queues.computeIfAbsent(queue, q -> new ArrayList<>())
+                            .add(new RecoveredMessage(location, count != null, count == null ? 0 : count));
                     refs.add(queue, segment);
                     live[0]++;
                 }
@@ -135,11 +137,15 @@ final class Recovery {
         scan(file, LogFiles.ACKS_MAGIC, MAX_ACK_PAYLOAD, (offset, length, payload) -> {
             MessageCodec.Ref ref = MessageCodec.readRef(payload, interned);
             switch (ref.kind()) {
-                case MessageCodec.ACK, MessageCodec.DELIVERED -> {
+                case MessageCodec.ACK -> {
                     if (segments.contains(ref.segment())) {
-                        (ref.kind() == MessageCodec.ACK ? acked : delivered)
-                                .computeIfAbsent(ref.segment(), s -> new HashSet<>())
-                                .add(new Ref(ref.queue(), ref.offset()));
+                        acked.computeIfAbsent(ref.segment(), s -> new HashSet<>()).add(new Ref(ref.queue(), ref.offset()));
+                    }
+                }
+                case MessageCodec.DELIVERED, MessageCodec.COUNTED -> {
+                    if (segments.contains(ref.segment())) {
+                        delivered.computeIfAbsent(ref.segment(), s -> new HashMap<>())
+                                .merge(new Ref(ref.queue(), ref.offset()), ref.count(), Math::max);
                     }
                 }
                 default -> purged.merge(ref.queue(), new Location(ref.segment(), ref.offset(), 0),
@@ -172,8 +178,11 @@ final class Recovery {
         }
     }
 
-    /** Writes one ack file with the acks and delivered marks of the live segments; returns those segments. */
-    private Set<Long> rewriteAcks(long number, Map<Long, List<Ref>> dead, Map<Long, List<Ref>> liveDelivered)
+    /**
+     * Writes one ack file with the acks and delivered marks (with their counts) of the live segments; returns
+     * those segments.
+     */
+    private Set<Long> rewriteAcks(long number, Map<Long, List<Ref>> dead, Map<Long, Map<Ref, Integer>> liveDelivered)
             throws IOException {
         Set<Long> referenced = new HashSet<>();
         Path file = LogFiles.path(directory, number, LogFiles.ACKS);
@@ -181,18 +190,21 @@ final class Recovery {
             new FileHeader(LogFiles.ACKS_MAGIC, LogFiles.VERSION, number).write(channel);
             channel.position(FileHeader.SIZE);
             ByteBuffer out = ByteBuffer.allocate(64 * 1024);
-            for (var kind : List.of(Map.entry(MessageCodec.ACK, dead), Map.entry(MessageCodec.DELIVERED, liveDelivered))) {
-                for (Map.Entry<Long, List<Ref>> entry : kind.getValue().entrySet()) {
-                    for (Ref ref : entry.getValue()) {
-                        if (out.remaining() < Frames.OVERHEAD + MessageCodec.refLength(ref.queue())) {
-                            drain(channel, out);
-                        }
-                        int start = out.position();
-                        out.position(start + Frames.OVERHEAD);
-                        MessageCodec.writeRef(out, kind.getKey(), ref.queue(), entry.getKey(), ref.offset());
-                        Frames.seal(out, start);
-                        referenced.add(entry.getKey());
-                    }
+            for (Map.Entry<Long, List<Ref>> entry : dead.entrySet()) {
+                for (Ref ref : entry.getValue()) {
+                    int start = reserve(channel, out, MessageCodec.refLength(MessageCodec.ACK, ref.queue()));
+                    MessageCodec.writeRef(out, MessageCodec.ACK, ref.queue(), entry.getKey(), ref.offset());
+                    Frames.seal(out, start);
+                    referenced.add(entry.getKey());
+                }
+            }
+            for (Map.Entry<Long, Map<Ref, Integer>> entry : liveDelivered.entrySet()) {
+                for (Map.Entry<Ref, Integer> marked : entry.getValue().entrySet()) {
+                    Ref ref = marked.getKey();
+                    int start = reserve(channel, out, MessageCodec.refLength(MessageCodec.COUNTED, ref.queue()));
+                    MessageCodec.writeDelivered(out, ref.queue(), entry.getKey(), ref.offset(), marked.getValue());
+                    Frames.seal(out, start);
+                    referenced.add(entry.getKey());
                 }
             }
             drain(channel, out);
@@ -203,6 +215,16 @@ final class Recovery {
         }
         Durable.syncDirectory(directory);
         return referenced;
+    }
+
+    /** Drains {@code out} if a frame with {@code payload} bytes would not fit; returns where the frame starts. */
+    private static int reserve(FileChannel channel, ByteBuffer out, int payload) throws IOException {
+        if (out.remaining() < Frames.OVERHEAD + payload) {
+            drain(channel, out);
+        }
+        int start = out.position();
+        out.position(start + Frames.OVERHEAD);
+        return start;
     }
 
     private static void drain(FileChannel channel, ByteBuffer out) throws IOException {

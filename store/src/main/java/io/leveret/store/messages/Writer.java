@@ -90,8 +90,8 @@ final class Writer implements Runnable {
                 }
             } else if (op instanceof Op.Delivered delivered) {
                 if (refs.isLive(delivered.location().segment())) {
-                    acks.write(MessageCodec.DELIVERED, delivered.queue(), delivered.location().segment(),
-                            delivered.location().offset());
+                    acks.writeDelivered(delivered.queue(), delivered.location().segment(),
+                            delivered.location().offset(), delivered.count());
                 }
             } else if (op instanceof Op.Purge purge) {
                 var touched = refs.segmentsOf(purge.queue());

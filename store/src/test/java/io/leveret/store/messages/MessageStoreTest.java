@@ -110,6 +110,35 @@ class MessageStoreTest {
     }
 
     @Test
+    void deliveryCountsComeBackAsTheHighestRecordedAndSurviveTheRewrite() throws IOException {
+        Location counted;
+        Location plain;
+        Location fresh;
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            store.recover();
+            counted = appendDurably(store, Q1, "a");
+            plain = appendDurably(store, Q1, "b");
+            fresh = appendDurably(store, Q1, "c");
+            store.markDelivered(Q1, counted, 0);
+            store.markDelivered(Q1, counted, 3);
+            store.markDelivered(Q1, counted, 2);
+            store.markDelivered(Q1, plain);
+            store.sync().join();
+        }
+        List<RecoveredMessage> expected = List.of(new RecoveredMessage(counted, true, 3),
+                new RecoveredMessage(plain, true, 0), new RecoveredMessage(fresh, false, 0));
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            assertEquals(expected, store.recover().get(Q1));
+        }
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            assertEquals(expected, store.recover().get(Q1));
+        }
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            assertThrows(IllegalArgumentException.class, () -> store.markDelivered(Q1, fresh, -1));
+        }
+    }
+
+    @Test
     void droppedQueueLosesOnlyItsEarlierMessages() throws IOException {
         Location kept;
         Location later;
