@@ -381,8 +381,9 @@ public final class Queue implements Destination {
     /**
      * A policy changed what this queue acts on; it takes effect at once, as in RabbitMQ's
      * process_args_policy: messages already queued keep their deadlines (a TTL counts from the enqueue), a
-     * lowered length limit drops or dead-letters heads as the queue's overflow behaviour so far says
-     * (RabbitMQ applies the limits before the new x-overflow), and an x-expires timer restarts from now.
+     * lowered length limit drops or dead-letters the oldest messages if the old or the new x-overflow is
+     * drop-head (RabbitMQ applies the limits under the old one, then the new one, which drops heads again if it
+     * is drop-head), and an x-expires timer restarts from now.
      */
     void applySettings(QueueArguments next) {
         QueueArguments previous = settings;
@@ -390,10 +391,11 @@ public final class Queue implements Destination {
         if (deleted) {
             return;
         }
-        if (next.limited()) {
+        if (next.limited() && (!previous.overflow().rejects() || !next.overflow().rejects())) {
             dropHeadOverLimit(new QueueArguments(next.messageTtl(), next.expires(), next.deadLetterExchange(),
-                    next.deadLetterRoutingKey(), next.maxLength(), next.maxLengthBytes(), previous.overflow(),
-                    next.maxPriority(), next.singleActiveConsumer(), next.deliveryLimit()));
+                    next.deadLetterRoutingKey(), next.maxLength(), next.maxLengthBytes(),
+                    QueueArguments.Overflow.DROP_HEAD, next.maxPriority(), next.singleActiveConsumer(),
+                    next.deliveryLimit()));
         }
         unusedTimerVersion++;
         unusedTimerPending = false;

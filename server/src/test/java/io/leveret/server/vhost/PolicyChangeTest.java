@@ -121,6 +121,25 @@ class PolicyChangeTest {
     }
 
     @Test
+    void aLoweredLimitDropsHeadsIfTheOldOrTheNewOverflowIsDropHead() throws Exception {
+        Queue q = vhost.declareQueue("work", false, false, FieldTable.EMPTY, null);
+        publish(q, "1", "2", "3", "4", "5");
+        vhost.setPolicy(PoliciesTest.policy("p", ".*", Policy.ApplyTo.ALL, 0,
+                Map.of("max-length", 2L, "overflow", "reject-publish")));
+        assertEquals(List.of("4", "5"), drain(q), "dropped under the old overflow, drop-head");
+
+        publish(q, "1", "2", "3", "4", "5");
+        vhost.setPolicy(PoliciesTest.policy("p", ".*", Policy.ApplyTo.ALL, 0, Map.of("max-length", 3L,
+                "overflow", "reject-publish-dlx")));
+        assertEquals(List.of("1", "2"), drain(q), "reject-publish to reject-publish-dlx drops nothing");
+
+        publish(q, "1", "2", "3");
+        vhost.setPolicy(PoliciesTest.policy("p", ".*", Policy.ApplyTo.ALL, 0,
+                Map.of("max-length", 1L, "overflow", "drop-head")));
+        assertEquals(List.of("3"), drain(q), "dropped under the new overflow, drop-head");
+    }
+
+    @Test
     void aPolicyOnlyForExchangesLeavesQueuesAlone() throws Exception {
         Queue q = vhost.declareQueue("work", false, false, FieldTable.EMPTY, null);
         vhost.setPolicy(PoliciesTest.policy("x", ".*", Policy.ApplyTo.EXCHANGES, 0, Map.of("max-length", 1L)));
