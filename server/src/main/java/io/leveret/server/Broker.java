@@ -5,6 +5,7 @@ import io.leveret.server.config.Listener;
 import io.leveret.server.protocol.BrokerServices;
 import io.leveret.server.protocol.ProtocolSettings;
 import io.leveret.server.definitions.DefinitionsFile;
+import io.leveret.server.definitions.PolicyForm;
 import io.leveret.server.definitions.StoredForm;
 import io.leveret.server.protocol.Limits;
 import io.leveret.server.protocol.ResourceAlarms;
@@ -204,7 +205,7 @@ public final class Broker implements AutoCloseable {
         Map<String, VirtualHost> vhosts = new HashMap<>();
         for (VhostDefinition vd : defs.vhosts()) {
             VirtualHost v = new VirtualHost(vd.name(), server.workers(), persistence);
-            v.recover(defs);
+            v.recover(defs, PolicyForm.policies(defs, vd.name()));
             vhosts.put(v.name(), v);
         }
         long messages = 0;

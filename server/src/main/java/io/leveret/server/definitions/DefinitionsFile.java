@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leveret.server.protocol.Version;
 import io.leveret.server.security.PasswordHash;
+import io.leveret.server.vhost.Policy;
 import io.leveret.store.definitions.BindingDefinition;
 import io.leveret.store.definitions.Change;
 import io.leveret.store.definitions.DefinitionStore;
@@ -108,13 +109,22 @@ public final class DefinitionsFile {
                     text(p, "exchange"), text(p, "write"), text(p, "read"))));
         }
         for (JsonNode p : root.path("parameters")) {
-            out.add(new Change.PutParameter(new ParameterDefinition(text(p, "vhost"), text(p, "component"),
-                    text(p, "name"), StoredForm.json(p.path("value")))));
+            ParameterDefinition parameter = new ParameterDefinition(text(p, "vhost"), text(p, "component"),
+                    text(p, "name"), StoredForm.json(p.path("value")));
+            if (parameter.component().equals(Policy.OPERATOR_COMPONENT)) {
+                // RabbitMQ exports operator policies as these parameters, and checks them on import.
+                checked("operator policy", parameter.name(), parameter.vhost(), () -> PolicyForm.operatorPolicy(parameter));
+            }
+            out.add(new Change.PutParameter(parameter));
         }
         for (JsonNode p : root.path("policies")) {
-            out.add(new Change.PutPolicy(new PolicyDefinition(text(p, "vhost"), text(p, "name"), text(p, "pattern"),
-                    p.path("apply-to").asText("all"), p.path("priority").asInt(0),
-                    StoredForm.json(p.path("definition")))));
+            String name = text(p, "name");
+            String vhost = text(p, "vhost");
+            int priority = checked("policy", name, vhost, () -> PolicyForm.priority(p.get("priority")));
+            PolicyDefinition policy = new PolicyDefinition(vhost, name, text(p, "pattern"),
+                    p.path("apply-to").asText("all"), priority, StoredForm.json(p.path("definition")));
+            checked("policy", name, vhost, () -> PolicyForm.policy(policy));
+            out.add(new Change.PutPolicy(policy));
         }
         for (JsonNode x : root.path("exchanges")) {
             if (!x.path("durable").asBoolean(true)) {
@@ -141,6 +151,18 @@ public final class DefinitionsFile {
                     StoredForm.arguments(b.path("arguments")))));
         }
         return out;
+    }
+
+    /**
+     * Runs a check of a policy the way RabbitMQ's import does (rabbit_policy's validation): a bad one fails the
+     * whole import, naming the policy and RabbitMQ's reason.
+     */
+    private static <T> T checked(String kind, String name, String vhost, java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(kind + " '" + name + "' in vhost '" + vhost + "': " + e.getMessage(), e);
+        }
     }
 
     private static List<String> tags(JsonNode user) {

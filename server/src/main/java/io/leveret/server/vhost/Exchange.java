@@ -21,6 +21,8 @@ public abstract sealed class Exchange implements Destination
     private final boolean autoDelete;
     private final boolean internal;
     private final FieldTable arguments;
+    /** The alternate-exchange a policy gives this exchange, or null; set by the vhost when policies change. */
+    private volatile String policyAlternate;
     /** Guarded by this; the routing snapshot is rebuilt from it. */
     private final List<Binding> bindings = new ArrayList<>();
     /** Bindings where this exchange is the destination, so that deleting it can remove them. Guarded by this. */
@@ -67,6 +69,22 @@ public abstract sealed class Exchange implements Destination
 
     public FieldTable arguments() {
         return arguments;
+    }
+
+    /**
+     * The exchange that takes what this one cannot route, or null: the alternate-exchange argument if there is
+     * one, else a policy's (rabbit_policy:get_arg: the argument wins).
+     */
+    public String alternateExchange() {
+        io.leveret.codec.FieldValue ae = arguments.field("alternate-exchange");
+        if (ae != null) {
+            return ae.type() == 'S' || ae.type() == 'x' ? ae.stringValue() : null;
+        }
+        return policyAlternate;
+    }
+
+    void policyAlternate(String alternate) {
+        policyAlternate = alternate;
     }
 
     /** Adds the destinations this exchange's own bindings select for {@code message} under {@code routingKey}. */

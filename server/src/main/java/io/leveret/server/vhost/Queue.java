@@ -30,6 +30,8 @@ public final class Queue implements Destination {
     private final FieldTable arguments;
     /** What the queue acts on: its arguments, combined with a policy's definition. Written on the queue's thread. */
     private volatile QueueArguments settings;
+    /** The settings the vhost's policies gave this queue when it last looked; guarded by the vhost's monitor. */
+    private FieldTable policy = FieldTable.EMPTY;
     /** The connection that owns an exclusive queue; null for a shared one. */
     private final Object exclusiveOwner;
     private final EventExecutor executor;
@@ -60,15 +62,17 @@ public final class Queue implements Destination {
     /** When the queue was last used (x-expires), and whether a check for that is pending. */
     private long lastUsed = System.currentTimeMillis();
     private boolean unusedTimerPending;
+    /** Bumped when a policy change rearms the x-expires timer: a timer armed before then does nothing. */
+    private int unusedTimerVersion;
 
     Queue(VirtualHost vhost, String name, boolean durable, boolean autoDelete, FieldTable arguments,
-          Object exclusiveOwner, EventExecutor executor) {
+          QueueArguments settings, Object exclusiveOwner, EventExecutor executor) {
         this.vhost = vhost;
         this.name = name;
         this.durable = durable;
         this.autoDelete = autoDelete;
         this.arguments = arguments;
-        this.settings = QueueArguments.parse(arguments);
+        this.settings = settings;
         this.ready = new ReadyList(settings.maxPriority());
         this.consumers = new Consumers(settings.singleActiveConsumer());
         this.exclusiveOwner = exclusiveOwner;
@@ -117,6 +121,15 @@ public final class Queue implements Destination {
 
     public FieldTable arguments() {
         return arguments;
+    }
+
+    /** What the policies last gave this queue (see {@link VirtualHost#setPolicy}). Called with the vhost's monitor held. */
+    FieldTable policy() {
+        return policy;
+    }
+
+    void policy(FieldTable settingsFromPolicies) {
+        policy = settingsFromPolicies;
     }
 
     /** The arguments (and policy) the queue acts on. Thread-safe. */
@@ -348,7 +361,11 @@ public final class Queue implements Destination {
             return;
         }
         unusedTimerPending = true;
+        int version = unusedTimerVersion;
         executor.schedule(() -> {
+            if (version != unusedTimerVersion) {
+                return;
+            }
             unusedTimerPending = false;
             long left = lastUsed + settings.expires() - System.currentTimeMillis();
             if (deleted || !consumers.isEmpty()) {
@@ -360,6 +377,36 @@ public final class Queue implements Destination {
                 vhost.deleteQueue(this);
             }
         }, Math.max(1, lastUsed + expires - System.currentTimeMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A policy changed what this queue acts on; it takes effect at once, as in RabbitMQ's
+     * process_args_policy: messages already queued keep their deadlines (a TTL counts from the enqueue), a
+     * lowered length limit drops or dead-letters the oldest messages if the old or the new x-overflow is
+     * drop-head (RabbitMQ applies the limits under the old one, then the new one, which drops heads again if it
+     * is drop-head), and an x-expires timer restarts from now.
+     */
+    void applySettings(QueueArguments next) {
+        QueueArguments previous = settings;
+        settings = next;
+        if (deleted) {
+            return;
+        }
+        if (next.limited() && (!previous.overflow().rejects() || !next.overflow().rejects())) {
+            dropHeadOverLimit(new QueueArguments(next.messageTtl(), next.expires(), next.deadLetterExchange(),
+                    next.deadLetterRoutingKey(), next.maxLength(), next.maxLengthBytes(),
+                    QueueArguments.Overflow.DROP_HEAD, next.maxPriority(), next.singleActiveConsumer(),
+                    next.deliveryLimit()));
+        }
+        unusedTimerVersion++;
+        unusedTimerPending = false;
+        if (consumers.isEmpty()) {
+            touch();
+        }
+        if (hasDeadlines) {
+            expireHead();
+        }
+        releaseCredit();
     }
 
     /**

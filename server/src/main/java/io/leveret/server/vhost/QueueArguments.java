@@ -169,6 +169,44 @@ public record QueueArguments(long messageTtl, long expires, String deadLetterExc
                 sac != null && Boolean.TRUE.equals(sac.value()), number(args, "x-delivery-limit"));
     }
 
+    /**
+     * What a queue declared with {@code args} acts on under the settings {@code policy} gives it (see
+     * {@link Policies#effective}), as RabbitMQ's classic queue combines them (rabbit_amqqueue_process's
+     * process_args_policy): for x-expires, x-message-ttl, x-max-length and x-max-length-bytes the lower of
+     * the two; for x-dead-letter-exchange, x-dead-letter-routing-key and x-overflow the argument if the queue
+     * has one. The delivery limit takes the lower one too, as RabbitMQ's quorum queues do.
+     */
+    public static QueueArguments effective(FieldTable args, FieldTable policy) {
+        QueueArguments a = parse(args);
+        if (policy.isEmpty()) {
+            return a;
+        }
+        Overflow overflow = a.overflow;
+        FieldValue own = args.field("x-overflow");
+        String fromPolicy = string(policy, "overflow");
+        if ((own == null || Overflow.of(own.stringValue()) == null) && fromPolicy != null
+                && Overflow.of(fromPolicy) != null) {
+            overflow = Overflow.of(fromPolicy);
+        }
+        return new QueueArguments(lower(a.messageTtl, number(policy, "message-ttl")),
+                lower(a.expires, positive(policy, "expires")),
+                a.deadLetterExchange != null ? a.deadLetterExchange : string(policy, "dead-letter-exchange"),
+                a.deadLetterRoutingKey != null ? a.deadLetterRoutingKey : string(policy, "dead-letter-routing-key"),
+                lower(a.maxLength, number(policy, "max-length")), lower(a.maxLengthBytes, number(policy, "max-length-bytes")),
+                overflow, a.maxPriority, a.singleActiveConsumer,
+                lower(a.deliveryLimit, number(policy, "delivery-limit")));
+    }
+
+    /** The lower of two settings, where -1 means unset. */
+    private static long lower(long a, long b) {
+        return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+    }
+
+    private static long positive(FieldTable table, String key) {
+        long n = number(table, key);
+        return n == 0 ? -1 : n;
+    }
+
     private static long number(FieldTable args, String key) {
         FieldValue v = args.field(key);
         return v != null && v.isInteger() && v.longValue() >= 0 ? v.longValue() : -1;

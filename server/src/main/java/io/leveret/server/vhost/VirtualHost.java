@@ -41,6 +41,8 @@ public final class VirtualHost {
     private volatile CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
     /** True while definitions are replayed at boot: they are in the store already. Guarded by this. */
     private boolean recovering;
+    /** The policies and operator policies; replaced (under this object's monitor) when one is set or cleared. */
+    private volatile Policies policies = Policies.NONE;
 
     public VirtualHost(String name, EventExecutorGroup queueExecutors) {
         this(name, queueExecutors, null);
@@ -84,8 +86,19 @@ public final class VirtualHost {
 
     /** Replays the stored definitions of this vhost through the same paths that AMQP uses, writing nothing. */
     public synchronized void recover(Definitions definitions) {
+        recover(definitions, java.util.List.of());
+    }
+
+    /**
+     * Replays the stored definitions of this vhost, with its stored policies and operator policies (read from
+     * the store by the caller, which knows their JSON), writing nothing.
+     */
+    public synchronized void recover(Definitions definitions, java.util.List<Policy> storedPolicies) {
         recovering = true;
         try {
+            for (Policy p : storedPolicies) {
+                setPolicy(p);
+            }
             for (ExchangeDefinition e : definitions.exchanges()) {
                 if (e.vhost().equals(name) && !exchanges.containsKey(e.name())) {
                     declareExchange(e.type(), e.name(), e.durable(), e.autoDelete(), e.internal(),
@@ -141,8 +154,8 @@ public final class VirtualHost {
         Exchange current = exchange;
         Set<Exchange> visited = null;
         while (out.isEmpty()) {
-            io.leveret.codec.FieldValue ae = current.arguments().field("alternate-exchange");
-            Exchange alternate = ae == null || ae.type() != 'S' ? null : exchanges.get(ae.stringValue());
+            String ae = current.alternateExchange();
+            Exchange alternate = ae == null ? null : exchanges.get(ae);
             if (alternate == null) {
                 return;
             }
@@ -262,6 +275,7 @@ public final class VirtualHost {
             throw new IllegalArgumentException("unknown exchange type " + type);
         }
         exchanges.put(exchangeName, e);
+        e.policyAlternate(alternateExchange(policies, e));
         if (durable) {
             persist(new Change.PutExchange(Persistence.definition(this, e)));
         }
@@ -293,7 +307,10 @@ public final class VirtualHost {
         if (existing != null) {
             return existing;
         }
-        Queue q = new Queue(this, queueName, durable, autoDelete, arguments, exclusiveOwner, queueExecutors.next());
+        FieldTable policy = policies.effective(true, queueName);
+        Queue q = new Queue(this, queueName, durable, autoDelete, arguments,
+                QueueArguments.effective(arguments, policy), exclusiveOwner, queueExecutors.next());
+        q.policy(policy);
         queues.put(queueName, q);
         if (q.settings().expires() >= 0) {
             q.execute(q::touch);
@@ -342,6 +359,61 @@ public final class VirtualHost {
             }
             autoDeleteIfUnused(source);
         }
+    }
+
+    /** The policies and operator policies of this vhost now. */
+    public Policies policies() {
+        return policies;
+    }
+
+    /**
+     * Sets a policy or operator policy (replacing the one of the same name), durably, and applies what it
+     * changes to every queue and exchange at once: each queue whose settings change gets them on its own
+     * thread ({@link Queue#applySettings}); a declare's redeclare check still compares only the arguments.
+     */
+    public synchronized void setPolicy(Policy p) {
+        policies = policies.with(p);
+        if (p.operator()) {
+            persist(new Change.PutParameter(new io.leveret.store.definitions.ParameterDefinition(name,
+                    Policy.OPERATOR_COMPONENT, p.name(), p.stored())));
+        } else {
+            persist(new Change.PutPolicy(new io.leveret.store.definitions.PolicyDefinition(name, p.name(),
+                    p.pattern(), p.applyTo().wireName(), p.priority(), p.stored())));
+        }
+        reapplyPolicies();
+    }
+
+    /** Clears a policy or operator policy, durably; queues and exchanges it applied to go back to the rest. */
+    public synchronized void clearPolicy(String policyName, boolean operator) {
+        if (policies.get(policyName, operator) == null) {
+            return;
+        }
+        policies = policies.without(policyName, operator);
+        persist(operator ? new Change.DeleteParameter(name, Policy.OPERATOR_COMPONENT, policyName)
+                : new Change.DeletePolicy(name, policyName));
+        reapplyPolicies();
+    }
+
+    /** Hands each queue whose settings changed its new ones, and each exchange its policy's alternate-exchange. */
+    private void reapplyPolicies() {
+        Policies now = policies;
+        for (Queue q : queues.values()) {
+            // As RabbitMQ, only the queues whose policy changed hear of it (their x-expires timer restarts).
+            FieldTable policy = now.effective(true, q.name());
+            if (!policy.equals(q.policy())) {
+                q.policy(policy);
+                QueueArguments next = QueueArguments.effective(q.arguments(), policy);
+                q.execute(() -> q.applySettings(next));
+            }
+        }
+        for (Exchange e : exchanges.values()) {
+            e.policyAlternate(alternateExchange(now, e));
+        }
+    }
+
+    private static String alternateExchange(Policies policies, Exchange e) {
+        io.leveret.codec.FieldValue ae = policies.effective(false, e.name()).field("alternate-exchange");
+        return ae == null ? null : ae.stringValue();
     }
 
     private void autoDeleteIfUnused(Exchange e) {
