@@ -65,23 +65,17 @@ public final class Main {
     }
 
     /**
-     * slf4j-simple reads its settings once, at the first logger: log.file (else standard error) at
-     * log.file.level (else log.console.level), RabbitMQ's level names mapped to SLF4J's.
+     * Standard error at log.console.level and, when set, log.file at log.file.level, both at once
+     * ({@link io.leveret.server.log.LogSinks}). A log.file that cannot be opened stops the broker.
      */
     static void configureLogging(BrokerConfig.Log log) {
-        String level = log.file() != null ? log.fileLevel() : log.consoleLevel();
-        String slf4j = switch (level) {
-            case "debug" -> "debug";
-            case "warning" -> "warn";
-            case "error", "critical" -> "error";
-            case "none" -> "off";
-            default -> "info";
-        };
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", slf4j);
-        if (log.file() != null) {
-            System.setProperty("org.slf4j.simpleLogger.logFile", log.file().toString());
+        try {
+            io.leveret.server.log.LogSinks.configure(io.leveret.server.log.LogSinks.threshold(log.consoleLevel()),
+                    log.file(), io.leveret.server.log.LogSinks.threshold(log.fileLevel()));
+        } catch (java.io.IOException e) {
+            System.err.println("leveret: cannot open log.file " + log.file() + ": " + e.getMessage());
+            System.exit(1);
         }
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     }
 
     /**
