@@ -141,7 +141,7 @@ class DefinitionsTest {
         assertEquals(JSON.readTree(first.toFile()), JSON.readTree(third.toFile()));
     }
 
-    /** A section without RabbitMQ-only fields (queue type, user limits), sorted, for comparison. */
+    /** A section without RabbitMQ-only fields (queue type, vhost limits), sorted, for comparison. */
     private static List<String> comparable(JsonNode section, String name) throws IOException {
         assertNotNull(section, name);
         ObjectMapper sorted = JSON.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -149,7 +149,9 @@ class DefinitionsTest {
         for (JsonNode e : (ArrayNode) section) {
             ObjectNode copy = e.deepCopy();
             copy.remove("type");
-            copy.remove("limits");
+            if (!name.equals("users")) {
+                copy.remove("limits"); // a vhost's limits: Leveret exports them as the vhost-limits parameter only
+            }
             if (name.equals("exchanges")) {
                 copy.put("type", e.get("type").asText());
             }
