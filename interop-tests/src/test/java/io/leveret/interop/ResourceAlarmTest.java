@@ -96,6 +96,67 @@ class ResourceAlarmTest {
     }
 
     @Test
+    void aDrainedBacklogClearsTheMemoryAlarmAndPublishingResumes() throws Exception {
+        PrivateLeveret.assumeLocal();
+        try (PrivateLeveret broker = PrivateLeveret.start(List.of("-Xmx96m", "-XX:MaxDirectMemorySize=64m"), "")) {
+            ConnectionFactory f = broker.factory("guest", "guest", "/");
+            Connection publisher = f.newConnection();
+            BlockingQueue<String> events = events(publisher);
+            Channel pub = publisher.createChannel();
+            pub.queueDeclare("backlog", false, false, false, null);
+            AtomicLong published = new AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread flood = new Thread(() -> {
+                try {
+                    // Until told to stop: the last publish may wait in the socket until the broker reads again.
+                    while (!stop.get() && published.get() < 32_768) {
+                        pub.basicPublish("", "backlog", null, BODY);
+                        published.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    // the connection is aborted if the test fails
+                }
+            }, "flood");
+            flood.setDaemon(true);
+            flood.start();
+            try {
+                assertEquals("blocked: low on memory", events.poll(45, TimeUnit.SECONDS), broker.log());
+                stop.set(true);
+
+                // A consumer drains the whole backlog, including what the publisher still had in flight.
+                try (Connection consumer = f.newConnection()) {
+                    Channel ch = consumer.createChannel();
+                    ch.basicQos(200);
+                    AtomicLong consumed = new AtomicLong();
+                    ch.basicConsume("backlog", true, (tag, delivery) -> consumed.incrementAndGet(), tag -> { });
+                    assertEquals("unblocked", events.poll(60, TimeUnit.SECONDS),
+                            "after consuming " + consumed.get() + " of " + published.get() + "\n" + broker.log());
+                    flood.join(30_000);
+                    assertFalse(flood.isAlive(), "the blocked publish went through once unblocked");
+                    BrokerTestSupport.await("the backlog to drain", () -> consumed.get() == published.get());
+                }
+            } catch (AssertionError | Exception e) {
+                publisher.abort(1000);
+                throw e;
+            }
+
+            // Publishing goes on, confirmed, with the alarm clear: the memory the backlog held was given back.
+            Channel again = publisher.createChannel();
+            again.queueDeclare("after", false, false, false, null);
+            again.confirmSelect();
+            for (int i = 0; i < 200; i++) {
+                again.basicPublish("", "after", null, BODY);
+            }
+            again.waitForConfirmsOrDie(30_000);
+            assertEquals(200, again.queueDeclarePassive("after").getMessageCount());
+            assertEquals(null, events.poll(200, TimeUnit.MILLISECONDS), "12.8 MB more does not raise it again");
+            publisher.close();
+            assertTrue(broker.isAlive());
+            assertFalse(broker.log().contains("OutOfMemoryError"), broker.log());
+        }
+    }
+
+    @Test
     void aDiskAlarmBlocksPublishersButNotOtherConnections() throws Exception {
         PrivateLeveret.assumeLocal();
         try (PrivateLeveret broker = PrivateLeveret.start(List.of(), "disk_free_limit.absolute = 1000000000GB")) {

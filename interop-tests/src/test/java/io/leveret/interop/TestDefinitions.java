@@ -36,6 +36,13 @@ final class TestDefinitions {
         return this;
     }
 
+    /** Gives the user added last a {@code "limits"} object, as RabbitMQ exports it inside the user. */
+    TestDefinitions limits(String limitsJson) {
+        String last = users.remove(users.size() - 1);
+        users.add(last.substring(0, last.length() - 1) + ",\"limits\":" + limitsJson + "}");
+        return this;
+    }
+
     TestDefinitions vhost(String name) {
         vhosts.add("{\"name\":" + q(name) + "}");
         return this;

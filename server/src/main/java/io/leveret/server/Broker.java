@@ -80,6 +80,7 @@ public final class Broker implements AutoCloseable {
             UserDatabase users = users(defs, config);
             Limits limits = new Limits(config.resources().connectionMax());
             vhostLimits(defs, limits);
+            defs.users().forEach(u -> limits.setUserLimits(u.name(), Limits.UserLimits.of(u.limits())));
             alarms = ResourceAlarms.start(memoryLimit(config.resources()), config.dataDir(),
                     diskFreeLimit(config.resources()));
             ProtocolSettings settings = new ProtocolSettings(config.channelMax(), config.frameMax(),

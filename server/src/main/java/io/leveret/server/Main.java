@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 /**
  * {@code java -jar leveret.jar [--config FILE] [--set key=value ...]} runs the broker;
  * {@code java -jar leveret.jar export-definitions [--config FILE] [--set ...] OUT.json} writes the stored
- * definitions of a stopped broker in RabbitMQ's format.
+ * definitions of a stopped or running broker in RabbitMQ's format.
  */
 public final class Main {
     private Main() {
@@ -19,7 +19,7 @@ public final class Main {
         if (ConfigLoader.helpRequested(args)) {
             System.out.print(ConfigLoader.usage());
             System.out.println("       leveret export-definitions [--config FILE] [--set key=value]... OUT.json");
-            System.out.println("                         write the stored definitions of a stopped broker, in RabbitMQ's format");
+            System.out.println("                         write the stored definitions of a stopped or running broker, in RabbitMQ's format");
             return;
         }
         boolean export = args.length > 0 && args[0].equals("export-definitions");
@@ -65,35 +65,38 @@ public final class Main {
     }
 
     /**
-     * slf4j-simple reads its settings once, at the first logger: log.file (else standard error) at
-     * log.file.level (else log.console.level), RabbitMQ's level names mapped to SLF4J's.
+     * Standard error at log.console.level and, when set, log.file at log.file.level, both at once
+     * ({@link io.leveret.server.log.LogSinks}). A log.file that cannot be opened stops the broker.
      */
     static void configureLogging(BrokerConfig.Log log) {
-        String level = log.file() != null ? log.fileLevel() : log.consoleLevel();
-        String slf4j = switch (level) {
-            case "debug" -> "debug";
-            case "warning" -> "warn";
-            case "error", "critical" -> "error";
-            case "none" -> "off";
-            default -> "info";
-        };
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", slf4j);
-        if (log.file() != null) {
-            System.setProperty("org.slf4j.simpleLogger.logFile", log.file().toString());
+        try {
+            io.leveret.server.log.LogSinks.configure(io.leveret.server.log.LogSinks.threshold(log.consoleLevel()),
+                    log.file(), io.leveret.server.log.LogSinks.threshold(log.fileLevel()));
+        } catch (java.io.IOException e) {
+            System.err.println("leveret: cannot open log.file " + log.file() + ": " + e.getMessage());
+            System.exit(1);
         }
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     }
 
-    /** Exit status: 0, or 1 with the reason on standard error (a running broker holds data_dir's lock). */
+    /**
+     * Exit status: 0, or 1 with the reason on standard error. A stopped broker's store is opened as at boot
+     * (which repairs what a crash left); a running broker holds data_dir's lock, so its committed definitions
+     * are read from the definitions journal instead, without writing anything.
+     */
     private static int exportDefinitions(BrokerConfig config, java.nio.file.Path out) {
-        try (io.leveret.store.Store store = io.leveret.store.Store.open(config.dataDir())) {
-            io.leveret.server.definitions.DefinitionsFile.write(store.definitions().snapshot(), out);
-            System.out.println("exported definitions of " + config.dataDir() + " to " + out);
+        try {
+            io.leveret.store.definitions.Definitions defs;
+            String state;
+            try (io.leveret.store.Store store = io.leveret.store.Store.open(config.dataDir())) {
+                defs = store.definitions().snapshot();
+                state = "stopped";
+            } catch (io.leveret.store.DataDirLockedException running) {
+                defs = io.leveret.store.Store.readDefinitions(config.dataDir());
+                state = "running";
+            }
+            io.leveret.server.definitions.DefinitionsFile.write(defs, out);
+            System.out.println("exported definitions of the " + state + " broker in " + config.dataDir() + " to " + out);
             return 0;
-        } catch (io.leveret.store.DataDirLockedException e) {
-            System.err.println("leveret: cannot export: " + e.getMessage()
-                    + " (a broker is running on this data_dir; stop it first)");
-            return 1;
         } catch (java.io.IOException | RuntimeException e) {
             System.err.println("leveret: cannot export: " + e.getMessage());
             return 1;

@@ -90,6 +90,21 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * The committed definitions of {@code dataDir} without opening it: nothing is locked, written or repaired,
+     * so this works beside the broker that has it open (see {@link DefinitionStore#readCommitted}).
+     *
+     * @throws UnsupportedFormatException if a newer Leveret wrote it, or it is not a Leveret data directory
+     */
+    public static io.leveret.store.definitions.Definitions readDefinitions(Path dataDir) throws IOException {
+        if (!Files.exists(dataDir.resolve(FORMAT_FILE))) {
+            throw new UnsupportedFormatException(dataDir + " is not a Leveret data directory (it has no "
+                    + FORMAT_FILE + " file)");
+        }
+        checkFormat(dataDir);
+        return DefinitionStore.readCommitted(dataDir.resolve("definitions"));
+    }
+
     public DefinitionStore definitions() {
         return definitions;
     }

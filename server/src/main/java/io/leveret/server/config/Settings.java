@@ -87,9 +87,9 @@ final class Settings {
             ValueType.oneOf("PLAIN", "AMQPLAIN", "EXTERNAL"), "1", "PLAIN", java.util.Map.of("2", "AMQPLAIN"),
             "SASL mechanisms offered, in order (PLAIN, AMQPLAIN, EXTERNAL); setting any replaces the default.");
     static final Setting<String> LOG_CONSOLE_LEVEL = new Setting<>("log.console.level", logLevel(), "info",
-            "Level of log lines written to standard error (used when log.file is not set).");
+            "Level of log lines written to standard error, with or without log.file (none: no console).");
     static final Setting<Optional<Path>> LOG_FILE = new Setting<>("log.file", ValueType.optionalPath(), "",
-            "If set, log lines go to this file instead of standard error.");
+            "If set, log lines also go to this file (appended to), at log.file.level.");
     static final Setting<String> LOG_FILE_LEVEL = new Setting<>("log.file.level", logLevel(), "info",
             "Level of log lines written to log.file.");
     static final Setting<String> CLUSTER_NAME = new Setting<>("cluster_name", ValueType.anyText(), "",

@@ -69,6 +69,7 @@ public final class DefinitionsFile {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException("bad definitions file " + file + ": " + e.getMessage(), e);
         }
+        changes = UserLimitsJson.mergedWithStored(changes, store.snapshot());
         int applied = 0;
         for (Change c : changes) {
             try {
@@ -98,7 +99,8 @@ public final class DefinitionsFile {
             String algorithm = u.path("hashing_algorithm").asText("rabbit_password_hashing_sha256");
             PasswordHash password = hash.isEmpty() ? null
                     : PasswordHash.parse(PasswordHash.Algorithm.byRabbitName(algorithm), hash);
-            out.add(new Change.PutUser(new UserDefinition(text(u, "name"), StoredForm.password(password), tags(u))));
+            out.add(new Change.PutUser(new UserDefinition(text(u, "name"), StoredForm.password(password), tags(u),
+                    UserLimitsJson.read(u))));
         }
         for (JsonNode p : root.path("permissions")) {
             out.add(new Change.PutPermission(new PermissionDefinition(text(p, "user"), text(p, "vhost"),
@@ -206,7 +208,8 @@ public final class DefinitionsFile {
             n.put("hashing_algorithm", (hash == null ? PasswordHash.Algorithm.SHA256 : hash.algorithm()).rabbitName());
             ArrayNode tags = n.putArray("tags");
             u.tags().forEach(tags::add);
-            n.putObject("limits");
+            ObjectNode limits = n.putObject("limits");
+            u.limits().forEach(limits::put);
         }
         ArrayNode vhosts = root.putArray("vhosts");
         defs.vhosts().forEach(v -> vhosts.addObject().put("name", v.name()));

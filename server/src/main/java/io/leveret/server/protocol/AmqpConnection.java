@@ -143,7 +143,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         }
         boolean wasOpen = vhost != null;
         if (wasOpen) {
-            services.limits().closeConnection(vhost.name());
+            services.limits().closeConnection(vhost.name(), user);
             services.alarms().unregister(this);
         }
         state = State.CLOSED;
@@ -339,12 +339,14 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         if (v == null) {
             throw new ConnectionException(ReplyCode.NOT_ALLOWED, "vhost " + m.virtualHost() + " not found", m);
         }
+        // RabbitMQ checks the connection limits before the user's access to the vhost.
+        services.limits().openConnection(m, v.name(), user);
         io.leveret.server.security.Permission permission = services.users().permission(user, v.name());
         if (permission == null) {
+            services.limits().closeConnection(v.name(), user);
             throw new ConnectionException(ReplyCode.NOT_ALLOWED,
                     "access to vhost '" + v.name() + "' refused for user '" + user + "'", m);
         }
-        services.limits().openConnection(m, v.name(), user);
         access = new AccessControl(services.users(), user, v.name(), permission);
         vhost = v;
         services.alarms().register(this);
@@ -395,6 +397,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
                     throw new ConnectionException(ReplyCode.NOT_ALLOWED, "number of channels opened ("
                             + channels.size() + ") has reached the negotiated channel_max (" + channelMax + ")", 0, 0);
                 }
+                services.limits().openChannel(user);
                 ch = new AmqpChannel(this, id);
                 channels.put(id, ch);
                 send(id, new ChannelMethod.OpenOk(LongString.of("")));
@@ -463,7 +466,9 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
 
     /** Called once a channel's close-ok has gone out, or it is gone with the connection. */
     void channelClosed(int id) {
-        channels.remove(id);
+        if (channels.remove(id) != null) {
+            services.limits().closeChannel(user);
+        }
     }
 
     void ownExclusive(Queue q) {
@@ -605,6 +610,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     private void releaseChannels() {
         for (AmqpChannel ch : new ArrayList<>(channels.values())) {
             ch.release();
+            services.limits().closeChannel(user);
         }
         channels.clear();
         for (Queue q : exclusiveQueues) {

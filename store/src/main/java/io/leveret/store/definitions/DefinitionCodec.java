@@ -10,18 +10,22 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The binary encodings of definitions and changes, in the journal and in MapDB. Every encoding starts
  * with a version byte, so a later Leveret can read this one and this one refuses a later one. Strings
  * and blobs are {@code i32 length, bytes}; lengths are checked against what is left before allocating.
+ * Records are written at {@link #VERSION}; every older version is still read (version 1 had no user limits).
  * <pre>
  * change:    version | tag | (definition of a put | identity strings of a delete)
  * vhost:     version | name
  * exchange:  version | vhost | name | type | flags(durable 1, autoDelete 2, internal 4) | arguments
  * queue:     version | vhost | name | flags(durable 1, exclusive 2, autoDelete 4) | arguments
  * binding:   version | vhost | source | destination | kind(0 queue, 1 exchange) | routingKey | arguments
- * user:      version | name | passwordHash | i32 tagCount | tags
+ * user:      version | name | passwordHash | i32 tagCount | tags | i32 limitCount | (name | i32 value)*
+ *            (version 1 ends after the tags)
  * permission:version | user | vhost | configure | write | read
  * policy:    version | vhost | name | pattern | applyTo | i32 priority | definition
  * topic permission: version | user | vhost | exchange | write | read
@@ -29,7 +33,10 @@ import java.util.List;
  * </pre>
  */
 final class DefinitionCodec {
-    static final byte VERSION = 1;
+    /** The version written; 2 added the user's limits. */
+    static final byte VERSION = 2;
+    /** The oldest version read. */
+    static final byte OLDEST_VERSION = 1;
 
     private DefinitionCodec() {
     }
@@ -169,6 +176,8 @@ final class DefinitionCodec {
     static byte[] encode(UserDefinition d) {
         Out out = new Out().version().string(d.name()).blob(d.passwordHash()).integer(d.tags().size());
         d.tags().forEach(out::string);
+        out.integer(d.limits().size());
+        d.limits().forEach((limit, value) -> out.string(limit).integer(value));
         return out.bytes();
     }
 
@@ -181,7 +190,14 @@ final class DefinitionCodec {
         for (int i = 0; i < count; i++) {
             tags.add(in.string());
         }
-        return in.end(new UserDefinition(name, hash, tags));
+        Map<String, Integer> limits = new TreeMap<>();
+        if (in.version() >= 2) {
+            int limitCount = in.length();
+            for (int i = 0; i < limitCount; i++) {
+                limits.put(in.string(), in.integer());
+            }
+        }
+        return in.end(new UserDefinition(name, hash, tags, limits));
     }
 
     static byte[] encode(PermissionDefinition d) {
@@ -283,14 +299,20 @@ final class DefinitionCodec {
 
     private static final class In {
         private final ByteBuffer buffer;
+        private final int version;
 
         In(byte[] bytes) throws IOException {
             buffer = ByteBuffer.wrap(bytes);
-            int version = tag();
-            if (version != VERSION) {
+            version = tag();
+            if (version < OLDEST_VERSION || version > VERSION) {
                 throw new IOException("definition record version " + version + " is not one this Leveret reads ("
-                        + VERSION + ")");
+                        + OLDEST_VERSION + " to " + VERSION + ")");
             }
+        }
+
+        /** The version the record was written at. */
+        int version() {
+            return version;
         }
 
         int tag() throws IOException {

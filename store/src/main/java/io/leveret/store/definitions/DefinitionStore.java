@@ -95,6 +95,22 @@ public final class DefinitionStore implements AutoCloseable {
     }
 
     /**
+     * The committed definitions in {@code directory}, read from the journal alone and without writing
+     * anything: for a reader beside a running broker, which holds the directory. MapDB is not read (the
+     * journal is what it is rebuilt from, and it may be mid-commit).
+     *
+     * @throws java.nio.file.NoSuchFileException if there is no journal: no broker ever stored definitions there
+     */
+    public static Definitions readCommitted(Path directory) throws IOException {
+        Model model = new Model();
+        Journal.read(directory.resolve(JOURNAL), (sequence, change) -> {
+            model.validate(change);
+            model.apply(change);
+        });
+        return model.snapshot();
+    }
+
+    /**
      * Applies one change durably. The future completes, on the store's thread, once the change is in the
      * forced journal (and so survives a crash); it fails with {@link IllegalArgumentException} if the
      * change does not fit the model (no such vhost, a non-durable queue, a binding to nothing) and with

@@ -57,21 +57,7 @@ final class Journal implements AutoCloseable {
                 throw new IOException(file + " is shorter than its header: the definitions journal is damaged", e);
             }
             long[] last = {header.number()};
-            FrameScanner.Result result = FrameScanner.scan(channel, FileHeader.SIZE, MAX_RECORD, (offset, length, payload) -> {
-                if (payload.get() != VERSION) {
-                    throw new IOException(file + ": journal record at " + offset + " has an unknown version");
-                }
-                long sequence = payload.getLong();
-                byte[] change = new byte[payload.remaining()];
-                payload.get(change);
-                try {
-                    replay.change(sequence, DefinitionCodec.decodeChange(change));
-                } catch (IOException | IllegalArgumentException e) {
-                    throw new IOException(file + ": journal record " + sequence + " at offset " + offset
-                            + " cannot be replayed: " + e.getMessage(), e);
-                }
-                last[0] = Math.max(last[0], sequence);
-            });
+            FrameScanner.Result result = replay(channel, file, replay, last);
             if (result.torn()) {
                 LOG.warn("{}: {} at offset {}; cutting off {} bytes (a change that was never acknowledged)",
                         file, result.stopReason(), result.validEnd(), result.droppedBytes());
@@ -84,6 +70,47 @@ final class Journal implements AutoCloseable {
             channel.close();
             throw e;
         }
+    }
+
+    /**
+     * Replays the journal without writing to it, for a reader beside the broker that owns it (the broker may
+     * be appending or compacting meanwhile). Compaction replaces the file by a rename, so the file opened here
+     * stays whole; an append in progress is a torn tail, which is where the committed changes end.
+     *
+     * @return the sequence of the last change read
+     */
+    static long read(Path file, Replay replay) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            FileHeader header;
+            try {
+                header = FileHeader.read(channel, file, MAGIC, VERSION);
+            } catch (EOFException e) {
+                throw new IOException(file + " is shorter than its header: the definitions journal is damaged", e);
+            }
+            long[] last = {header.number()};
+            replay(channel, file, replay, last);
+            return last[0];
+        }
+    }
+
+    /** Replays every complete, checksummed record after the header; {@code last[0]} ends as the highest sequence. */
+    private static FrameScanner.Result replay(FileChannel channel, Path file, Replay replay, long[] last)
+            throws IOException {
+        return FrameScanner.scan(channel, FileHeader.SIZE, MAX_RECORD, (offset, length, payload) -> {
+            if (payload.get() != VERSION) {
+                throw new IOException(file + ": journal record at " + offset + " has an unknown version");
+            }
+            long sequence = payload.getLong();
+            byte[] change = new byte[payload.remaining()];
+            payload.get(change);
+            try {
+                replay.change(sequence, DefinitionCodec.decodeChange(change));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IOException(file + ": journal record " + sequence + " at offset " + offset
+                        + " cannot be replayed: " + e.getMessage(), e);
+            }
+            last[0] = Math.max(last[0], sequence);
+        });
     }
 
     long lastSequence() {

@@ -3,9 +3,14 @@ package io.leveret.store.definitions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.leveret.store.Blob;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DefinitionCodecTest {
@@ -19,7 +24,9 @@ class DefinitionCodecTest {
                 new Change.DeleteTopicPermission("u", "/", "amq.topic"),
                 new Change.PutParameter(new ParameterDefinition("/", "vhost-limits", "limits",
                         io.leveret.store.Blob.of(new byte[] {'{', '}'}))),
-                new Change.DeleteParameter("/", "vhost-limits", "limits")));
+                new Change.DeleteParameter("/", "vhost-limits", "limits"),
+                new Change.PutUser(new UserDefinition("limited", Blob.of(new byte[] {1}), List.of(),
+                        Map.of("max-connections", -1, "max-channels", 0)))));
         for (Change change : changes) {
             assertEquals(change, DefinitionCodec.decodeChange(DefinitionCodec.encode(change)));
         }
@@ -29,9 +36,45 @@ class DefinitionCodecTest {
     @Test
     void aNewerRecordVersionIsRefused() {
         byte[] encoded = DefinitionCodec.encode(new Change.DeleteVhost("v"));
-        encoded[0] = 2;
+        encoded[0] = 3;
         IOException error = assertThrows(IOException.class, () -> DefinitionCodec.decodeChange(encoded));
-        assertEquals("definition record version 2 is not one this Leveret reads (1)", error.getMessage());
+        assertEquals("definition record version 3 is not one this Leveret reads (1 to 2)", error.getMessage());
+    }
+
+    @Test
+    void aVersionOneUserRecordReadsAsAUserWithoutLimits() throws IOException {
+        // A user as Leveret wrote it before limits: version 1, name, hash, tags, and nothing after.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(1);
+        writeString(out, "old");
+        out.writeInt(2);
+        out.write(new byte[] {7, 7});
+        out.writeInt(1);
+        writeString(out, "monitoring");
+        UserDefinition user = DefinitionCodec.decodeUser(bytes.toByteArray());
+        assertEquals(new UserDefinition("old", Blob.of(new byte[] {7, 7}), List.of("monitoring")), user);
+        assertEquals(Map.of(), user.limits());
+
+        // The same record with limits after the tags is not version 1: the reader refuses trailing bytes.
+        out.writeInt(0);
+        assertThrows(IOException.class, () -> DefinitionCodec.decodeUser(bytes.toByteArray()));
+        byte[] asVersion2 = bytes.toByteArray();
+        asVersion2[0] = 2;
+        assertEquals(user, DefinitionCodec.decodeUser(asVersion2));
+    }
+
+    @Test
+    void userLimitsRoundTripWithTheirNamesAndSigns() throws IOException {
+        UserDefinition user = new UserDefinition("u", Blob.of(new byte[] {1, 2}), List.of("a"),
+                Map.of("max-connections", 1, "max-channels", -5));
+        assertEquals(user, DefinitionCodec.decodeUser(DefinitionCodec.encode(user)));
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
     }
 
     @Test

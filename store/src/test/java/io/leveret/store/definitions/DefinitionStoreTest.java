@@ -53,6 +53,31 @@ class DefinitionStoreTest {
     }
 
     @Test
+    void theCommittedDefinitionsCanBeReadBesideTheOpenStoreAcrossCompactions() throws IOException {
+        try (DefinitionStore store = DefinitionStore.open(dir, OPTIONS.withJournalCompactBytes(4096))) {
+            applyAll(store, Fixtures.model("/"));
+            for (int i = 0; i < 40; i++) { // enough to compact the 4 KiB journal several times
+                store.apply(new Change.PutQueue(new QueueDefinition("/", "q" + i, true, false, false, Fixtures.ARGS)))
+                        .join();
+                if (i % 10 == 0) {
+                    assertEquals(store.snapshot(), DefinitionStore.readCommitted(dir));
+                }
+            }
+            store.apply(new Change.PutUser(new UserDefinition("limited", Blob.of(new byte[] {1}), List.of(),
+                    java.util.Map.of("max-connections", 2)))).join();
+            assertEquals(store.snapshot(), DefinitionStore.readCommitted(dir));
+        }
+        Definitions committed = DefinitionStore.readCommitted(dir);
+        Path journal = dir.resolve(DefinitionStore.JOURNAL);
+        try (FileChannel out = FileChannel.open(journal, StandardOpenOption.APPEND)) {
+            out.write(java.nio.ByteBuffer.wrap(new byte[] {0, 0, 0, 40, 1, 2, 3})); // an append in progress
+        }
+        long size = Files.size(journal);
+        assertEquals(committed, DefinitionStore.readCommitted(dir), "a torn tail is where the committed changes end");
+        assertEquals(size, Files.size(journal), "a reader leaves the journal as it found it");
+    }
+
+    @Test
     void deletesCascadeLikeRabbitMq() throws IOException {
         try (DefinitionStore store = DefinitionStore.open(dir, OPTIONS)) {
             applyAll(store, Fixtures.model("/"));
