@@ -85,7 +85,8 @@ final class Recovery {
             Set<Ref> deliveredSet = delivered.getOrDefault(segment, Set.of());
             boolean readable = scan(entry.getValue(), LogFiles.SEGMENT_MAGIC, MAX_SEGMENT_PAYLOAD, (offset, length, payload) -> {
                 Location location = new Location(segment, (int) offset, length);
-                for (QueueName queue : MessageCodec.readQueues(payload, interned)) {
+                MessageCodec.Head head = MessageCodec.readHead(payload, interned);
+                for (QueueName queue : head.queues()) {
                     Ref ref = new Ref(queue, (int) offset);
                     Location purgedUpTo = purged.get(queue);
                     if ((purgedUpTo != null && location.isBefore(purgedUpTo)) || ackedHere.contains(ref)) {
@@ -96,7 +97,7 @@ final class Recovery {
                     if (redelivered) {
                         deliveredHere.add(ref);
                     }
-                    queues.computeIfAbsent(queue, q -> new ArrayList<>()).add(new RecoveredMessage(location, redelivered));
+                    queues.computeIfAbsent(queue, q -> new ArrayList<>()).add(new RecoveredMessage(location, redelivered, head.times()));
                     refs.add(queue, segment);
                     live[0]++;
                 }
