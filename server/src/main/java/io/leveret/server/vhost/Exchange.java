@@ -11,7 +11,7 @@ import java.util.Set;
  * publish, from every connection's thread) takes no lock.
  */
 public abstract sealed class Exchange implements Destination
-        permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange {
+        permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange, DelayedExchange {
 
     /** The first hop's destinations, reused by each thread that routes. */
     private static final ThreadLocal<Set<Destination>> SCRATCH = ThreadLocal.withInitial(java.util.HashSet::new);
@@ -34,9 +34,17 @@ public abstract sealed class Exchange implements Destination
         this.arguments = arguments;
     }
 
-    /** Creates an exchange of a type RabbitMQ ships, or returns null for an unknown type. */
+    /**
+     * Creates an exchange of a type RabbitMQ ships, or the delayed message plugin's (whose x-delayed-type the
+     * caller checked); returns null for an unknown type.
+     */
     public static Exchange create(String type, String name, boolean durable, boolean autoDelete, boolean internal,
                                   FieldTable arguments) {
+        if (type.equals(DelayedExchange.TYPE)) {
+            String routing = DelayedExchange.routingType(arguments);
+            return routing == null ? null : new DelayedExchange(name, durable, autoDelete, internal, arguments,
+                    create(routing, name, durable, autoDelete, internal, arguments));
+        }
         return switch (type) {
             case "direct" -> new DirectExchange(name, durable, autoDelete, internal, arguments);
             case "fanout" -> new FanoutExchange(name, durable, autoDelete, internal, arguments);
@@ -113,6 +121,14 @@ public abstract sealed class Exchange implements Destination
         for (int i = 0; i < work.size(); i++) {
             Exchange e = work.get(i);
             if (!visited.add(e)) {
+                continue;
+            }
+            if (e instanceof DelayedExchange d && DelayedExchange.delayOf(message) > 0) {
+                // A delayed exchange further down waits with the message (once, not per CC key), then routes it.
+                if (routingKey.equals(message.routingKey()) && d.waiting() != null) {
+                    message.retain();
+                    d.waiting().accept(message, DelayedExchange.delayOf(message), failure -> { });
+                }
                 continue;
             }
             Set<Destination> next = new java.util.LinkedHashSet<>();

@@ -4,6 +4,7 @@ import io.leveret.codec.FieldTable;
 import io.netty.util.concurrent.EventExecutor;
 import io.leveret.store.messages.Location;
 import io.leveret.store.messages.MessageStore;
+import io.leveret.store.messages.MessageTimes;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.RecoveredMessage;
 import java.io.IOException;
@@ -241,16 +242,16 @@ public final class Queue implements Destination {
 
     /** The deadline of a message enqueued now: the earlier of the queue's TTL and the message's own expiration. */
     private static long deadline(QueueArguments a, String expiration) {
+        return deadline(a, System.currentTimeMillis(), Persistence.ownTtl(expiration));
+    }
+
+    /** The deadline of a message enqueued at {@code enqueuedAt} with its own TTL {@code ownTtl} (-1: none). */
+    private static long deadline(QueueArguments a, long enqueuedAt, long ownTtl) {
         long ttl = a.messageTtl();
-        if (expiration != null) {
-            try {
-                long own = Long.parseLong(expiration);
-                ttl = ttl < 0 ? own : Math.min(ttl, own);
-            } catch (NumberFormatException ignored) {
-                // Publishers check expirations (406 otherwise); a recovered one is taken as it was.
-            }
+        if (ownTtl >= 0) {
+            ttl = ttl < 0 ? ownTtl : Math.min(ttl, ownTtl);
         }
-        return ttl < 0 ? QueueEntry.NEVER : System.currentTimeMillis() + ttl;
+        return ttl < 0 ? QueueEntry.NEVER : enqueuedAt + ttl;
     }
 
     // ---- TTL: only the head can expire (RabbitMQ); one timer for the head's deadline. ----
@@ -388,9 +389,10 @@ public final class Queue implements Destination {
         for (RecoveredMessage r : messages) {
             QueueEntry e = new QueueEntry(nextSeq++, null, r.location(), r.location().length());
             e.redelivered = r.redelivered();
-            // The publish time is not in the log: a recovered message's queue TTL restarts now. Its own
-            // expiration property is not applied after a restart (issue 5: keep deadlines in the log).
-            long deadline = deadline(settings, null);
+            // The log keeps when the message was enqueued and its own TTL, so its deadline is the one it had;
+            // a record from an older log has neither, and its queue TTL restarts now.
+            MessageTimes t = r.times();
+            long deadline = t.known() ? deadline(settings, t.enqueuedAt(), t.ttl()) : deadline(settings, null);
             if (deadline != QueueEntry.NEVER) {
                 e.expiresAt = deadline;
                 hasDeadlines = true;

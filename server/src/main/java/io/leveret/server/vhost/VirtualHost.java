@@ -110,6 +110,20 @@ public final class VirtualHost {
         }
     }
 
+    /** The durable delayed exchange whose waiting messages the log keeps as {@code storeName}, or null. */
+    public DelayedExchange delayedExchangeStoring(io.leveret.store.messages.QueueName storeName) {
+        if (!storeName.name().startsWith("amq.delayed.")) {
+            return null;
+        }
+        for (Exchange e : exchanges.values()) {
+            if (e instanceof DelayedExchange d && e.durable()
+                    && io.leveret.store.messages.QueueName.delayedExchange(name, e.name()).equals(storeName)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
     public Exchange defaultExchange() {
         return defaultExchange;
     }
@@ -195,6 +209,12 @@ public final class VirtualHost {
             dead.release();
             return;
         }
+        long delay = x instanceof DelayedExchange d ? DelayedExchange.delayOf(dead) : 0;
+        if (delay > 0) {
+            // Dead-lettered to a delayed exchange: it waits there, then is routed (without cycle detection).
+            ((DelayedExchange) x).waiting().accept(dead, delay, failure -> { });
+            return;
+        }
         Set<Queue> targets = new java.util.LinkedHashSet<>();
         route(x, dead, targets);
         targets.removeIf(q -> DeadLetters.isCycle(dead, reason, q.name()));
@@ -261,6 +281,9 @@ public final class VirtualHost {
         if (e == null) {
             throw new IllegalArgumentException("unknown exchange type " + type);
         }
+        if (e instanceof DelayedExchange d) {
+            d.attach(new DelayedMessages(this, d, queueExecutors.next()));
+        }
         exchanges.put(exchangeName, e);
         if (durable) {
             persist(new Change.PutExchange(Persistence.definition(this, e)));
@@ -279,6 +302,9 @@ public final class VirtualHost {
         }
         for (Binding b : e.bindings()) {
             e.unbind(b);
+        }
+        if (e instanceof DelayedExchange d) {
+            d.waiting().drop();
         }
         for (Binding b : e.incoming()) {
             b.source().unbind(b);
