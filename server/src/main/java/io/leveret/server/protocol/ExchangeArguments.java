@@ -4,6 +4,7 @@ import io.leveret.codec.ExchangeMethod;
 import io.leveret.codec.FieldValue;
 import io.leveret.codec.ReplyCode;
 import io.leveret.server.vhost.DelayedExchange;
+import io.leveret.server.vhost.Deduplication;
 
 /** Checks of exchange.declare arguments that the exchange types and plugins we provide make, with their texts. */
 final class ExchangeArguments {
@@ -14,6 +15,26 @@ final class ExchangeArguments {
     static void validate(ExchangeMethod.Declare d) {
         if (d.type().equals(DelayedExchange.TYPE)) {
             delayedType(d);
+        }
+        if (Deduplication.enabled(d.arguments())) {
+            deduplication(d);
+        }
+    }
+
+    /** The deduplication plugin's validate of an exchange's cache arguments, with its texts. */
+    private static void deduplication(ExchangeMethod.Declare d) {
+        if (Deduplication.positive(d.arguments(), Deduplication.CACHE_SIZE) <= 0) {
+            throw ChannelException.preconditionFailed(d,
+                    "Missing or invalid argument, 'x-cache-size' must be an integer greater than 0");
+        }
+        if (Deduplication.positive(d.arguments(), Deduplication.CACHE_TTL) == 0) {
+            throw ChannelException.preconditionFailed(d,
+                    "Invalid argument, 'x-cache-ttl' must be an integer greater than 0");
+        }
+        FieldValue p = d.arguments().field(Deduplication.CACHE_PERSISTENCE);
+        if (p != null && (p.type() != 'S' || !(p.stringValue().equals("disk") || p.stringValue().equals("memory")))) {
+            throw ChannelException.preconditionFailed(d,
+                    "Invalid argument, 'x-cache-persistence' must be either 'disk' or 'memory'");
         }
     }
 

@@ -21,6 +21,8 @@ public abstract sealed class Exchange implements Destination
     private final boolean autoDelete;
     private final boolean internal;
     private final FieldTable arguments;
+    /** Null unless x-message-deduplication is on: then a publish looks its key up here first. */
+    private final DeduplicationCache deduplication;
     /** Guarded by this; the routing snapshot is rebuilt from it. */
     private final List<Binding> bindings = new ArrayList<>();
     /** Bindings where this exchange is the destination, so that deleting it can remove them. Guarded by this. */
@@ -32,6 +34,7 @@ public abstract sealed class Exchange implements Destination
         this.autoDelete = autoDelete;
         this.internal = internal;
         this.arguments = arguments;
+        this.deduplication = Deduplication.exchangeCache(arguments);
     }
 
     /**
@@ -75,6 +78,18 @@ public abstract sealed class Exchange implements Destination
 
     public FieldTable arguments() {
         return arguments;
+    }
+
+    /**
+     * True if this exchange deduplicates and saw {@code message}'s key within the cache's TTL: it then routes
+     * nowhere (the plugin's route returns no queues). Otherwise the key is remembered. Thread-safe.
+     */
+    public final boolean duplicate(Message message) {
+        if (deduplication == null) {
+            return false;
+        }
+        String key = Deduplication.key(message);
+        return key != null && !deduplication.firstSeen(key, Deduplication.messageTtl(message), System.currentTimeMillis());
     }
 
     /** Adds the destinations this exchange's own bindings select for {@code message} under {@code routingKey}. */

@@ -37,6 +37,8 @@ public final class Queue implements Destination {
     /** The message log, for a durable queue of a broker with storage; null otherwise. */
     private final MessageStore store;
     private final QueueName storeName;
+    /** Null unless x-message-deduplication is on for this queue. */
+    private final QueueDeduplication deduplication;
 
     /** Guarded by this: bindings to this queue, so that deleting it removes them. */
     private final List<Binding> bindings = new ArrayList<>();
@@ -75,6 +77,7 @@ public final class Queue implements Destination {
         this.executor = executor;
         this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
         this.storeName = new QueueName(vhost.name(), name);
+        this.deduplication = QueueDeduplication.of(arguments);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Queue.class);
@@ -201,6 +204,14 @@ public final class Queue implements Destination {
                 store.ack(storeName, location);
             }
             return false;
+        }
+        if (deduplication != null && !deduplication.admit(message, nextSeq)) {
+            // A duplicate of a waiting message is dropped; the publisher's confirm is still positive.
+            message.release();
+            if (location != null) {
+                store.ack(storeName, location);
+            }
+            return true;
         }
         QueueEntry e = new QueueEntry(nextSeq++, message, location, size);
         long deadline = deadline(a, message.properties().expiration());
@@ -479,6 +490,9 @@ public final class Queue implements Destination {
 
     /** The queue is done with an entry: free it, and tell the log. */
     private void forget(QueueEntry e) {
+        if (deduplication != null) {
+            deduplication.left(e.seq);
+        }
         if (e.location != null && !deleted) {
             store.ack(storeName, e.location);
         }
@@ -648,6 +662,9 @@ public final class Queue implements Destination {
 
     private Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
         e.handedOut = true;
+        if (deduplication != null) {
+            deduplication.left(e.seq);
+        }
         if (noAck) {
             // The queue lets go of the message: the delivery carries the queue's reference.
             if (e.location != null) {

@@ -150,7 +150,9 @@ public final class VirtualHost {
      * routes to the queue named by the routing key, as if every queue were bound to it by its name.
      */
     public void route(Exchange exchange, Message message, Set<Queue> out) {
-        routeAllKeys(exchange, message, out);
+        if (!exchange.duplicate(message)) {
+            routeAllKeys(exchange, message, out);
+        }
         // An exchange's alternate-exchange takes what it could not route, along a chain without loops (RabbitMQ).
         Exchange current = exchange;
         Set<Exchange> visited = null;
