@@ -474,7 +474,12 @@ public final class Queue implements Destination {
         if (e == null) {
             return null;
         }
-        return handOut(e, null, noAck, false);
+        Delivery d = handOut(e, null, noAck, false);
+        if (hasDeadlines) {
+            // The next message is the head now: its deadline needs the timer (RabbitMQ's drop_expired_msgs).
+            expireHead();
+        }
+        return d;
     }
 
     public void ack(long seq) {
