@@ -141,4 +141,25 @@ class DelayedExchangeTest extends BrokerTestSupport {
         Thread.sleep(800);
         assertNull(channel.basicGet(q, true), "the waiting message went with its exchange");
     }
+
+    @Test
+    void transientMessagesBeyondTheMemoryBudgetWaitInTheLogAndArriveInOrder() throws Exception {
+        // 24 MiB of transient bodies against a 16 MiB budget: the rest waits in the message log.
+        String x = delayedExchange("direct", true);
+        String q = declareQueue("delayed-spill");
+        channel.queueBind(q, x, "k");
+        byte[] body = new byte[512 * 1024];
+        channel.confirmSelect();
+        for (int i = 0; i < 48; i++) {
+            body[0] = (byte) i;
+            channel.basicPublish(x, "k", delay(1000 + 10 * i), body);
+        }
+        channel.waitForConfirmsOrDie(TIMEOUT.toMillis());
+        awaitReady(channel, q, 48);
+        for (int i = 0; i < 48; i++) {
+            GetResponse r = channel.basicGet(q, true);
+            assertEquals(body.length, r.getBody().length);
+            assertEquals((byte) i, r.getBody()[0], "message " + i + " in due order");
+        }
+    }
 }
