@@ -61,6 +61,16 @@ class DeadLetterTest extends BrokerTestSupport {
     }
 
     @Test
+    void aMessageThatBecomesTheHeadThroughBasicGetExpiresWithoutAnythingElseHappening() throws Exception {
+        String q = declare("ttl", Map.of());
+        publishConfirmed("", q, null, "no-ttl");
+        publishConfirmed("", q, expiring("200"), "short");
+        // Only the head expires; once basic.get takes it, the next head's deadline must fire on its own.
+        assertEquals("no-ttl", text(channel.basicGet(q, true).getBody()));
+        awaitReady(channel, q, 0);
+    }
+
+    @Test
     void ttlZeroReachesAWaitingConsumerOnly() throws Exception {
         String q = declare("ttl", Map.of("x-message-ttl", 0));
         channel.basicPublish("", q, null, utf8("nobody"));

@@ -213,6 +213,12 @@ public final class Broker implements AutoCloseable {
         for (Map.Entry<QueueName, List<RecoveredMessage>> e : store.messages().recover().entrySet()) {
             VirtualHost v = vhosts.get(e.getKey().vhost());
             Queue q = v == null ? null : v.queue(e.getKey().name());
+            io.leveret.server.vhost.DelayedExchange delayed = v == null ? null : v.delayedExchangeStoring(e.getKey());
+            if (delayed != null) {
+                messages += e.getValue().size();
+                delayed.waiting().recover(e.getValue());
+                continue;
+            }
             if (q == null) {
                 LOG.warn("message log has {} messages for {}, which is not defined; they are dropped",
                         e.getValue().size(), e.getKey());

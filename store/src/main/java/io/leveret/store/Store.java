@@ -77,7 +77,11 @@ public final class Store implements AutoCloseable {
             definitions = DefinitionStore.open(dataDir.resolve("definitions"), options);
             MessageStore messages = MessageStore.open(dataDir.resolve("msgs"), options);
             Set<QueueName> queues = definitions.snapshot().queues().stream()
-                    .map(Store::queueName).collect(Collectors.toSet());
+                    .map(Store::queueName).collect(Collectors.toCollection(java.util.HashSet::new));
+            // Delayed exchanges keep their waiting persistent messages in the log too.
+            definitions.snapshot().exchanges().stream()
+                    .filter(e -> e.type().equals(QueueName.DELAYED_EXCHANGE_TYPE))
+                    .forEach(e -> queues.add(QueueName.delayedExchange(e.vhost(), e.name())));
             messages.dropQueuesOtherThan(queues);
             return new Store(lockChannel, lock, definitions, messages);
         } catch (IOException | RuntimeException e) {

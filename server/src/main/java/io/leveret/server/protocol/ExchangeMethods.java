@@ -12,7 +12,8 @@ import java.util.Set;
 
 /** The exchange class (spec 1.6), checked in RabbitMQ's order and with its reply texts. */
 final class ExchangeMethods {
-    private static final Set<String> TYPES = Set.of("direct", "fanout", "topic", "headers");
+    private static final Set<String> TYPES = Set.of("direct", "fanout", "topic", "headers",
+            io.leveret.server.vhost.DelayedExchange.TYPE);
 
     private ExchangeMethods() {
     }
@@ -51,6 +52,7 @@ final class ExchangeMethods {
             Exchange x = vhost.exchange(d.exchange());
             if (x == null) {
                 checkName(d, "exchange", d.exchange());
+                ExchangeArguments.validate(d);
                 Object ae = d.arguments().get("alternate-exchange");
                 if (ae != null) {
                     // RabbitMQ: declaring with an alternate exchange reads this one and writes to that one.
@@ -118,7 +120,8 @@ final class ExchangeMethods {
 
     static void link(AmqpChannel ch, Method m, Exchange src, Destination dst, String key, FieldTable args,
                      boolean bind) {
-        if (bind && src instanceof io.leveret.server.vhost.HeadersExchange) {
+        Exchange routing = src instanceof io.leveret.server.vhost.DelayedExchange de ? de.routing() : src;
+        if (bind && routing instanceof io.leveret.server.vhost.HeadersExchange) {
             validateXMatch(m, args);
         }
         if (bind) {

@@ -6,6 +6,7 @@ import io.leveret.codec.ContentBodyFrame;
 import io.leveret.codec.ContentHeaderFrame;
 import io.leveret.codec.ReplyCode;
 import io.leveret.codec.TxMethod;
+import io.leveret.server.vhost.DelayedExchange;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.Message;
 import io.leveret.server.vhost.Queue;
@@ -234,6 +235,12 @@ final class Publisher {
                 return 0;
             }
         }
+        if (ex instanceof DelayedExchange d) {
+            long delay = DelayedExchange.delayOf(routed);
+            if (delay > 0) {
+                return delay(p, d, routed, delay, seq);
+            }
+        }
         targets.clear();
         channel.vhost().route(ex, routed, targets);
         if (targets.isEmpty()) {
@@ -268,6 +275,41 @@ final class Publisher {
         targets.clear();
         m.release();
         return answers;
+    }
+
+    /**
+     * A message for a delayed exchange with a positive x-delay waits there (its reference is handed over).
+     * As with the plugin, which routes only when the message is due, a mandatory one comes straight back as
+     * unroutable (312 NO_ROUTE) although it will be routed later. A persistent one on a durable exchange is
+     * confirmed once the log has it; others at once. Returns how many answers {@code seq} waits for.
+     */
+    private int delay(BasicMethod.Publish p, DelayedExchange d, Message m, long delay, long seq) {
+        if (p.mandatory()) {
+            channel.writeContent(new BasicMethod.Return(ReplyCode.NO_ROUTE, "NO_ROUTE", p.exchange(), p.routingKey()), m);
+            channel.connection().flushSoon();
+        }
+        io.netty.util.concurrent.EventExecutor loop = channel.connection().ctx().executor();
+        boolean durable;
+        try {
+            durable = d.waiting().accept(m, delay, failure -> {
+                if (failure != null) {
+                    LOG.error("message log failed a write of a delayed message; the publisher gets a nack", failure);
+                }
+                if (seq != 0) {
+                    loop.execute(() -> confirms.durable(seq, failure));
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.error("message log refused a delayed message; the publisher gets a nack", e);
+            if (seq != 0) {
+                loop.execute(() -> confirms.durable(seq, e));
+            }
+            throw new ConnectionException(ReplyCode.INTERNAL_ERROR, "message store unavailable", 0, 0);
+        }
+        if (durable && tx) {
+            txAppended = true;
+        }
+        return durable ? 1 : 0;
     }
 
     /** BCC keys route but are never delivered (RabbitMQ's sender-selected distribution); releases {@code m}. */

@@ -11,7 +11,7 @@ import java.util.Set;
  * publish, from every connection's thread) takes no lock.
  */
 public abstract sealed class Exchange implements Destination
-        permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange {
+        permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange, DelayedExchange {
 
     /** The first hop's destinations, reused by each thread that routes. */
     private static final ThreadLocal<Set<Destination>> SCRATCH = ThreadLocal.withInitial(java.util.HashSet::new);
@@ -23,6 +23,8 @@ public abstract sealed class Exchange implements Destination
     private final FieldTable arguments;
     /** The alternate-exchange a policy gives this exchange, or null; set by the vhost when policies change. */
     private volatile String policyAlternate;
+    /** Null unless x-message-deduplication is on: then a publish looks its key up here first. */
+    private final DeduplicationCache deduplication;
     /** Guarded by this; the routing snapshot is rebuilt from it. */
     private final List<Binding> bindings = new ArrayList<>();
     /** Bindings where this exchange is the destination, so that deleting it can remove them. Guarded by this. */
@@ -34,11 +36,20 @@ public abstract sealed class Exchange implements Destination
         this.autoDelete = autoDelete;
         this.internal = internal;
         this.arguments = arguments;
+        this.deduplication = Deduplication.exchangeCache(arguments);
     }
 
-    /** Creates an exchange of a type RabbitMQ ships, or returns null for an unknown type. */
+    /**
+     * Creates an exchange of a type RabbitMQ ships, or the delayed message plugin's (whose x-delayed-type the
+     * caller checked); returns null for an unknown type.
+     */
     public static Exchange create(String type, String name, boolean durable, boolean autoDelete, boolean internal,
                                   FieldTable arguments) {
+        if (type.equals(DelayedExchange.TYPE)) {
+            String routing = DelayedExchange.routingType(arguments);
+            return routing == null ? null : new DelayedExchange(name, durable, autoDelete, internal, arguments,
+                    create(routing, name, durable, autoDelete, internal, arguments));
+        }
         return switch (type) {
             case "direct" -> new DirectExchange(name, durable, autoDelete, internal, arguments);
             case "fanout" -> new FanoutExchange(name, durable, autoDelete, internal, arguments);
@@ -87,6 +98,18 @@ public abstract sealed class Exchange implements Destination
         policyAlternate = alternate;
     }
 
+    /**
+     * True if this exchange deduplicates and saw {@code message}'s key within the cache's TTL: it then routes
+     * nowhere (the plugin's route returns no queues). Otherwise the key is remembered. Thread-safe.
+     */
+    public final boolean duplicate(Message message) {
+        if (deduplication == null) {
+            return false;
+        }
+        String key = Deduplication.key(message);
+        return key != null && !deduplication.firstSeen(key, Deduplication.messageTtl(message), System.currentTimeMillis());
+    }
+
     /** Adds the destinations this exchange's own bindings select for {@code message} under {@code routingKey}. */
     protected abstract void route(Message message, String routingKey, Set<Destination> out);
 
@@ -131,6 +154,14 @@ public abstract sealed class Exchange implements Destination
         for (int i = 0; i < work.size(); i++) {
             Exchange e = work.get(i);
             if (!visited.add(e)) {
+                continue;
+            }
+            if (e instanceof DelayedExchange d && DelayedExchange.delayOf(message) > 0) {
+                // A delayed exchange further down waits with the message (once, not per CC key), then routes it.
+                if (routingKey.equals(message.routingKey()) && d.waiting() != null) {
+                    message.retain();
+                    d.waiting().accept(message, DelayedExchange.delayOf(message), failure -> { });
+                }
                 continue;
             }
             Set<Destination> next = new java.util.LinkedHashSet<>();

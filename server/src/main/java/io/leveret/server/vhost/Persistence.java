@@ -12,6 +12,7 @@ import io.leveret.store.definitions.ExchangeDefinition;
 import io.leveret.store.definitions.QueueDefinition;
 import io.leveret.store.messages.Location;
 import io.leveret.store.messages.MessageStore;
+import io.leveret.store.messages.MessageTimes;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.StoredMessage;
 import io.netty.buffer.ByteBuf;
@@ -44,9 +45,19 @@ public final class Persistence {
      * is on disk (failure null) or cannot be. The message is kept alive until then.
      */
     public Location append(Message m, List<QueueName> queues, Consumer<Throwable> done) {
+        return append(m, queues, System.currentTimeMillis(), done);
+    }
+
+    /**
+     * {@link #append(Message, List, Consumer)} for a message that enters its queues at {@code enqueuedAt}
+     * (ms since the epoch; later than now for a delayed message): the log keeps that time and the message's
+     * own TTL, so that its deadline holds across a restart.
+     */
+    public Location append(Message m, List<QueueName> queues, long enqueuedAt, Consumer<Throwable> done) {
         m.retain();
         try {
-            return messages.append(queues, envelope(m), m.body().nioBuffer(), failure -> {
+            MessageTimes times = new MessageTimes(enqueuedAt, ownTtl(m.properties().expiration()));
+            return messages.append(queues, times, envelope(m), m.body().nioBuffer(), failure -> {
                 if (failure == null) {
                     m.markOnDisk();
                 }
@@ -56,6 +67,19 @@ public final class Persistence {
         } catch (RuntimeException e) {
             m.release();
             throw e;
+        }
+    }
+
+    /** The TTL an {@code expiration} property gives a message, in ms; -1 for none (or one not a number). */
+    static long ownTtl(String expiration) {
+        if (expiration == null) {
+            return -1;
+        }
+        try {
+            return Math.max(-1, Long.parseLong(expiration));
+        } catch (NumberFormatException e) {
+            // Publishers check expirations (406 otherwise): only a broker-made message could get here.
+            return -1;
         }
     }
 

@@ -4,6 +4,7 @@ import io.leveret.codec.FieldTable;
 import io.netty.util.concurrent.EventExecutor;
 import io.leveret.store.messages.Location;
 import io.leveret.store.messages.MessageStore;
+import io.leveret.store.messages.MessageTimes;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.RecoveredMessage;
 import java.io.IOException;
@@ -38,6 +39,8 @@ public final class Queue implements Destination {
     /** The message log, for a durable queue of a broker with storage; null otherwise. */
     private final MessageStore store;
     private final QueueName storeName;
+    /** Null unless x-message-deduplication is on for this queue. */
+    private final QueueDeduplication deduplication;
 
     /** Guarded by this: bindings to this queue, so that deleting it removes them. */
     private final List<Binding> bindings = new ArrayList<>();
@@ -79,6 +82,7 @@ public final class Queue implements Destination {
         this.executor = executor;
         this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
         this.storeName = new QueueName(vhost.name(), name);
+        this.deduplication = QueueDeduplication.of(arguments);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Queue.class);
@@ -215,6 +219,14 @@ public final class Queue implements Destination {
             }
             return false;
         }
+        if (deduplication != null && !deduplication.admit(message, nextSeq)) {
+            // A duplicate of a waiting message is dropped; the publisher's confirm is still positive.
+            message.release();
+            if (location != null) {
+                store.ack(storeName, location);
+            }
+            return true;
+        }
         QueueEntry e = new QueueEntry(nextSeq++, message, location, size, ready.laneOf(message.properties().priority()));
         long deadline = deadline(a, message.properties().expiration());
         if (deadline != QueueEntry.NEVER) {
@@ -255,16 +267,16 @@ public final class Queue implements Destination {
 
     /** The deadline of a message enqueued now: the earlier of the queue's TTL and the message's own expiration. */
     private static long deadline(QueueArguments a, String expiration) {
+        return deadline(a, System.currentTimeMillis(), Persistence.ownTtl(expiration));
+    }
+
+    /** The deadline of a message enqueued at {@code enqueuedAt} with its own TTL {@code ownTtl} (-1: none). */
+    private static long deadline(QueueArguments a, long enqueuedAt, long ownTtl) {
         long ttl = a.messageTtl();
-        if (expiration != null) {
-            try {
-                long own = Long.parseLong(expiration);
-                ttl = ttl < 0 ? own : Math.min(ttl, own);
-            } catch (NumberFormatException ignored) {
-                // Publishers check expirations (406 otherwise); a recovered one is taken as it was.
-            }
+        if (ownTtl >= 0) {
+            ttl = ttl < 0 ? ownTtl : Math.min(ttl, ownTtl);
         }
-        return ttl < 0 ? QueueEntry.NEVER : System.currentTimeMillis() + ttl;
+        return ttl < 0 ? QueueEntry.NEVER : enqueuedAt + ttl;
     }
 
     // ---- TTL: only the head can expire (RabbitMQ); one timer for the head's deadline. ----
@@ -450,9 +462,10 @@ public final class Queue implements Destination {
             QueueEntry e = new QueueEntry(nextSeq++, null, r.location(), r.location().length(), priority);
             e.redelivered = r.redelivered();
             e.deliveryCount = r.redelivered() ? r.deliveryCount() + 1 : 0;
-            // The publish time is not in the log: a recovered message's queue TTL restarts now. Its own
-            // expiration property is not applied after a restart (issue 5: keep deadlines in the log).
-            long deadline = deadline(settings, null);
+            // The log keeps when the message was enqueued and its own TTL, so its deadline is the one it had;
+            // a record from an older log has neither, and its queue TTL restarts now.
+            MessageTimes t = r.times();
+            long deadline = t.known() ? deadline(settings, t.enqueuedAt(), t.ttl()) : deadline(settings, null);
             if (deadline != QueueEntry.NEVER) {
                 e.expiresAt = deadline;
                 hasDeadlines = true;
@@ -524,7 +537,12 @@ public final class Queue implements Destination {
         if (e == null) {
             return null;
         }
-        return handOut(e, null, noAck, false);
+        Delivery d = handOut(e, null, noAck, false);
+        if (hasDeadlines) {
+            // The next message is the head now: its deadline needs the timer (RabbitMQ's drop_expired_msgs).
+            expireHead();
+        }
+        return d;
     }
 
     public void ack(long seq) {
@@ -540,6 +558,9 @@ public final class Queue implements Destination {
 
     /** The queue is done with an entry: free it, and tell the log. */
     private void forget(QueueEntry e) {
+        if (deduplication != null) {
+            deduplication.left(e.seq);
+        }
         if (e.location != null && !deleted) {
             store.ack(storeName, e.location);
         }
@@ -711,6 +732,9 @@ public final class Queue implements Destination {
     private Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
         e.handedOut = true;
         boolean counted = settings.deliveryLimit() >= 0;
+        if (deduplication != null) {
+            deduplication.left(e.seq);
+        }
         if (noAck) {
             // The queue lets go of the message: the delivery carries the queue's reference.
             if (e.location != null) {

@@ -123,6 +123,20 @@ public final class VirtualHost {
         }
     }
 
+    /** The durable delayed exchange whose waiting messages the log keeps as {@code storeName}, or null. */
+    public DelayedExchange delayedExchangeStoring(io.leveret.store.messages.QueueName storeName) {
+        if (!storeName.name().startsWith("amq.delayed.")) {
+            return null;
+        }
+        for (Exchange e : exchanges.values()) {
+            if (e instanceof DelayedExchange d && e.durable()
+                    && io.leveret.store.messages.QueueName.delayedExchange(name, e.name()).equals(storeName)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
     public Exchange defaultExchange() {
         return defaultExchange;
     }
@@ -149,7 +163,9 @@ public final class VirtualHost {
      * routes to the queue named by the routing key, as if every queue were bound to it by its name.
      */
     public void route(Exchange exchange, Message message, Set<Queue> out) {
-        routeAllKeys(exchange, message, out);
+        if (!exchange.duplicate(message)) {
+            routeAllKeys(exchange, message, out);
+        }
         // An exchange's alternate-exchange takes what it could not route, along a chain without loops (RabbitMQ).
         Exchange current = exchange;
         Set<Exchange> visited = null;
@@ -206,6 +222,12 @@ public final class VirtualHost {
         if (x == null) {
             // A dead-letter exchange that does not exist drops the message, as in RabbitMQ.
             dead.release();
+            return;
+        }
+        long delay = x instanceof DelayedExchange d ? DelayedExchange.delayOf(dead) : 0;
+        if (delay > 0) {
+            // Dead-lettered to a delayed exchange: it waits there, then is routed (without cycle detection).
+            ((DelayedExchange) x).waiting().accept(dead, delay, failure -> { });
             return;
         }
         Set<Queue> targets = new java.util.LinkedHashSet<>();
@@ -274,6 +296,9 @@ public final class VirtualHost {
         if (e == null) {
             throw new IllegalArgumentException("unknown exchange type " + type);
         }
+        if (e instanceof DelayedExchange d) {
+            d.attach(new DelayedMessages(this, d, queueExecutors.next()));
+        }
         exchanges.put(exchangeName, e);
         e.policyAlternate(alternateExchange(policies, e));
         if (durable) {
@@ -293,6 +318,9 @@ public final class VirtualHost {
         }
         for (Binding b : e.bindings()) {
             e.unbind(b);
+        }
+        if (e instanceof DelayedExchange d) {
+            d.waiting().drop();
         }
         for (Binding b : e.incoming()) {
             b.source().unbind(b);

@@ -29,7 +29,7 @@ final class Intake {
         this.segmentBytes = segmentBytes;
     }
 
-    Location append(int frameLength, List<QueueName> queues, byte[] properties, ByteBuffer body,
+    Location append(int frameLength, List<QueueName> queues, MessageTimes times, byte[] properties, ByteBuffer body,
                     WriteCallback callback) {
         lock.lock();
         try {
@@ -42,7 +42,7 @@ final class Intake {
             Location location = new Location(segment, (int) offset, frameLength);
             offset += frameLength;
             pendingBytes += frameLength;
-            enqueue(new Op.Append(location, queues, properties, body, callback));
+            enqueue(new Op.Append(location, queues, times, properties, body, callback));
             return location;
         } finally {
             lock.unlock();

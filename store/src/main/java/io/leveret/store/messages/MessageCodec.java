@@ -13,33 +13,40 @@ import java.util.Map;
  * the file header, so a later version can change any of these.
  * <pre>
  * MESSAGE   1 | u16 queueCount | (shortstr vhost, shortstr name)* | i32 propsLen | props | i32 bodyLen | body
+ * TIMED     5 | i64 enqueuedAt | i64 ttl | then as MESSAGE from u16 queueCount on
  * ACK       2 | shortstr vhost | shortstr name | i64 segment | i32 offset
  * DELIVERED 3 | same as ACK                                                  (delivery count 0)
  * PURGE     4 | shortstr vhost | shortstr name | i64 segment | i32 offset   (every ref before that location)
- * COUNTED   5 | same as ACK | i32 deliveryCount                             (a DELIVERED mark with a count)
+ * COUNTED   6 | same as ACK | i32 deliveryCount                             (a DELIVERED mark with a count)
  * </pre>
+ * TIMED is what {@link #writeMessage} writes: MESSAGE plus the times a queue needs to keep a message's
+ * deadline across a restart (issue 5). MESSAGE records of older logs still decode, without those times.
  */
 final class MessageCodec {
     static final byte MESSAGE = 1;
     static final byte ACK = 2;
     static final byte DELIVERED = 3;
     static final byte PURGE = 4;
-    static final byte COUNTED = 5;
+    static final byte TIMED = 5;
+    static final byte COUNTED = 6;
+    /** Bytes TIMED adds to MESSAGE: two i64. */
+    private static final int TIMES_LENGTH = 16;
     static final int MAX_QUEUES = 0xFFFF;
 
     private MessageCodec() {
     }
 
     static int messageLength(List<QueueName> queues, int propertiesLength, int bodyLength) {
-        long length = 1 + 2 + 4 + 4 + (long) propertiesLength + bodyLength;
+        long length = 1 + TIMES_LENGTH + 2 + 4 + 4 + (long) propertiesLength + bodyLength;
         for (QueueName queue : queues) {
             length += 2 + utf8Length(queue.vhost()) + utf8Length(queue.name());
         }
         return length > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) length;
     }
 
-    static void writeMessage(ByteBuffer out, List<QueueName> queues, byte[] properties, ByteBuffer body) {
-        out.put(MESSAGE).putShort((short) queues.size());
+    static void writeMessage(ByteBuffer out, List<QueueName> queues, MessageTimes times, byte[] properties,
+                             ByteBuffer body) {
+        out.put(TIMED).putLong(times.enqueuedAt()).putLong(times.ttl()).putShort((short) queues.size());
         for (QueueName queue : queues) {
             putQueue(out, queue);
         }
@@ -93,11 +100,20 @@ final class MessageCodec {
         }
     }
 
-    /** The queues of a MESSAGE payload, without touching properties or body. */
-    static List<QueueName> readQueues(ByteBuffer payload, Map<QueueName, QueueName> interned) throws IOException {
+    /** The head of a message payload: its times and queues. */
+    record Head(MessageTimes times, List<QueueName> queues) {
+    }
+
+    /** The times and queues of a MESSAGE or TIMED payload, without touching properties or body. */
+    static Head readHead(ByteBuffer payload, Map<QueueName, QueueName> interned) throws IOException {
         try {
             byte kind = payload.get();
-            if (kind != MESSAGE) {
+            MessageTimes times;
+            if (kind == TIMED) {
+                times = new MessageTimes(payload.getLong(), payload.getLong());
+            } else if (kind == MESSAGE) {
+                times = MessageTimes.UNKNOWN;
+            } else {
                 throw new IOException("unknown message record kind " + kind);
             }
             int count = Short.toUnsignedInt(payload.getShort());
@@ -105,14 +121,14 @@ final class MessageCodec {
             for (int i = 0; i < count; i++) {
                 queues.add(intern(readQueue(payload), interned));
             }
-            return queues;
+            return new Head(times, queues);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IOException("malformed message record", e);
         }
     }
 
     static StoredMessage readMessage(ByteBuffer payload) throws IOException {
-        List<QueueName> queues = readQueues(payload, null);
+        List<QueueName> queues = readHead(payload, null).queues();
         try {
             ByteBuffer properties = slice(payload, payload.getInt());
             ByteBuffer body = slice(payload, payload.getInt());

@@ -100,7 +100,17 @@ public final class MessageStore implements AutoCloseable {
      * @throws IllegalStateException if the store is closed
      */
     public Location append(List<QueueName> queues, byte[] properties, ByteBuffer body, WriteCallback callback) {
+        return append(queues, MessageTimes.now(), properties, body, callback);
+    }
+
+    /**
+     * {@link #append(List, byte[], ByteBuffer, WriteCallback)} with the {@code times} recovery hands back in
+     * {@link RecoveredMessage#times()}.
+     */
+    public Location append(List<QueueName> queues, MessageTimes times, byte[] properties, ByteBuffer body,
+                           WriteCallback callback) {
         Objects.requireNonNull(callback, "callback");
+        Objects.requireNonNull(times, "times");
         if (queues.isEmpty() || queues.size() > MessageCodec.MAX_QUEUES) {
             throw new IllegalArgumentException("a message is stored for 1 to 65535 queues, not " + queues.size());
         }
@@ -110,7 +120,7 @@ public final class MessageStore implements AutoCloseable {
         }
         List<QueueName> copy = List.copyOf(queues);
         int frame = Frames.OVERHEAD + MessageCodec.messageLength(copy, properties.length, body.remaining());
-        return intake.append(frame, copy, properties, body, callback);
+        return intake.append(frame, copy, times, properties, body, callback);
     }
 
     /**

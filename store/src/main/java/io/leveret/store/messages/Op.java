@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** A unit of work for the writer thread, in the order the store accepted it. */
 sealed interface Op {
-    record Append(Location location, List<QueueName> queues, byte[] properties, ByteBuffer body,
+    record Append(Location location, List<QueueName> queues, MessageTimes times, byte[] properties, ByteBuffer body,
                   WriteCallback callback) implements Op {
     }
 

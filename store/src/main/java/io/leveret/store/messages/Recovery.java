@@ -86,7 +86,8 @@ final class Recovery {
             Map<Ref, Integer> deliveredCounts = delivered.getOrDefault(segment, Map.of());
             boolean readable = scan(entry.getValue(), LogFiles.SEGMENT_MAGIC, MAX_SEGMENT_PAYLOAD, (offset, length, payload) -> {
                 Location location = new Location(segment, (int) offset, length);
-                for (QueueName queue : MessageCodec.readQueues(payload, interned)) {
+                MessageCodec.Head head = MessageCodec.readHead(payload, interned);
+                for (QueueName queue : head.queues()) {
                     Ref ref = new Ref(queue, (int) offset);
                     Location purgedUpTo = purged.get(queue);
                     if ((purgedUpTo != null && location.isBefore(purgedUpTo)) || ackedHere.contains(ref)) {
@@ -97,8 +98,8 @@ final class Recovery {
                     if (count != null) {
                         deliveredHere.put(ref, count);
                     }
-                    queues.computeIfAbsent(queue, q -> new ArrayList<>())
-                            .add(new RecoveredMessage(location, count != null, count == null ? 0 : count));
+                    queues.computeIfAbsent(queue, q -> new ArrayList<>()).add(new RecoveredMessage(
+                            location, count != null, count == null ? 0 : count, head.times()));
                     refs.add(queue, segment);
                     live[0]++;
                 }

@@ -49,7 +49,7 @@ final class SegmentWriter implements AutoCloseable {
         ByteBuffer target = frame <= out.capacity() ? out : ByteBuffer.allocate(frame);
         int start = target.position();
         target.position(start + Frames.OVERHEAD);
-        MessageCodec.writeMessage(target, append.queues(), append.properties(), append.body());
+        MessageCodec.writeMessage(target, append.queues(), append.times(), append.properties(), append.body());
         Frames.seal(target, start);
         if (target != out) {
             target.flip();

@@ -1,0 +1,242 @@
+package io.leveret.server.vhost;
+
+import io.leveret.codec.BasicProperties;
+import io.leveret.codec.FieldTable;
+import io.leveret.codec.FieldValue;
+import io.leveret.store.messages.Location;
+import io.leveret.store.messages.MessageStore;
+import io.leveret.store.messages.QueueName;
+import io.leveret.store.messages.RecoveredMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The messages a delayed exchange holds until they are due. Its state is confined to one executor, as a
+ * queue's is: a {@link DueIndex} of due time and log location per message, and one timer for the earliest
+ * due time (no scanning). Persistent messages on a durable exchange are written to the message log under
+ * {@link QueueName#delayedExchange} before the publisher's confirm, and come back after a restart; their
+ * bodies never stay on the heap, so how many may wait is bounded by disk only. Other messages wait in
+ * memory up to {@link #IN_MEMORY_BYTES} per exchange, and beyond that in the log under a name that the
+ * next boot drops (they were never meant to survive one).
+ */
+public final class DelayedMessages {
+    private static final Logger LOG = LoggerFactory.getLogger(DelayedMessages.class);
+    /** Bodies of delayed messages kept in memory per exchange; beyond this they wait in the log. */
+    static final long IN_MEMORY_BYTES = 16L << 20;
+
+    private final VirtualHost vhost;
+    private final DelayedExchange exchange;
+    private final EventExecutor executor;
+    /** Null for a broker without storage: then every message waits in memory. */
+    private final MessageStore store;
+    private final QueueName durableName;
+    private final QueueName spillName;
+    /** Bytes of bodies held in memory; read on publishers' threads, so atomic. */
+    private final AtomicLong inMemory = new AtomicLong();
+
+    // Executor-confined.
+    private final DueIndex index = new DueIndex();
+    private ScheduledFuture<?> timer;
+    private long timerAt;
+    private boolean dropped;
+
+    DelayedMessages(VirtualHost vhost, DelayedExchange exchange, EventExecutor executor) {
+        this.vhost = vhost;
+        this.exchange = exchange;
+        this.executor = executor;
+        this.store = vhost.persistence() == null ? null : vhost.persistence().messages();
+        this.durableName = QueueName.delayedExchange(vhost.name(), exchange.name());
+        this.spillName = QueueName.delayedExchangeSpill(vhost.name(), exchange.name());
+    }
+
+    /**
+     * Takes over {@code m}'s reference: it waits {@code delay} ms (positive) and is then routed. Returns
+     * true if {@code durable} will be told (on the store's thread) once the message is safely in the log,
+     * or why not: a persistent message on a durable exchange of a broker with storage. Otherwise the message
+     * is accepted now. Thread-safe.
+     */
+    public boolean accept(Message m, long delay, Consumer<Throwable> durable) {
+        long now = System.currentTimeMillis();
+        long due = now + delay < now ? Long.MAX_VALUE : now + delay;
+        try {
+            if (store != null && exchange.durable() && m.properties().persistent()) {
+                toLog(m, due, durableName, durable);
+                return true;
+            }
+            int size = m.bodySize();
+            if (store == null || inMemory.addAndGet(size) <= IN_MEMORY_BYTES) {
+                if (store == null) {
+                    inMemory.addAndGet(size);
+                }
+                m.retain();
+                executor.execute(() -> waitInMemory(due, m));
+            } else {
+                inMemory.addAndGet(-size);
+                toLog(m, due, spillName, failure -> {
+                    if (failure != null) {
+                        LOG.error("{}: a delayed message could not be written to the log; it is dropped", exchange,
+                                failure);
+                    }
+                });
+            }
+            return false;
+        } finally {
+            m.release();
+        }
+    }
+
+    /** Writes {@code m} to the log as {@code name}'s; it joins the index once written. */
+    private void toLog(Message m, long due, QueueName name, Consumer<Throwable> done) {
+        // The callback may run before append returns the location: it waits for the location, not the reverse.
+        java.util.concurrent.CompletableFuture<Location> at = new java.util.concurrent.CompletableFuture<>();
+        at.complete(vhost.persistence().append(m, List.of(name), due, failure -> {
+            if (failure == null) {
+                at.thenAccept(l -> executor.execute(() -> waitInLog(due, l, name == spillName)));
+            }
+            done.accept(failure);
+        }));
+    }
+
+    /** At boot: the persistent messages that were waiting, with the due times the log kept. */
+    public void recover(List<RecoveredMessage> messages) {
+        executor.execute(() -> {
+            long now = System.currentTimeMillis();
+            for (RecoveredMessage r : messages) {
+                // A record without times cannot be from a delayed exchange; it is due now, as a guess that loses nothing.
+                index.add(r.times().known() ? r.times().enqueuedAt() : now, r.location(), false);
+            }
+            armTimer();
+        });
+    }
+
+    /** How many messages wait. Runs {@code answer} on this exchange's thread. */
+    public void count(Consumer<Integer> answer) {
+        executor.execute(() -> answer.accept(index.size()));
+    }
+
+    /** The exchange is gone: so are its waiting messages, in memory and in the log. */
+    void drop() {
+        if (store != null) {
+            store.dropQueue(durableName);
+            store.dropQueue(spillName);
+        }
+        executor.execute(() -> {
+            dropped = true;
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+            while (!index.isEmpty()) {
+                Message m = index.headMessage();
+                index.removeHead();
+                if (m != null) {
+                    inMemory.addAndGet(-m.bodySize());
+                    m.release();
+                }
+            }
+        });
+    }
+
+    // ---- Everything below runs on the executor. ----
+
+    private void waitInLog(long due, Location at, boolean spilled) {
+        if (dropped) {
+            // Appended after the exchange was deleted (a publish racing the delete): let the log forget it.
+            store.ack(spilled ? spillName : durableName, at);
+            return;
+        }
+        index.add(due, at, spilled);
+        armTimer();
+    }
+
+    private void waitInMemory(long due, Message m) {
+        if (dropped) {
+            inMemory.addAndGet(-m.bodySize());
+            m.release();
+            return;
+        }
+        index.add(due, m);
+        armTimer();
+    }
+
+    /** One timer, for the earliest due time; an earlier message replaces it. */
+    private void armTimer() {
+        if (index.isEmpty()) {
+            return;
+        }
+        long at = index.peekDue();
+        if (timer != null && timerAt <= at) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timerAt = at;
+        timer = executor.schedule(this::fire, Math.max(0, at - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /** Routes every message that is due, earliest first, then waits for the next. */
+    private void fire() {
+        timer = null;
+        if (dropped) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        while (!index.isEmpty() && index.peekDue() <= now) {
+            Message m = index.headMessage();
+            if (m != null) {
+                index.removeHead();
+                inMemory.addAndGet(-m.bodySize());
+                publish(m);
+                continue;
+            }
+            Location at = index.headLocation();
+            QueueName name = index.headSpilled() ? spillName : durableName;
+            index.removeHead();
+            try {
+                m = Persistence.message(store.read(at));
+            } catch (IOException | RuntimeException e) {
+                LOG.error("{}: cannot read a delayed message at {} back from the log; it is dropped", exchange, at, e);
+                store.ack(name, at);
+                continue;
+            }
+            // Routing writes the message again for its durable queues before this ack: the log takes both in
+            // that order, so a crash between them cannot lose it (at worst it is delivered twice).
+            publish(m);
+            store.ack(name, at);
+        }
+        armTimer();
+    }
+
+    /** Routes a due message (its reference taken over) as the plugin does: with x-delay negated. */
+    private void publish(Message m) {
+        Message out = negateDelay(m);
+        Set<Queue> targets = new LinkedHashSet<>();
+        vhost.route(exchange, out, targets);
+        vhost.deliver(out, targets);
+    }
+
+    /** The message with x-delay set to minus its delay, so that it is not delayed again; releases {@code m}. */
+    static Message negateDelay(Message m) {
+        long delay = DelayedExchange.delayOf(m);
+        FieldValue negated = -delay >= Integer.MIN_VALUE ? new FieldValue('I', (int) -delay) : new FieldValue('l', -delay);
+        FieldTable headers = m.properties().headers().toBuilder().put(DelayedExchange.DELAY, negated).build();
+        BasicProperties props = m.properties().withHeaders(headers);
+        ByteBuf raw = Unpooled.buffer();
+        props.encode(raw);
+        Message out = m.withProperties(props, raw);
+        m.release();
+        return out;
+    }
+}
