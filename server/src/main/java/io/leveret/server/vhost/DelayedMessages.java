@@ -44,6 +44,8 @@ public final class DelayedMessages {
     private final QueueName spillName;
     /** Bytes of bodies held in memory; read on publishers' threads, so atomic. */
     private final AtomicLong inMemory = new AtomicLong();
+    /** Numbers messages as they are published, so equal due times go out in publish order. */
+    private final AtomicLong arrivals = new AtomicLong();
 
     // Executor-confined.
     private final DueIndex index = new DueIndex();
@@ -69,9 +71,10 @@ public final class DelayedMessages {
     public boolean accept(Message m, long delay, Consumer<Throwable> durable) {
         long now = System.currentTimeMillis();
         long due = now + delay < now ? Long.MAX_VALUE : now + delay;
+        long arrival = arrivals.getAndIncrement();
         try {
             if (store != null && exchange.durable() && m.properties().persistent()) {
-                toLog(m, due, durableName, durable);
+                toLog(m, due, arrival, durableName, durable);
                 return true;
             }
             int size = m.bodySize();
@@ -80,10 +83,10 @@ public final class DelayedMessages {
                     inMemory.addAndGet(size);
                 }
                 m.retain();
-                executor.execute(() -> waitInMemory(due, m));
+                executor.execute(() -> waitInMemory(due, arrival, m));
             } else {
                 inMemory.addAndGet(-size);
-                toLog(m, due, spillName, failure -> {
+                toLog(m, due, arrival, spillName, failure -> {
                     if (failure != null) {
                         LOG.error("{}: a delayed message could not be written to the log; it is dropped", exchange,
                                 failure);
@@ -97,12 +100,12 @@ public final class DelayedMessages {
     }
 
     /** Writes {@code m} to the log as {@code name}'s; it joins the index once written. */
-    private void toLog(Message m, long due, QueueName name, Consumer<Throwable> done) {
+    private void toLog(Message m, long due, long arrival, QueueName name, Consumer<Throwable> done) {
         // The callback may run before append returns the location: it waits for the location, not the reverse.
         java.util.concurrent.CompletableFuture<Location> at = new java.util.concurrent.CompletableFuture<>();
         at.complete(vhost.persistence().append(m, List.of(name), due, failure -> {
             if (failure == null) {
-                at.thenAccept(l -> executor.execute(() -> waitInLog(due, l, name == spillName)));
+                at.thenAccept(l -> executor.execute(() -> waitInLog(due, arrival, l, name == spillName)));
             }
             done.accept(failure);
         }));
@@ -114,7 +117,7 @@ public final class DelayedMessages {
             long now = System.currentTimeMillis();
             for (RecoveredMessage r : messages) {
                 // A record without times cannot be from a delayed exchange; it is due now, as a guess that loses nothing.
-                index.add(r.times().known() ? r.times().enqueuedAt() : now, r.location(), false);
+                index.add(r.times().known() ? r.times().enqueuedAt() : now, arrivals.getAndIncrement(), r.location(), false);
             }
             armTimer();
         });
@@ -150,23 +153,23 @@ public final class DelayedMessages {
 
     // ---- Everything below runs on the executor. ----
 
-    private void waitInLog(long due, Location at, boolean spilled) {
+    private void waitInLog(long due, long arrival, Location at, boolean spilled) {
         if (dropped) {
             // Appended after the exchange was deleted (a publish racing the delete): let the log forget it.
             store.ack(spilled ? spillName : durableName, at);
             return;
         }
-        index.add(due, at, spilled);
+        index.add(due, arrival, at, spilled);
         armTimer();
     }
 
-    private void waitInMemory(long due, Message m) {
+    private void waitInMemory(long due, long arrival, Message m) {
         if (dropped) {
             inMemory.addAndGet(-m.bodySize());
             m.release();
             return;
         }
-        index.add(due, m);
+        index.add(due, arrival, m);
         armTimer();
     }
 

@@ -19,7 +19,6 @@ final class DueIndex {
     private Message[] message = new Message[16];
     private boolean[] spilled = new boolean[16];
     private int size;
-    private long nextOrder;
 
     int size() {
         return size;
@@ -34,17 +33,20 @@ final class DueIndex {
         return due[0];
     }
 
-    /** Adds a message whose body the log keeps at {@code at}. */
-    void add(long dueAt, Location at, boolean spill) {
-        add(dueAt, at.segment(), at.offset(), at.length(), null, spill);
+    /**
+     * Adds a message whose body the log keeps at {@code at}. {@code arrival} orders equal due times: the
+     * caller numbers messages as they are published, since a persistent one joins only once it is written.
+     */
+    void add(long dueAt, long arrival, Location at, boolean spill) {
+        add(dueAt, arrival, at.segment(), at.offset(), at.length(), null, spill);
     }
 
-    /** Adds a message held in memory (its reference is taken over). */
-    void add(long dueAt, Message m) {
-        add(dueAt, 0, 0, 0, m, false);
+    /** Adds a message held in memory (its reference is taken over); {@code arrival} as above. */
+    void add(long dueAt, long arrival, Message m) {
+        add(dueAt, arrival, 0, 0, 0, m, false);
     }
 
-    private void add(long dueAt, long seg, int off, int len, Message m, boolean spill) {
+    private void add(long dueAt, long arrival, long seg, int off, int len, Message m, boolean spill) {
         if (size == due.length) {
             int n = size * 2;
             due = Arrays.copyOf(due, n);
@@ -56,7 +58,7 @@ final class DueIndex {
             spilled = Arrays.copyOf(spilled, n);
         }
         int i = size++;
-        set(i, dueAt, nextOrder++, seg, off, len, m, spill);
+        set(i, dueAt, arrival, seg, off, len, m, spill);
         siftUp(i);
     }
 
@@ -84,9 +86,6 @@ final class DueIndex {
         message[last] = null;
         if (last > 0) {
             siftDown(0);
-        }
-        if (size == 0) {
-            nextOrder = 0;
         }
     }
 
