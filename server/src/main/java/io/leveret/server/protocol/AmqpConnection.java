@@ -24,7 +24,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.collection.IntObjectHashMap;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -177,28 +176,8 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         }
         state = State.AWAIT_START_OK;
         amqp08 = h.amqp08();
-        FieldTable capabilities = amqp08 ? FieldTable.EMPTY : FieldTable.builder()
-                .put("publisher_confirms", true)
-                .put("exchange_exchange_bindings", true)
-                .put("basic.nack", true)
-                .put("consumer_cancel_notify", true)
-                .put("connection.blocked", true)
-                .put("consumer_priorities", true)
-                .put("authentication_failure_close", true)
-                .put("per_consumer_qos", true)
-                .put("direct_reply_to", true)
-                .build();
-        FieldTable serverProperties = FieldTable.builder()
-                .put("capabilities", capabilities)
-                .put("cluster_name", services.clusterName().isEmpty() ? "leveret@" + hostName() : services.clusterName())
-                .put("copyright", "Copyright (c) the Leveret authors")
-                .put("information", "Licensed under the Apache License 2.0")
-                .put("platform", "Java " + Runtime.version().feature())
-                .put("product", "Leveret")
-                .put("version", Version.VERSION)
-                .build();
         // A 0-8 peer ("AMQP 1 1 8 0") gets a 0-8 start, as RabbitMQ sends it.
-        send(0, new ConnectionMethod.Start(amqp08 ? 8 : 0, amqp08 ? 0 : 9, serverProperties,
+        send(0, new ConnectionMethod.Start(amqp08 ? 8 : 0, amqp08 ? 0 : 9, Handshake.serverProperties(services, amqp08),
                 LongString.of(String.join(" ", services.mechanisms())),
                 LongString.of("en_US")));
         ctx.flush();
@@ -241,30 +220,17 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
             return;
         }
         switch (state) {
-            case AWAIT_START_OK -> onStartOk(expect(method, ConnectionMethod.StartOk.class, "connection.start_ok"));
-            case AWAIT_TUNE_OK -> onTuneOk(expect(method, ConnectionMethod.TuneOk.class, "connection.tune_ok"));
+            case AWAIT_START_OK -> onStartOk(Handshake.expect(method, ConnectionMethod.StartOk.class, "connection.start_ok"));
+            case AWAIT_TUNE_OK -> onTuneOk(Handshake.expect(method, ConnectionMethod.TuneOk.class, "connection.tune_ok"));
             case AWAIT_OPEN -> {
                 if (!(method instanceof ConnectionMethod.Open open)) {
-                    throw unexpectedMethod(method, "opening");
+                    throw Handshake.unexpectedMethod(method, "opening");
                 }
                 onOpen(open);
             }
             case OPEN -> onOpenConnectionMethod(method);
             default -> { }
         }
-    }
-
-    /** RabbitMQ's answer to a method on channel 0 that the connection's state has no use for. */
-    private static ConnectionException unexpectedMethod(Method m, String rabbitState) {
-        return new ConnectionException(ReplyCode.CHANNEL_ERROR, "unexpected method in connection state " + rabbitState, m);
-    }
-
-    private static <T extends Method> T expect(Method m, Class<T> type, String name) {
-        if (!type.isInstance(m)) {
-            throw new ConnectionException(ReplyCode.COMMAND_INVALID,
-                    "expected '" + name + "', got '" + m.name().replace('-', '_') + "'", m);
-        }
-        return type.cast(m);
     }
 
     private void onStartOk(ConnectionMethod.StartOk m) {
@@ -280,15 +246,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         Sasl.Credentials c = m.mechanism().equals(Sasl.EXTERNAL)
                 ? Sasl.external(ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class))
                 : Sasl.parse(m.mechanism(), m.response());
-        String refusal = c == null ? "malformed response or no client certificate"
-                : m.mechanism().equals(Sasl.EXTERNAL)
-                ? (services.users().user(c.user()) == null ? "user '" + c.user() + "' - invalid credentials" : null)
-                : !services.users().authenticate(c.user(), c.password()) ? "user '" + c.user() + "' - invalid credentials"
-                : null;
-        if (refusal == null && !services.users().mayConnectFrom(c.user(), ctx.channel().remoteAddress())) {
-            // RabbitMQ's check_user_loopback: the same refusal to the client, the reason in the log.
-            refusal = "user '" + c.user() + "' can only connect via localhost";
-        }
+        String refusal = Handshake.refusal(m.mechanism(), c, services.users(), ctx.channel().remoteAddress());
         if (refusal != null) {
             LOG.warn("closing connection {}: {} login refused: {}", peer(), m.mechanism(), refusal);
             String text = "Login was refused using authentication mechanism " + m.mechanism()
@@ -308,8 +266,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
 
     private void onTuneOk(ConnectionMethod.TuneOk m) {
         ProtocolSettings s = services.settings();
-        checkNegotiated("frame_max", CodecLimits.FRAME_MIN_SIZE, s.frameMax(), m.frameMax(), m);
-        checkNegotiated("channel_max", 1, s.channelMax(), m.channelMax(), m);
+        Handshake.checkTuneOk(s, m);
         frameMax = m.frameMax() == 0 ? Integer.MAX_VALUE : (int) m.frameMax();
         channelMax = m.channelMax() == 0 ? 65535 : m.channelMax();
         decoder.setFrameMax(frameMax);
@@ -319,19 +276,6 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
             ctx.pipeline().addFirst("idle", new IdleStateHandler(2 * h, h / 2, 0, TimeUnit.MILLISECONDS));
         }
         state = State.AWAIT_OPEN;
-    }
-
-    /** RabbitMQ's check of tune-ok values: not below the minimum, not above what we offered. */
-    private static void checkNegotiated(String field, long min, long serverValue, long clientValue, Method m) {
-        if (clientValue != 0 && clientValue < min) {
-            throw new ConnectionException(ReplyCode.NOT_ALLOWED, "negotiated " + field + " = " + clientValue
-                    + " is lower than the minimum allowed value (" + min + ")", m);
-        }
-        if (serverValue != 0 && (clientValue == 0 || clientValue > serverValue)) {
-            String detail = field.equals("channel_max") && clientValue == 0 ? " (no limit)" : "";
-            throw new ConnectionException(ReplyCode.NOT_ALLOWED, "negotiated " + field + " = " + clientValue
-                    + detail + " is higher than the maximum allowed value (" + serverValue + ")", m);
-        }
     }
 
     private void onOpen(ConnectionMethod.Open m) {
@@ -372,7 +316,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         } else if (m instanceof ConnectionMethod.Blocked b) {
         } else if (m instanceof ConnectionMethod.Unblocked u) {
         } else {
-            throw unexpectedMethod(m, "running");
+            throw Handshake.unexpectedMethod(m, "running");
         }
     }
 
@@ -624,11 +568,4 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
                 ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(ctx.channel().remoteAddress());
     }
 
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "localhost";
-        }
-    }
 }
