@@ -1,6 +1,7 @@
 package io.leveret.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,6 +115,24 @@ class DelayedExchangeTest extends BrokerTestSupport {
         assertEquals(312, code[0]);
         GetResponse r = awaitGet(channel, q, true);
         assertEquals("m", text(r.getBody()));
+    }
+
+    @Test
+    void ccAndBccKeysRouteADueMessageAndBccIsNotDelivered() throws Exception {
+        String x = delayedExchange("direct", false);
+        String main = declareQueue("delayed-main");
+        String cc = declareQueue("delayed-cc");
+        String bcc = declareQueue("delayed-bcc");
+        channel.queueBind(main, x, "k");
+        channel.queueBind(cc, x, "cc");
+        channel.queueBind(bcc, x, "bcc");
+        channel.basicPublish(x, "k", new AMQP.BasicProperties.Builder().headers(Map.of("x-delay", 100,
+                "CC", List.of("cc"), "BCC", List.of("bcc"))).build(), utf8("m"));
+        for (String q : List.of(main, cc, bcc)) {
+            Map<String, Object> headers = awaitGet(channel, q, true).getProps().getHeaders();
+            assertTrue(headers.containsKey("CC"), q);
+            assertFalse(headers.containsKey("BCC"), q);
+        }
     }
 
     @Test

@@ -222,19 +222,27 @@ public final class DelayedMessages {
         armTimer();
     }
 
-    /** Routes a due message (its reference taken over) as the plugin does: with x-delay negated. */
+    /**
+     * Routes a due message (its reference taken over) as the plugin does: with x-delay negated. BCC keys
+     * route it but are not delivered, as for any publish (sender-selected distribution).
+     */
     private void publish(Message m) {
         Message out = negateDelay(m);
         Set<Queue> targets = new LinkedHashSet<>();
         vhost.route(exchange, out, targets);
-        vhost.deliver(out, targets);
+        vhost.deliver(out.properties().headers().containsKey("BCC")
+                ? withHeaders(out, out.properties().headers().toBuilder().remove("BCC").build()) : out, targets);
     }
 
     /** The message with x-delay set to minus its delay, so that it is not delayed again; releases {@code m}. */
     static Message negateDelay(Message m) {
         long delay = DelayedExchange.delayOf(m);
         FieldValue negated = -delay >= Integer.MIN_VALUE ? new FieldValue('I', (int) -delay) : new FieldValue('l', -delay);
-        FieldTable headers = m.properties().headers().toBuilder().put(DelayedExchange.DELAY, negated).build();
+        return withHeaders(m, m.properties().headers().toBuilder().put(DelayedExchange.DELAY, negated).build());
+    }
+
+    /** {@code m} with {@code headers} in place of its own; releases {@code m}. */
+    private static Message withHeaders(Message m, FieldTable headers) {
         BasicProperties props = m.properties().withHeaders(headers);
         ByteBuf raw = Unpooled.buffer();
         props.encode(raw);
