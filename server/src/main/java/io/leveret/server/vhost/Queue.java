@@ -6,6 +6,7 @@ import io.leveret.store.messages.Location;
 import io.leveret.store.messages.MessageStore;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.RecoveredMessage;
+import io.leveret.store.spill.SpillFile;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,9 +45,14 @@ public final class Queue implements Destination {
     private final ReadyList ready = new ReadyList();
     private final Map<Long, QueueEntry> unacked = new HashMap<>();
     private final List<QueueConsumer> consumers = new ArrayList<>();
-    /** Ready entries whose body is in memory and also in the log, oldest first: what paging may drop. */
+    /**
+     * Ready entries whose body is in memory and could be paged out, oldest first: in the log already
+     * (persistent messages in a durable queue) or spillable (the rest).
+     */
     private final ArrayDeque<QueueEntry> pageable = new ArrayDeque<>();
     private long pageableBytes;
+    /** Scratch file for transient bodies paged out of memory; null until the first one is. */
+    private SpillFile spill;
     private final ArrayDeque<PublisherCredit> withheld = new ArrayDeque<>();
     /** One dispatch's deliveries by channel; cleared after each dispatch. */
     private final Map<ConsumerChannel, List<Delivery>> batches = new IdentityHashMap<>(4);
@@ -78,9 +84,10 @@ public final class Queue implements Destination {
 
     private static final Logger LOG = LoggerFactory.getLogger(Queue.class);
     /**
-     * Bodies of persistent messages a durable queue keeps in memory; beyond this, bodies the log has on
-     * disk are dropped and read back when a consumer needs them, so a backlog larger than memory only
-     * costs a small entry per message.
+     * Bodies of ready messages a queue keeps in memory; beyond this, bodies the log has on disk are
+     * dropped, and other bodies are written to the queue's spill file (scratch space, never recovered) and
+     * dropped, and read back when a consumer needs them, so a backlog larger than memory only costs a small
+     * entry per message.
      */
     static final long IN_MEMORY_BYTES = 32L << 20;
     /**
@@ -215,9 +222,9 @@ public final class Queue implements Destination {
         if (hasDeadlines) {
             expireHead();
         }
-        if (location != null && !e.handedOut && e.message != null) {
+        if (!e.handedOut && e.message != null && (location != null || canSpill())) {
             pageable.add(e);
-            pageableBytes += location.length();
+            pageableBytes += pagedBytes(e);
             pageOut();
         }
         return true;
@@ -370,16 +377,42 @@ public final class Queue implements Destination {
             QueueEntry e = pageable.peekFirst();
             if (e.handedOut || e.message == null) {
                 pageable.pollFirst();
-                pageableBytes -= e.location.length();
+                pageableBytes -= pagedBytes(e);
                 continue;
             }
-            if (!e.message.onDisk()) {
+            if (e.location != null ? !e.message.onDisk() : !spillOut(e)) {
                 return;
             }
             pageable.pollFirst();
-            pageableBytes -= e.location.length();
+            pageableBytes -= pagedBytes(e);
             e.message.release();
             e.message = null;
+        }
+    }
+
+    /** What a pageable entry counts against {@link #IN_MEMORY_BYTES}. */
+    private static long pagedBytes(QueueEntry e) {
+        return e.location != null ? e.location.length() : e.size;
+    }
+
+    /** True when this queue can page bodies that are not in the log out to a spill file. */
+    private boolean canSpill() {
+        return vhost.persistence() != null && vhost.persistence().spill() != null;
+    }
+
+    /** Writes a transient entry's message to the spill file; false (and logged) if it cannot be. */
+    private boolean spillOut(QueueEntry e) {
+        try {
+            if (spill == null) {
+                spill = vhost.persistence().spill().newFile();
+            }
+            int[] length = new int[1];
+            e.spilledAt = Spill.write(spill, e.message, length);
+            e.spilledLength = length[0];
+            return true;
+        } catch (IOException | RuntimeException ex) {
+            LOG.warn("{}: cannot page a message out to the spill file; it stays in memory", this, ex);
+            return false;
         }
     }
 
@@ -480,6 +513,10 @@ public final class Queue implements Destination {
         if (e.location != null && !deleted) {
             store.ack(storeName, e.location);
         }
+        if (e.spilledAt != QueueEntry.NOT_SPILLED) {
+            spill.release(e.spilledAt);
+            e.spilledAt = QueueEntry.NOT_SPILLED;
+        }
         if (e.message != null) {
             e.message.release();
             e.message = null;
@@ -559,6 +596,9 @@ public final class Queue implements Destination {
             forget(e);
         }
         unacked.clear();
+        if (spill != null) {
+            spill.close();
+        }
         List<QueueConsumer> cs = List.copyOf(consumers);
         consumers.clear();
         for (QueueConsumer c : cs) {
@@ -632,8 +672,21 @@ public final class Queue implements Destination {
         }
     }
 
-    /** Reads a recovered message's body back from the log (a positional read; nothing is cached). */
+    /** Reads a paged-out message back: from the spill file, or from the log (a positional read). */
     private boolean load(QueueEntry e) {
+        if (e.spilledAt != QueueEntry.NOT_SPILLED) {
+            long at = e.spilledAt;
+            e.spilledAt = QueueEntry.NOT_SPILLED;
+            try {
+                e.message = Spill.read(spill, at, e.spilledLength);
+                return true;
+            } catch (IOException | RuntimeException ex) {
+                LOG.error("{}: cannot read a paged-out message back from the spill file; it is dropped", this, ex);
+                return false;
+            } finally {
+                spill.release(at);
+            }
+        }
         try {
             e.message = Persistence.message(store.read(e.location));
             return true;
