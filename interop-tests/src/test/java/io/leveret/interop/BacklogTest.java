@@ -127,6 +127,50 @@ class BacklogTest extends BrokerTestSupport {
         awaitReady(channel, q, 0);
     }
 
+    @Test
+    void aSpilledBacklogThatExpiresIsDeadLetteredWithItsBodies() throws Exception {
+        String q = unique("backlog-ttl");
+        String dlq = unique("backlog-dlq");
+        deleteQueueAfterTest(q);
+        deleteQueueAfterTest(dlq);
+        channel.queueDeclare(dlq, false, false, false, null);
+        channel.queueDeclare(q, false, false, false, java.util.Map.of("x-message-ttl", 3000,
+                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", dlq));
+        Channel pub = confirmChannel();
+        for (int i = 0; i < MESSAGES; i++) {
+            pub.basicPublish("", q, null, body(i));
+            if (i % 2000 == 1999) {
+                pub.waitForConfirmsOrDie(TIMEOUT.toMillis() * 3);
+            }
+        }
+        pub.waitForConfirmsOrDie(TIMEOUT.toMillis() * 3);
+        awaitReady(channel, dlq, MESSAGES);
+        awaitReady(channel, q, 0);
+
+        Channel sub = connection.createChannel();
+        sub.basicQos(500);
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<String> problem = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        sub.basicConsume(dlq, true, new DefaultConsumer(sub) {
+            @Override
+            public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] b) {
+                int i = next.getAndIncrement();
+                if (problem.get() == null && !ByteBuffer.wrap(b).equals(ByteBuffer.wrap(body(i)))) {
+                    problem.set("dead-lettered message " + i + " arrived out of order or damaged");
+                }
+                if (props.getHeaders() == null || !props.getHeaders().containsKey("x-death")) {
+                    problem.compareAndSet(null, "dead-lettered message " + i + " has no x-death");
+                }
+                if (i == MESSAGES - 1) {
+                    done.countDown();
+                }
+            }
+        });
+        assertEquals(true, done.await(120, TimeUnit.SECONDS), () -> "received " + next.get() + " of " + MESSAGES);
+        assertEquals(null, problem.get());
+    }
+
     /** 1 KiB that says which message it is, so order and content are checked at once. */
     private static byte[] body(int i) {
         byte[] b = new byte[SIZE];

@@ -13,13 +13,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A burst of publishing grows G1's heap with garbage (young regions), and G1 gives memory back only
  * after a concurrent cycle, which a broker whose live data is small (bodies are off the heap, or paged
- * out) rarely needs. So: a periodic concurrent cycle once the broker has been quiet for a second
+ * out) rarely needs. So: a periodic concurrent cycle once nothing was collected for 5 s
  * (G1PeriodicGCInterval, JEP 346), after which G1 shrinks the heap down to at most 30% free
- * (MaxHeapFreeRatio) instead of 70%.
+ * (MaxHeapFreeRatio) instead of 70%. Not every second: a steady trickle (S6's 1000 msg/s) collects less
+ * often than that, and a cycle's pauses every second doubled its p99 latency (2.6 ms against 1.2 ms).
  */
 final class JvmDefaults {
     private static final Logger LOG = LoggerFactory.getLogger(JvmDefaults.class);
-    static final String PERIODIC_GC_MILLIS = "1000";
+    static final String PERIODIC_GC_MILLIS = "5000";
     static final String MAX_HEAP_FREE_RATIO = "30";
     static final String MIN_HEAP_FREE_RATIO = "10";
 

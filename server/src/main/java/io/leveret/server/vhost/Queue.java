@@ -6,7 +6,6 @@ import io.leveret.store.messages.Location;
 import io.leveret.store.messages.MessageStore;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.RecoveredMessage;
-import io.leveret.store.spill.SpillFile;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ public final class Queue implements Destination {
     private final ArrayDeque<QueueEntry> pageable = new ArrayDeque<>();
     private long pageableBytes;
     /** Scratch file for transient bodies paged out of memory; null until the first one is. */
-    private SpillFile spill;
+    private Spill spill;
     private final ArrayDeque<PublisherCredit> withheld = new ArrayDeque<>();
     /** One dispatch's deliveries by channel; cleared after each dispatch. */
     private final Map<ConsumerChannel, List<Delivery>> batches = new IdentityHashMap<>(4);
@@ -404,11 +403,10 @@ public final class Queue implements Destination {
     private boolean spillOut(QueueEntry e) {
         try {
             if (spill == null) {
-                spill = vhost.persistence().spill().newFile();
+                spill = new Spill(vhost.persistence().spill().newFile());
             }
-            int[] length = new int[1];
-            e.spilledAt = Spill.write(spill, e.message, length);
-            e.spilledLength = length[0];
+            e.spilledAt = spill.write(e.message);
+            e.spilledLength = spill.lastLength();
             return true;
         } catch (IOException | RuntimeException ex) {
             LOG.warn("{}: cannot page a message out to the spill file; it stays in memory", this, ex);
@@ -678,7 +676,7 @@ public final class Queue implements Destination {
             long at = e.spilledAt;
             e.spilledAt = QueueEntry.NOT_SPILLED;
             try {
-                e.message = Spill.read(spill, at, e.spilledLength);
+                e.message = spill.read(at, e.spilledLength);
                 return true;
             } catch (IOException | RuntimeException ex) {
                 LOG.error("{}: cannot read a paged-out message back from the spill file; it is dropped", this, ex);

@@ -66,16 +66,15 @@ public final class SpillFile implements AutoCloseable {
         }
         long position = (long) (segments.size() - 1) * segmentBytes + writeOffset;
         for (ByteBuffer p : parts) {
-            ByteBuffer src = p.duplicate();
-            while (src.hasRemaining()) {
+            // Absolute bulk puts: no views allocated, and the part's own position stays where it was.
+            for (int from = p.position(), end = p.limit(); from < end; ) {
                 if (!writeBuffer.hasRemaining()) {
                     flush();
                 }
-                int n = Math.min(src.remaining(), writeBuffer.remaining());
-                ByteBuffer chunk = src.slice();
-                chunk.limit(n);
-                writeBuffer.put(chunk);
-                src.position(src.position() + n);
+                int n = Math.min(end - from, writeBuffer.remaining());
+                writeBuffer.put(writeBuffer.position(), p, from, n);
+                writeBuffer.position(writeBuffer.position() + n);
+                from += n;
             }
         }
         writeOffset += length;
