@@ -52,6 +52,8 @@ public final class Queue implements Destination {
     private long pageableBytes;
     /** Scratch file for transient bodies paged out of memory; null until the first one is. */
     private Spill spill;
+    /** The last attempt to spill failed (disk full?): logged once until one succeeds again. */
+    private boolean spillFailing;
     private final ArrayDeque<PublisherCredit> withheld = new ArrayDeque<>();
     /** One dispatch's deliveries by channel; cleared after each dispatch. */
     private final Map<ConsumerChannel, List<Delivery>> batches = new IdentityHashMap<>(4);
@@ -407,9 +409,13 @@ public final class Queue implements Destination {
             }
             e.spilledAt = spill.write(e.message);
             e.spilledLength = spill.lastLength();
+            spillFailing = false;
             return true;
         } catch (IOException | RuntimeException ex) {
-            LOG.warn("{}: cannot page a message out to the spill file; it stays in memory", this, ex);
+            if (!spillFailing) {
+                LOG.warn("{}: cannot page messages out to the spill file; they stay in memory", this, ex);
+                spillFailing = true;
+            }
             return false;
         }
     }

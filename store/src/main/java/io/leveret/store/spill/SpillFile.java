@@ -61,20 +61,21 @@ public final class SpillFile implements AutoCloseable {
             throw new IllegalArgumentException("a spilled record of " + length + " bytes is over the segment size "
                     + segmentBytes);
         }
+        // Every step that can fail comes before any state changes: a failed append leaves the file as it was.
         if (segments.isEmpty() || writeOffset + length > segmentBytes) {
             startSegment();
         }
+        if (length > writeBuffer.remaining()) {
+            flush();
+        }
         long position = (long) (segments.size() - 1) * segmentBytes + writeOffset;
-        for (ByteBuffer p : parts) {
-            // Absolute bulk puts: no views allocated, and the part's own position stays where it was.
-            for (int from = p.position(), end = p.limit(); from < end; ) {
-                if (!writeBuffer.hasRemaining()) {
-                    flush();
-                }
-                int n = Math.min(end - from, writeBuffer.remaining());
-                writeBuffer.put(writeBuffer.position(), p, from, n);
-                writeBuffer.position(writeBuffer.position() + n);
-                from += n;
+        if (length > writeBuffer.remaining()) {
+            writeDirectly(parts);
+        } else {
+            for (ByteBuffer p : parts) {
+                // An absolute bulk put: no view allocated, and the part's own position stays where it was.
+                writeBuffer.put(writeBuffer.position(), p, p.position(), p.remaining());
+                writeBuffer.position(writeBuffer.position() + p.remaining());
             }
         }
         writeOffset += length;
@@ -91,8 +92,11 @@ public final class SpillFile implements AutoCloseable {
         checkOpen();
         int segment = (int) (position / segmentBytes);
         int offset = (int) (position % segmentBytes);
-        if (segment == segments.size() - 1 && offset + length > bufferedFrom) {
-            flush();
+        if (segment == segments.size() - 1 && offset >= bufferedFrom) {
+            // Still in the write buffer (records never straddle it and the file).
+            ByteBuffer copy = ByteBuffer.allocate(length);
+            copy.put(0, writeBuffer, offset - bufferedFrom, length);
+            return copy;
         }
         if (windowStart < 0 || position < windowStart || position + length > windowStart + window.limit()
                 || (windowStart / segmentBytes) != segment) {
@@ -185,18 +189,32 @@ public final class SpillFile implements AutoCloseable {
         bufferedFrom = 0;
     }
 
+    /** Writes the buffer out; if that fails, the buffer and what it holds stay as they were. */
     private void flush() throws IOException {
         if (writeBuffer.position() == 0) {
             return;
         }
-        writeBuffer.flip();
+        ByteBuffer out = writeBuffer.duplicate().flip();
         FileChannel c = segments.get(segments.size() - 1);
         long at = bufferedFrom;
-        while (writeBuffer.hasRemaining()) {
-            at += c.write(writeBuffer, at);
+        while (out.hasRemaining()) {
+            at += c.write(out, at);
         }
         bufferedFrom = (int) at;
         writeBuffer.clear();
+    }
+
+    /** A record larger than the (just emptied) write buffer goes straight to the file. */
+    private void writeDirectly(ByteBuffer[] parts) throws IOException {
+        FileChannel c = segments.get(segments.size() - 1);
+        long at = bufferedFrom;
+        for (ByteBuffer p : parts) {
+            ByteBuffer src = p.duplicate();
+            while (src.hasRemaining()) {
+                at += c.write(src, at);
+            }
+        }
+        bufferedFrom = (int) at;
     }
 
     private void deleteSegment(int segment) {

@@ -117,6 +117,24 @@ class SpillFileTest {
         }
     }
 
+    @Test
+    void aRecordLargerThanTheWriteBufferGoesStraightToTheFile() throws IOException {
+        try (SpillFile f = SpillDirectory.open(dir, 1 << 20).newFile()) {
+            long a = f.append(bytes("small before"));
+            byte[] big = new byte[300 * 1024];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) (i * 7);
+            }
+            long b = f.append(bytes("big:"), ByteBuffer.wrap(big));
+            long c = f.append(bytes("small after"));
+            assertEquals("small before", text(f.read(a, 12)));
+            ByteBuffer back = f.read(b, 4 + big.length);
+            assertEquals("big:", text(back.slice(0, 4)));
+            assertEquals(ByteBuffer.wrap(big), back.slice(4, big.length));
+            assertEquals("small after", text(f.read(c, 11)));
+        }
+    }
+
     private long files() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.count();
