@@ -55,6 +55,9 @@ public final class Queue implements Destination {
     /** The last attempt to spill failed (disk full?): logged once until one succeeds again. */
     private boolean spillFailing;
     private final ArrayDeque<PublisherCredit> withheld = new ArrayDeque<>();
+    /** Messages handed out so far: the stall check's witness of progress. */
+    private long handedOutTotal;
+    private boolean stallCheckPending;
     /** One dispatch's deliveries by channel; cleared after each dispatch. */
     private final Map<ConsumerChannel, List<Delivery>> batches = new IdentityHashMap<>(4);
     private int nextConsumer;
@@ -96,6 +99,13 @@ public final class Queue implements Destination {
      * until the consumers catch up: publishers then go at the consumers' pace instead of building a backlog.
      */
     static final int BACKLOG_FOR_CREDIT = 1000;
+    /**
+     * Credit is withheld only while the consumers make progress: if nothing was handed out for this long,
+     * it is given back. A publisher whose own connection carries the consumers' acks (or a ring of such
+     * connections) stops reading its socket once out of credit, and would otherwise never read the acks
+     * that let the consumers go on.
+     */
+    static final long CREDIT_STALL_MILLIS = 200;
 
     @Override
     public String name() {
@@ -170,10 +180,33 @@ public final class Queue implements Destination {
         boolean accepted = offer(message, location);
         if (!deleted && !consumers.isEmpty() && messageCount() > BACKLOG_FOR_CREDIT) {
             withheld.add(credit);
+            armStallCheck();
         } else {
             credit.granted();
         }
         return accepted;
+    }
+
+    /** While credit is withheld: gives it all back if no message was handed out for {@link #CREDIT_STALL_MILLIS}. */
+    private void armStallCheck() {
+        if (stallCheckPending) {
+            return;
+        }
+        stallCheckPending = true;
+        long seen = handedOutTotal;
+        executor.schedule(() -> {
+            stallCheckPending = false;
+            if (withheld.isEmpty()) {
+                return;
+            }
+            if (handedOutTotal == seen) {
+                while (!withheld.isEmpty()) {
+                    withheld.poll().granted();
+                }
+            } else {
+                armStallCheck();
+            }
+        }, CREDIT_STALL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Gives back the credit held while the backlog was long, as far as it is short again. */
@@ -702,6 +735,7 @@ public final class Queue implements Destination {
     }
 
     private Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
+        handedOutTotal++;
         e.handedOut = true;
         if (noAck) {
             // The queue lets go of the message: the delivery carries the queue's reference.
