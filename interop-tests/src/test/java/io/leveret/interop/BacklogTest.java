@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * A persistent backlog larger than what a broker keeps of it in memory (Leveret: 32 MiB of bodies per queue;
- * the rest is read back from its message log) is delivered whole, in order, byte for byte.
+ * A backlog larger than what a broker keeps of it in memory (Leveret: 32 MiB of bodies per queue; the rest
+ * is read back from its message log, or for transient messages from a spill file) is delivered whole, in
+ * order, byte for byte, with its properties, exchange and routing key.
  */
 class BacklogTest extends BrokerTestSupport {
     private static final int MESSAGES = 48_000;
@@ -68,6 +69,106 @@ class BacklogTest extends BrokerTestSupport {
         assertEquals(null, problem.get());
         assertFalse(next.get() > MESSAGES, "no message twice");
         awaitReady(channel, q, 0);
+    }
+
+    @Test
+    void aTransientBacklogBiggerThanTheInMemoryBudgetDrainsInOrderWithItsProperties() throws Exception {
+        String q = unique("backlog-transient");
+        deleteQueueAfterTest(q);
+        String x = unique("backlog-x");
+        channel.exchangeDeclare(x, "direct", false, false, null);
+        deleteExchangeAfterTest(x);
+        channel.queueDeclare(q, false, false, false, null);
+        channel.queueBind(q, x, "rk");
+        Channel pub = confirmChannel();
+        for (int i = 0; i < MESSAGES; i++) {
+            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("app/x-" + (i % 7))
+                    .correlationId("c" + i).headers(java.util.Map.of("n", i)).build();
+            pub.basicPublish(x, "rk", props, body(i));
+            if (i % 2000 == 1999) {
+                pub.waitForConfirmsOrDie(TIMEOUT.toMillis() * 3);
+            }
+        }
+        pub.waitForConfirmsOrDie(TIMEOUT.toMillis() * 3);
+        awaitReady(channel, q, MESSAGES);
+
+        Channel sub = connection.createChannel();
+        sub.basicQos(500);
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<String> problem = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        sub.basicConsume(q, false, new DefaultConsumer(sub) {
+            @Override
+            public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] b) {
+                int i = next.getAndIncrement();
+                if (problem.get() == null && !ByteBuffer.wrap(b).equals(ByteBuffer.wrap(body(i)))) {
+                    problem.set("message " + i + " arrived out of order or damaged");
+                }
+                if (!("app/x-" + (i % 7)).equals(props.getContentType()) || !("c" + i).equals(props.getCorrelationId())
+                        || props.getHeaders() == null || !Integer.valueOf(i).equals(props.getHeaders().get("n"))) {
+                    problem.compareAndSet(null, "message " + i + " lost its properties: " + props);
+                }
+                if (!x.equals(env.getExchange()) || !"rk".equals(env.getRoutingKey()) || env.isRedeliver()) {
+                    problem.compareAndSet(null, "message " + i + " came with " + env);
+                }
+                try {
+                    getChannel().basicAck(env.getDeliveryTag(), false);
+                } catch (java.io.IOException e) {
+                    problem.compareAndSet(null, e.toString());
+                }
+                if (i == MESSAGES - 1) {
+                    done.countDown();
+                }
+            }
+        });
+        assertEquals(true, done.await(120, TimeUnit.SECONDS), () -> "drained " + next.get() + " of " + MESSAGES);
+        assertEquals(null, problem.get());
+        assertFalse(next.get() > MESSAGES, "no message twice");
+        awaitReady(channel, q, 0);
+    }
+
+    @Test
+    void aSpilledBacklogThatExpiresIsDeadLetteredWithItsBodies() throws Exception {
+        String q = unique("backlog-ttl");
+        String dlq = unique("backlog-dlq");
+        deleteQueueAfterTest(q);
+        deleteQueueAfterTest(dlq);
+        channel.queueDeclare(dlq, false, false, false, null);
+        channel.queueDeclare(q, false, false, false, java.util.Map.of("x-message-ttl", 3000,
+                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", dlq));
+        Channel pub = confirmChannel();
+        for (int i = 0; i < MESSAGES; i++) {
+            pub.basicPublish("", q, null, body(i));
+            if (i % 2000 == 1999) {
+                pub.waitForConfirmsOrDie(TIMEOUT.toMillis() * 3);
+            }
+        }
+        pub.waitForConfirmsOrDie(TIMEOUT.toMillis() * 3);
+        awaitReady(channel, dlq, MESSAGES);
+        awaitReady(channel, q, 0);
+
+        Channel sub = connection.createChannel();
+        sub.basicQos(500);
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<String> problem = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        sub.basicConsume(dlq, true, new DefaultConsumer(sub) {
+            @Override
+            public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] b) {
+                int i = next.getAndIncrement();
+                if (problem.get() == null && !ByteBuffer.wrap(b).equals(ByteBuffer.wrap(body(i)))) {
+                    problem.set("dead-lettered message " + i + " arrived out of order or damaged");
+                }
+                if (props.getHeaders() == null || !props.getHeaders().containsKey("x-death")) {
+                    problem.compareAndSet(null, "dead-lettered message " + i + " has no x-death");
+                }
+                if (i == MESSAGES - 1) {
+                    done.countDown();
+                }
+            }
+        });
+        assertEquals(true, done.await(120, TimeUnit.SECONDS), () -> "received " + next.get() + " of " + MESSAGES);
+        assertEquals(null, problem.get());
     }
 
     /** 1 KiB that says which message it is, so order and content are checked at once. */

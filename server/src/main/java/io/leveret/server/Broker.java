@@ -202,7 +202,7 @@ public final class Broker implements AutoCloseable {
     private static Map<String, VirtualHost> recover(Store store, AmqpServer server, BrokerConfig config) {
         long start = System.nanoTime();
         Definitions defs = store.definitions().snapshot();
-        Persistence persistence = new Persistence(store.definitions(), store.messages());
+        Persistence persistence = new Persistence(store.definitions(), store.messages(), store.spill());
         Map<String, VirtualHost> vhosts = new HashMap<>();
         for (VhostDefinition vd : defs.vhosts()) {
             VirtualHost v = new VirtualHost(vd.name(), server.workers(), persistence);

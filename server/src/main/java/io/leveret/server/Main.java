@@ -48,6 +48,7 @@ public final class Main {
         }
         Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
         config.warnings().forEach(log::warn);
+        JvmDefaults.apply();
         Broker broker;
         try {
             broker = Broker.start(config);

@@ -5,6 +5,7 @@ import io.leveret.store.definitions.QueueDefinition;
 import io.leveret.store.file.Durable;
 import io.leveret.store.messages.MessageStore;
 import io.leveret.store.messages.QueueName;
+import io.leveret.store.spill.SpillDirectory;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -24,6 +25,7 @@ import java.util.stream.Collectors;
  *   FORMAT                 "leveret-store N": a newer N is refused
  *   definitions/           journal.log + model.db (MapDB): see {@link DefinitionStore}
  *   msgs/                  NNN.seg message segments, NNN.ack acknowledgement logs: see {@link MessageStore}
+ *   spill/                 transient bodies queues paged out of memory: scratch, emptied at open
  * </pre>
  * Open it before binding listeners; {@link #definitions()} and {@link #messages()} are the two halves.
  */
@@ -38,7 +40,11 @@ public final class Store implements AutoCloseable {
     private final DefinitionStore definitions;
     private final MessageStore messages;
 
-    private Store(FileChannel lockChannel, FileLock lock, DefinitionStore definitions, MessageStore messages) {
+    private final SpillDirectory spill;
+
+    private Store(FileChannel lockChannel, FileLock lock, DefinitionStore definitions, MessageStore messages,
+                  SpillDirectory spill) {
+        this.spill = spill;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.definitions = definitions;
@@ -83,7 +89,8 @@ public final class Store implements AutoCloseable {
                     .filter(e -> e.type().equals(QueueName.DELAYED_EXCHANGE_TYPE))
                     .forEach(e -> queues.add(QueueName.delayedExchange(e.vhost(), e.name())));
             messages.dropQueuesOtherThan(queues);
-            return new Store(lockChannel, lock, definitions, messages);
+            SpillDirectory spill = SpillDirectory.open(dataDir.resolve("spill"));
+            return new Store(lockChannel, lock, definitions, messages, spill);
         } catch (IOException | RuntimeException e) {
             if (definitions != null) {
                 definitions.close();
@@ -115,6 +122,11 @@ public final class Store implements AutoCloseable {
 
     public MessageStore messages() {
         return messages;
+    }
+
+    /** Scratch space for transient message bodies paged out of memory; emptied at every open. */
+    public SpillDirectory spill() {
+        return spill;
     }
 
     /** The message log's name for a stored queue. */

@@ -191,7 +191,14 @@ public final class AmqpChannel implements ConsumerChannel {
         awaiting = true;
         q.execute(() -> {
             T result = onQueue.get();
-            connection.ctx().executor().execute(() -> answered(result, onLoop));
+            io.netty.util.concurrent.EventExecutor loop = connection.ctx().executor();
+            if (loop.inEventLoop()) {
+                // The queue shares our loop: answer before its next task, which may be a delivery the answer
+                // must precede (consume-ok before the first basic.deliver).
+                answered(result, onLoop);
+            } else {
+                loop.execute(() -> answered(result, onLoop));
+            }
         });
     }
 
@@ -277,17 +284,25 @@ public final class AmqpChannel implements ConsumerChannel {
         }
         long total = bytes;
         connection.deliveriesQueued(total);
-        connection.ctx().executor().execute(() -> {
-            ByteBuf batch = null;
-            for (Delivery d : deliveries) {
-                batch = onDelivery(d, batch);
-            }
-            if (batch != null) {
-                connection.write(batch);
-            }
-            connection.deliveriesWritten(total);
-            connection.flushSoon();
-        });
+        io.netty.util.concurrent.EventExecutor loop = connection.ctx().executor();
+        if (loop.inEventLoop()) {
+            // The queue shares this connection's loop: write now, no task and no wake-up.
+            writeDeliveries(deliveries, total);
+        } else {
+            loop.execute(() -> writeDeliveries(deliveries, total));
+        }
+    }
+
+    private void writeDeliveries(List<Delivery> deliveries, long total) {
+        ByteBuf batch = null;
+        for (Delivery d : deliveries) {
+            batch = onDelivery(d, batch);
+        }
+        if (batch != null) {
+            connection.write(batch);
+        }
+        connection.deliveriesWritten(total);
+        connection.flushSoon();
     }
 
     private ByteBuf onDelivery(Delivery d, ByteBuf batch) {

@@ -24,6 +24,11 @@ final class Confirms {
     private final List<Long> failed = new ArrayList<>();
     /** Numbers waiting for more than one answer (the disk and queues that may refuse): answers still due. */
     private final java.util.Map<Long, Integer> answersDue = new java.util.HashMap<>();
+    /**
+     * Numbers above {@link #lastAckSent} already answered on their own (a nack, or a single ack): the next
+     * cumulative ack must not answer them again.
+     */
+    private final TreeSet<Long> answeredAlone = new TreeSet<>();
     /** Numbers a queue refused (x-overflow reject-publish): nacked once every answer is in. */
     private final java.util.Set<Long> refused = new java.util.HashSet<>();
 
@@ -105,16 +110,28 @@ final class Confirms {
         }
         for (long seq : failed) {
             channel.send(new BasicMethod.Nack(seq, false, false));
+            answeredAlone.add(seq);
         }
         failed.clear();
         long covered = (waiting.isEmpty() ? lastSeq + 1 : waiting.first()) - 1;
         if (covered > lastAckSent) {
-            channel.send(new BasicMethod.Ack(covered, covered - lastAckSent > 1));
+            // The ack's own number must be one not answered yet (a single ack would answer a nacked or acked
+            // number twice); multiple when other unanswered numbers lie below it.
+            long top = covered;
+            while (top > lastAckSent && answeredAlone.contains(top)) {
+                top--;
+            }
+            if (top > lastAckSent) {
+                long unanswered = top - lastAckSent - answeredAlone.subSet(lastAckSent, false, top, true).size();
+                channel.send(new BasicMethod.Ack(top, unanswered > 1));
+            }
+            answeredAlone.headSet(covered, true).clear();
             lastAckSent = covered;
         }
         for (long seq : confirmedAbove) {
             if (seq > covered) {
                 channel.send(new BasicMethod.Ack(seq, false));
+                answeredAlone.add(seq);
             }
         }
         confirmedAbove.clear();

@@ -15,6 +15,7 @@ import io.leveret.store.messages.MessageStore;
 import io.leveret.store.messages.MessageTimes;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.StoredMessage;
+import io.leveret.store.spill.SpillDirectory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -30,14 +31,22 @@ import java.util.function.Consumer;
 public final class Persistence {
     private final DefinitionStore definitions;
     private final MessageStore messages;
+    private final SpillDirectory spill;
 
-    public Persistence(DefinitionStore definitions, MessageStore messages) {
+    /** {@code spill}: where queues page transient bodies out of memory; null keeps them all in memory. */
+    public Persistence(DefinitionStore definitions, MessageStore messages, SpillDirectory spill) {
         this.definitions = definitions;
         this.messages = messages;
+        this.spill = spill;
     }
 
     public MessageStore messages() {
         return messages;
+    }
+
+    /** Scratch space for transient bodies; null when there is none. */
+    SpillDirectory spill() {
+        return spill;
     }
 
     /**
@@ -152,12 +161,16 @@ public final class Persistence {
 
     /** A message read back from the log. */
     static Message message(StoredMessage stored) {
-        ByteBuf env = Unpooled.wrappedBuffer(stored.properties());
+        return message(Unpooled.wrappedBuffer(stored.properties()), Unpooled.wrappedBuffer(stored.body()));
+    }
+
+    /** A message from its {@link #envelope} and body, taking over both buffers. */
+    static Message message(ByteBuf env, ByteBuf body) {
         String exchange = Wire.readShortstr(env);
         String routingKey = Wire.readShortstr(env);
         ByteBuf raw = env.retainedSlice();
         BasicProperties props = BasicProperties.decode(env.duplicate(), CodecLimits.DEFAULT_MAX_TABLE_DEPTH);
         env.release();
-        return new Message(exchange, routingKey, props, raw, Unpooled.wrappedBuffer(stored.body()));
+        return new Message(exchange, routingKey, props, raw, body);
     }
 }

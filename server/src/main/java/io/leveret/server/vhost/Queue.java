@@ -49,10 +49,20 @@ public final class Queue implements Destination {
     private final ReadyList ready;
     private final Map<Long, QueueEntry> unacked = new HashMap<>();
     private final Consumers consumers;
-    /** Ready entries whose body is in memory and also in the log, oldest first: what paging may drop. */
+    /**
+     * Ready entries whose body is in memory and could be paged out, oldest first: in the log already
+     * (persistent messages in a durable queue) or spillable (the rest).
+     */
     private final ArrayDeque<QueueEntry> pageable = new ArrayDeque<>();
     private long pageableBytes;
+    /** Scratch file for transient bodies paged out of memory; null until the first one is. */
+    private Spill spill;
+    /** The last attempt to spill failed (disk full?): logged once until one succeeds again. */
+    private boolean spillFailing;
     private final ArrayDeque<PublisherCredit> withheld = new ArrayDeque<>();
+    /** Messages handed out so far: the stall check's witness of progress. */
+    private long handedOutTotal;
+    private boolean stallCheckPending;
     /** One dispatch's deliveries by channel; cleared after each dispatch. */
     private final Map<ConsumerChannel, List<Delivery>> batches = new IdentityHashMap<>(4);
     private long nextSeq;
@@ -87,9 +97,10 @@ public final class Queue implements Destination {
 
     private static final Logger LOG = LoggerFactory.getLogger(Queue.class);
     /**
-     * Bodies of persistent messages a durable queue keeps in memory; beyond this, bodies the log has on
-     * disk are dropped and read back when a consumer needs them, so a backlog larger than memory only
-     * costs a small entry per message.
+     * Bodies of ready messages a queue keeps in memory; beyond this, bodies the log has on disk are
+     * dropped, and other bodies are written to the queue's spill file (scratch space, never recovered) and
+     * dropped, and read back when a consumer needs them, so a backlog larger than memory only costs a small
+     * entry per message.
      */
     static final long IN_MEMORY_BYTES = 32L << 20;
     /**
@@ -97,6 +108,13 @@ public final class Queue implements Destination {
      * until the consumers catch up: publishers then go at the consumers' pace instead of building a backlog.
      */
     static final int BACKLOG_FOR_CREDIT = 1000;
+    /**
+     * Credit is withheld only while the consumers make progress: if nothing was handed out for this long,
+     * it is given back. A publisher whose own connection carries the consumers' acks (or a ring of such
+     * connections) stops reading its socket once out of credit, and would otherwise never read the acks
+     * that let the consumers go on.
+     */
+    static final long CREDIT_STALL_MILLIS = 200;
 
     @Override
     public String name() {
@@ -180,10 +198,33 @@ public final class Queue implements Destination {
         boolean accepted = offer(message, location);
         if (!deleted && !consumers.isEmpty() && messageCount() > BACKLOG_FOR_CREDIT) {
             withheld.add(credit);
+            armStallCheck();
         } else {
             credit.granted();
         }
         return accepted;
+    }
+
+    /** While credit is withheld: gives it all back if no message was handed out for {@link #CREDIT_STALL_MILLIS}. */
+    private void armStallCheck() {
+        if (stallCheckPending) {
+            return;
+        }
+        stallCheckPending = true;
+        long seen = handedOutTotal;
+        executor.schedule(() -> {
+            stallCheckPending = false;
+            if (withheld.isEmpty()) {
+                return;
+            }
+            if (handedOutTotal == seen) {
+                while (!withheld.isEmpty()) {
+                    withheld.poll().granted();
+                }
+            } else {
+                armStallCheck();
+            }
+        }, CREDIT_STALL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Gives back the credit held while the backlog was long, as far as it is short again. */
@@ -241,9 +282,9 @@ public final class Queue implements Destination {
         if (hasDeadlines) {
             expireHead();
         }
-        if (location != null && !e.handedOut && e.message != null) {
+        if (!e.handedOut && e.message != null && (location != null || canSpill())) {
             pageable.add(e);
-            pageableBytes += location.length();
+            pageableBytes += pagedBytes(e);
             pageOut();
         }
         return true;
@@ -430,16 +471,45 @@ public final class Queue implements Destination {
             QueueEntry e = pageable.peekFirst();
             if (e.handedOut || e.message == null) {
                 pageable.pollFirst();
-                pageableBytes -= e.location.length();
+                pageableBytes -= pagedBytes(e);
                 continue;
             }
-            if (!e.message.onDisk()) {
+            if (e.location != null ? !e.message.onDisk() : !spillOut(e)) {
                 return;
             }
             pageable.pollFirst();
-            pageableBytes -= e.location.length();
+            pageableBytes -= pagedBytes(e);
             e.message.release();
             e.message = null;
+        }
+    }
+
+    /** What a pageable entry counts against {@link #IN_MEMORY_BYTES}. */
+    private static long pagedBytes(QueueEntry e) {
+        return e.location != null ? e.location.length() : e.size;
+    }
+
+    /** True when this queue can page bodies that are not in the log out to a spill file. */
+    private boolean canSpill() {
+        return vhost.persistence() != null && vhost.persistence().spill() != null;
+    }
+
+    /** Writes a transient entry's message to the spill file; false (and logged) if it cannot be. */
+    private boolean spillOut(QueueEntry e) {
+        try {
+            if (spill == null) {
+                spill = new Spill(vhost.persistence().spill().newFile());
+            }
+            e.spilledAt = spill.write(e.message);
+            e.spilledLength = spill.lastLength();
+            spillFailing = false;
+            return true;
+        } catch (IOException | RuntimeException ex) {
+            if (!spillFailing) {
+                LOG.warn("{}: cannot page messages out to the spill file; they stay in memory", this, ex);
+                spillFailing = true;
+            }
+            return false;
         }
     }
 
@@ -564,6 +634,10 @@ public final class Queue implements Destination {
         if (e.location != null && !deleted) {
             store.ack(storeName, e.location);
         }
+        if (e.spilledAt != QueueEntry.NOT_SPILLED) {
+            spill.release(e.spilledAt);
+            e.spilledAt = QueueEntry.NOT_SPILLED;
+        }
         if (e.message != null) {
             e.message.release();
             e.message = null;
@@ -657,6 +731,9 @@ public final class Queue implements Destination {
             forget(e);
         }
         unacked.clear();
+        if (spill != null) {
+            spill.close();
+        }
         List<QueueConsumer> cs = consumers.clear();
         for (QueueConsumer c : cs) {
             c.channel().consumerCancelled(c.tag());
@@ -717,8 +794,21 @@ public final class Queue implements Destination {
         }
     }
 
-    /** Reads a recovered message's body back from the log (a positional read; nothing is cached). */
+    /** Reads a paged-out message back: from the spill file, or from the log (a positional read). */
     private boolean load(QueueEntry e) {
+        if (e.spilledAt != QueueEntry.NOT_SPILLED) {
+            long at = e.spilledAt;
+            e.spilledAt = QueueEntry.NOT_SPILLED;
+            try {
+                e.message = spill.read(at, e.spilledLength);
+                return true;
+            } catch (IOException | RuntimeException ex) {
+                LOG.error("{}: cannot read a paged-out message back from the spill file; it is dropped", this, ex);
+                return false;
+            } finally {
+                spill.release(at);
+            }
+        }
         try {
             e.message = Persistence.message(store.read(e.location));
             return true;
@@ -730,6 +820,7 @@ public final class Queue implements Destination {
     }
 
     private Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
+        handedOutTotal++;
         e.handedOut = true;
         boolean counted = settings.deliveryLimit() >= 0;
         if (deduplication != null) {

@@ -14,8 +14,14 @@ final class QueueEntry {
     final int priority;
     /** Milliseconds since the epoch after which the message is dead (x-message-ttl, expiration). */
     long expiresAt = NEVER;
+    /** {@link #spilledAt} of an entry whose message is not in the queue's spill file. */
+    static final long NOT_SPILLED = -1;
     /** Null for a message recovered from the log until it is handed out, or while its body is paged out. */
     Message message;
+    /** Where the queue's spill file keeps this transient message while it is paged out, else NOT_SPILLED. */
+    long spilledAt = NOT_SPILLED;
+    /** The spilled record's length. */
+    int spilledLength;
     /** Where the message log keeps it; null for a message that is not in the log. */
     final Location location;
     boolean redelivered;

@@ -1,6 +1,7 @@
 package io.leveret.server.vhost;
 
 import io.leveret.codec.FieldTable;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.leveret.store.definitions.BindingDefinition;
 import io.leveret.store.definitions.Change;
@@ -328,6 +329,21 @@ public final class VirtualHost {
         }
     }
 
+    /**
+     * A new queue lives on the loop of the connection declaring it, if that is one of ours: whoever declares
+     * a queue usually consumes from it, and deliveries and acks then need no hand-off between threads (a
+     * wake-up each, the larger part of a lone message's latency). Queues made elsewhere (recovery,
+     * definitions import) are spread round-robin.
+     */
+    private EventExecutor executorForNewQueue() {
+        for (EventExecutor e : queueExecutors) {
+            if (e.inEventLoop()) {
+                return e;
+            }
+        }
+        return queueExecutors.next();
+    }
+
     /** Returns the existing queue of that name, or declares a new one. The caller checks equivalence. */
     public synchronized Queue declareQueue(String queueName, boolean durable, boolean autoDelete,
                                            FieldTable arguments, Object exclusiveOwner) {
@@ -337,7 +353,7 @@ public final class VirtualHost {
         }
         FieldTable policy = policies.effective(true, queueName);
         Queue q = new Queue(this, queueName, durable, autoDelete, arguments,
-                QueueArguments.effective(arguments, policy), exclusiveOwner, queueExecutors.next());
+                QueueArguments.effective(arguments, policy), exclusiveOwner, executorForNewQueue());
         q.policy(policy);
         queues.put(queueName, q);
         if (q.settings().expires() >= 0) {

@@ -59,7 +59,7 @@ class PolicyFormTest {
         try (Store store = Store.open(dir)) {
             store.definitions().apply(new Change.PutVhost(new VhostDefinition("/"))).join();
             VirtualHost v = new VirtualHost("/", ImmediateEventExecutor.INSTANCE,
-                    new Persistence(store.definitions(), store.messages()));
+                    new Persistence(store.definitions(), store.messages(), store.spill()));
             v.setPolicy(Policy.of("p", "^q", Policy.ApplyTo.QUEUES, 1, FieldTable.of(Map.of("max-length", 5L)), false,
                     StoredForm.json(StoredForm.JSON.readTree("{\"max-length\":5}"))));
             v.setPolicy(Policy.of("gone", ".*", Policy.ApplyTo.ALL, 9, FieldTable.of(Map.of("max-length", 1L)), false,
@@ -76,7 +76,7 @@ class PolicyFormTest {
             List<Policy> policies = PolicyForm.policies(defs, "/");
             assertEquals(2, policies.size());
             VirtualHost v = new VirtualHost("/", ImmediateEventExecutor.INSTANCE,
-                    new Persistence(store.definitions(), store.messages()));
+                    new Persistence(store.definitions(), store.messages(), store.spill()));
             v.recover(defs, policies);
             Queue q = v.declareQueue("q1", false, false, FieldTable.EMPTY, null);
             assertEquals(5, q.settings().maxLength());
