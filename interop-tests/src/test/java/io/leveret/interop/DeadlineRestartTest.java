@@ -71,6 +71,30 @@ class DeadlineRestartTest {
     }
 
     @Test
+    void aDeduplicatingQueueKnowsTheKeysOfItsRecoveredMessages(BrokerUnderTest broker) throws Exception {
+        String q = unique("dedup-restart");
+        AMQP.BasicProperties first = PERSISTENT.builder().messageId("k1").build();
+        try (Connection c = connect(broker, "before")) {
+            Channel ch = confirming(c);
+            ch.queueDeclare(q, true, false, false, Map.of("x-message-deduplication", true));
+            ch.basicPublish("", q, first, "first".getBytes(StandardCharsets.UTF_8));
+            awaitConfirms(ch);
+        }
+        broker.stop();
+        broker.start();
+        try (Connection c = connect(broker, "after")) {
+            Channel ch = confirming(c);
+            ch.basicPublish("", q, first, "again".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish("", q, PERSISTENT.builder().messageId("k2").build(), "other".getBytes(StandardCharsets.UTF_8));
+            awaitConfirms(ch);
+            BrokerTestSupport.await("the new key is in", () -> count(c, q) >= 2);
+            assertEquals("first", new String(ch.basicGet(q, true).getBody(), StandardCharsets.UTF_8));
+            assertEquals("other", new String(ch.basicGet(q, true).getBody(), StandardCharsets.UTF_8));
+            assertEquals(null, ch.basicGet(q, true), "the duplicate of a recovered message was dropped");
+        }
+    }
+
+    @Test
     void aQueueTtlCountsFromThePublishNotFromTheBoot(BrokerUnderTest broker) throws Exception {
         String q = unique("ttl-queue");
         String dlq = unique("ttl-queue-dlq");

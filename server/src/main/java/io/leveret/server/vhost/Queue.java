@@ -8,7 +8,6 @@ import io.leveret.store.messages.MessageTimes;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.RecoveredMessage;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -49,20 +48,8 @@ public final class Queue implements Destination {
     private final ReadyList ready;
     private final Map<Long, QueueEntry> unacked = new HashMap<>();
     private final Consumers consumers;
-    /**
-     * Ready entries whose body is in memory and could be paged out, oldest first: in the log already
-     * (persistent messages in a durable queue) or spillable (the rest).
-     */
-    private final ArrayDeque<QueueEntry> pageable = new ArrayDeque<>();
-    private long pageableBytes;
-    /** Scratch file for transient bodies paged out of memory; null until the first one is. */
-    private Spill spill;
-    /** The last attempt to spill failed (disk full?): logged once until one succeeds again. */
-    private boolean spillFailing;
-    private final ArrayDeque<PublisherCredit> withheld = new ArrayDeque<>();
-    /** Messages handed out so far: the stall check's witness of progress. */
-    private long handedOutTotal;
-    private boolean stallCheckPending;
+    private final Paging paging;
+    private final WithheldCredit withheld;
     /** One dispatch's deliveries by channel; cleared after each dispatch. */
     private final Map<ConsumerChannel, List<Delivery>> batches = new IdentityHashMap<>(4);
     private long nextSeq;
@@ -93,28 +80,16 @@ public final class Queue implements Destination {
         this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
         this.storeName = new QueueName(vhost.name(), name);
         this.deduplication = QueueDeduplication.of(arguments);
+        this.paging = new Paging(this, store, storeName);
+        this.withheld = new WithheldCredit(executor);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Queue.class);
-    /**
-     * Bodies of ready messages a queue keeps in memory; beyond this, bodies the log has on disk are
-     * dropped, and other bodies are written to the queue's spill file (scratch space, never recovered) and
-     * dropped, and read back when a consumer needs them, so a backlog larger than memory only costs a small
-     * entry per message.
-     */
-    static final long IN_MEMORY_BYTES = 32L << 20;
     /**
      * With consumers attached, a queue holding more ready messages than this keeps its publishers' credit
      * until the consumers catch up: publishers then go at the consumers' pace instead of building a backlog.
      */
     static final int BACKLOG_FOR_CREDIT = 1000;
-    /**
-     * Credit is withheld only while the consumers make progress: if nothing was handed out for this long,
-     * it is given back. A publisher whose own connection carries the consumers' acks (or a ring of such
-     * connections) stops reading its socket once out of credit, and would otherwise never read the acks
-     * that let the consumers go on.
-     */
-    static final long CREDIT_STALL_MILLIS = 200;
 
     @Override
     public String name() {
@@ -197,40 +172,17 @@ public final class Queue implements Destination {
     public boolean enqueue(Message message, Location location, PublisherCredit credit) {
         boolean accepted = offer(message, location);
         if (!deleted && !consumers.isEmpty() && messageCount() > BACKLOG_FOR_CREDIT) {
-            withheld.add(credit);
-            armStallCheck();
+            withheld.withhold(credit);
         } else {
             credit.granted();
         }
         return accepted;
     }
 
-    /** While credit is withheld: gives it all back if no message was handed out for {@link #CREDIT_STALL_MILLIS}. */
-    private void armStallCheck() {
-        if (stallCheckPending) {
-            return;
-        }
-        stallCheckPending = true;
-        long seen = handedOutTotal;
-        executor.schedule(() -> {
-            stallCheckPending = false;
-            if (withheld.isEmpty()) {
-                return;
-            }
-            if (handedOutTotal == seen) {
-                while (!withheld.isEmpty()) {
-                    withheld.poll().granted();
-                }
-            } else {
-                armStallCheck();
-            }
-        }, CREDIT_STALL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
     /** Gives back the credit held while the backlog was long, as far as it is short again. */
     private void releaseCredit() {
-        while (!withheld.isEmpty() && (deleted || consumers.isEmpty() || messageCount() <= BACKLOG_FOR_CREDIT)) {
-            withheld.poll().granted();
+        if (deleted || consumers.isEmpty() || messageCount() <= BACKLOG_FOR_CREDIT) {
+            withheld.releaseAll();
         }
     }
 
@@ -269,23 +221,25 @@ public final class Queue implements Destination {
             return true;
         }
         QueueEntry e = new QueueEntry(nextSeq++, message, location, size, ready.laneOf(message.properties().priority()));
-        long deadline = deadline(a, message.properties().expiration());
+        String expiration = message.properties().expiration();
+        // The clock is read once: a message with TTL 0 must still reach a consumer waiting now, however
+        // long this takes (RabbitMQ), so the dispatch below judges deadlines by the same millisecond.
+        long now = a.messageTtl() >= 0 || expiration != null || hasDeadlines ? System.currentTimeMillis() : 0;
+        long deadline = deadline(a, now, Persistence.ownTtl(expiration));
         if (deadline != QueueEntry.NEVER) {
             e.expiresAt = deadline;
             hasDeadlines = true;
         }
         ready.add(e);
-        dispatch();
+        dispatch(now);
         if (a.limited()) {
             dropHeadOverLimit(a);
         }
         if (hasDeadlines) {
             expireHead();
         }
-        if (!e.handedOut && e.message != null && (location != null || canSpill())) {
-            pageable.add(e);
-            pageableBytes += pagedBytes(e);
-            pageOut();
+        if (!e.handedOut && e.message != null) {
+            paging.added(e);
         }
         return true;
     }
@@ -307,10 +261,6 @@ public final class Queue implements Destination {
     }
 
     /** The deadline of a message enqueued now: the earlier of the queue's TTL and the message's own expiration. */
-    private static long deadline(QueueArguments a, String expiration) {
-        return deadline(a, System.currentTimeMillis(), Persistence.ownTtl(expiration));
-    }
-
     /** The deadline of a message enqueued at {@code enqueuedAt} with its own TTL {@code ownTtl} (-1: none). */
     private static long deadline(QueueArguments a, long enqueuedAt, long ownTtl) {
         long ttl = a.messageTtl();
@@ -334,18 +284,17 @@ public final class Queue implements Destination {
 
     /** Dead-letters (or drops) expired messages at the head, then arms the timer for the next deadline. */
     private void expireHead() {
-        expireHead(true);
+        expireHead(true, System.currentTimeMillis());
     }
 
     /**
      * {@code due} false spares messages whose deadline is this very millisecond: a consumer waiting for a
      * message with TTL 0 gets it (RabbitMQ), and what it did not take expires right after.
      */
-    private void expireHead(boolean due) {
+    private void expireHead(boolean due, long now) {
         if (deleted) {
             return;
         }
-        long now = System.currentTimeMillis();
         for (QueueEntry e = head(); e != null; e = head()) {
             if (e.expiresAt == QueueEntry.NEVER) {
                 return;
@@ -377,7 +326,7 @@ public final class Queue implements Destination {
     /** A ready or unacknowledged entry leaves the queue for {@code reason}: to the dead-letter exchange, or gone. */
     private void die(QueueEntry e, String reason) {
         QueueArguments a = settings;
-        if (a.deadLetterExchange() != null && (e.message != null || load(e))) {
+        if (a.deadLetterExchange() != null && (e.message != null || paging.load(e))) {
             e.message.retain();
             deadLetter(e.message, reason);
         }
@@ -463,70 +412,23 @@ public final class Queue implements Destination {
     }
 
     /**
-     * Drops in-memory bodies of the oldest ready entries while over {@link #IN_MEMORY_BYTES}, as far as the
-     * log has written them (appends complete in order, so the first one not on disk ends the walk).
-     */
-    private void pageOut() {
-        while (pageableBytes > IN_MEMORY_BYTES) {
-            QueueEntry e = pageable.peekFirst();
-            if (e.handedOut || e.message == null) {
-                pageable.pollFirst();
-                pageableBytes -= pagedBytes(e);
-                continue;
-            }
-            if (e.location != null ? !e.message.onDisk() : !spillOut(e)) {
-                return;
-            }
-            pageable.pollFirst();
-            pageableBytes -= pagedBytes(e);
-            e.message.release();
-            e.message = null;
-        }
-    }
-
-    /** What a pageable entry counts against {@link #IN_MEMORY_BYTES}. */
-    private static long pagedBytes(QueueEntry e) {
-        return e.location != null ? e.location.length() : e.size;
-    }
-
-    /** True when this queue can page bodies that are not in the log out to a spill file. */
-    private boolean canSpill() {
-        return vhost.persistence() != null && vhost.persistence().spill() != null;
-    }
-
-    /** Writes a transient entry's message to the spill file; false (and logged) if it cannot be. */
-    private boolean spillOut(QueueEntry e) {
-        try {
-            if (spill == null) {
-                spill = new Spill(vhost.persistence().spill().newFile());
-            }
-            e.spilledAt = spill.write(e.message);
-            e.spilledLength = spill.lastLength();
-            spillFailing = false;
-            return true;
-        } catch (IOException | RuntimeException ex) {
-            if (!spillFailing) {
-                LOG.warn("{}: cannot page messages out to the spill file; they stay in memory", this, ex);
-                spillFailing = true;
-            }
-            return false;
-        }
-    }
-
-    /**
      * At boot: the messages the log kept for this queue, in order; bodies are read when handed out. A
-     * priority queue reads each message's properties now, for its priority (the log's records are opaque).
-     * A message that was out to a consumer when the broker stopped came back once more than the log says.
+     * priority queue reads each message's properties now, for its priority, and a deduplicating one for its
+     * key (the log's records are opaque). A message that was out to a consumer when the broker stopped came
+     * back once more than the log says.
      */
     public void recover(List<RecoveredMessage> messages) {
         for (RecoveredMessage r : messages) {
             int priority = 0;
-            if (ready.maxPriority() > 0) {
+            if (ready.maxPriority() > 0 || deduplication != null) {
                 QueueEntry probe = new QueueEntry(0, null, r.location(), 0, 0);
-                if (!load(probe)) {
+                if (!paging.load(probe)) {
                     continue;
                 }
                 priority = ready.laneOf(probe.message.properties().priority());
+                if (deduplication != null) {
+                    deduplication.admit(probe.message, nextSeq);
+                }
                 probe.message.release();
             }
             QueueEntry e = new QueueEntry(nextSeq++, null, r.location(), r.location().length(), priority);
@@ -535,7 +437,8 @@ public final class Queue implements Destination {
             // The log keeps when the message was enqueued and its own TTL, so its deadline is the one it had;
             // a record from an older log has neither, and its queue TTL restarts now.
             MessageTimes t = r.times();
-            long deadline = t.known() ? deadline(settings, t.enqueuedAt(), t.ttl()) : deadline(settings, null);
+            long deadline = t.known() ? deadline(settings, t.enqueuedAt(), t.ttl())
+                    : deadline(settings, System.currentTimeMillis(), -1);
             if (deadline != QueueEntry.NEVER) {
                 e.expiresAt = deadline;
                 hasDeadlines = true;
@@ -634,10 +537,7 @@ public final class Queue implements Destination {
         if (e.location != null && !deleted) {
             store.ack(storeName, e.location);
         }
-        if (e.spilledAt != QueueEntry.NOT_SPILLED) {
-            spill.release(e.spilledAt);
-            e.spilledAt = QueueEntry.NOT_SPILLED;
-        }
+        paging.forget(e);
         if (e.message != null) {
             e.message.release();
             e.message = null;
@@ -714,8 +614,7 @@ public final class Queue implements Destination {
     public int purge() {
         int n = messageCount();
         ready.drain(this::forget);
-        pageable.clear();
-        pageableBytes = 0;
+        paging.clear();
         releaseCredit();
         return n;
     }
@@ -731,9 +630,7 @@ public final class Queue implements Destination {
             forget(e);
         }
         unacked.clear();
-        if (spill != null) {
-            spill.close();
-        }
+        paging.close();
         List<QueueConsumer> cs = consumers.clear();
         for (QueueConsumer c : cs) {
             c.channel().consumerCancelled(c.tag());
@@ -745,12 +642,17 @@ public final class Queue implements Destination {
      * channel.
      */
     public void dispatch() {
+        dispatch(hasDeadlines ? System.currentTimeMillis() : 0);
+    }
+
+    /** {@link #dispatch()} at {@code now} (ms since the epoch; only read when the queue has deadlines). */
+    private void dispatch(long now) {
         if (consumers.isEmpty() || deleted) {
             return;
         }
         for (;;) {
             if (hasDeadlines) {
-                expireHead(false);
+                expireHead(false, now);
             }
             if (ready.isEmpty()) {
                 break;
@@ -759,7 +661,7 @@ public final class Queue implements Destination {
             if (c == null) {
                 break;
             }
-            QueueEntry e = poll();
+            QueueEntry e = poll(now);
             if (e == null) {
                 break;
             }
@@ -776,7 +678,11 @@ public final class Queue implements Destination {
 
     /** The next message to hand out, with its body loaded; entries whose body cannot be read are dropped. */
     private QueueEntry poll() {
-        long now = hasDeadlines ? System.currentTimeMillis() : 0;
+        return poll(hasDeadlines ? System.currentTimeMillis() : 0);
+    }
+
+    /** {@link #poll()}, judging deadlines at {@code now}. */
+    private QueueEntry poll(long now) {
         for (;;) {
             QueueEntry e = takeHead();
             if (e != null && hasDeadlines && e.expiresAt < now) {
@@ -788,39 +694,14 @@ public final class Queue implements Destination {
                 die(e, DeadLetters.DELIVERY_LIMIT);
                 continue;
             }
-            if (e == null || e.message != null || load(e)) {
+            if (e == null || e.message != null || paging.load(e)) {
                 return e;
             }
         }
     }
 
-    /** Reads a paged-out message back: from the spill file, or from the log (a positional read). */
-    private boolean load(QueueEntry e) {
-        if (e.spilledAt != QueueEntry.NOT_SPILLED) {
-            long at = e.spilledAt;
-            e.spilledAt = QueueEntry.NOT_SPILLED;
-            try {
-                e.message = spill.read(at, e.spilledLength);
-                return true;
-            } catch (IOException | RuntimeException ex) {
-                LOG.error("{}: cannot read a paged-out message back from the spill file; it is dropped", this, ex);
-                return false;
-            } finally {
-                spill.release(at);
-            }
-        }
-        try {
-            e.message = Persistence.message(store.read(e.location));
-            return true;
-        } catch (IOException | RuntimeException ex) {
-            LOG.error("{}: cannot read message at {} back from the message log; it is dropped", this, e.location, ex);
-            store.ack(storeName, e.location);
-            return false;
-        }
-    }
-
     private Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
-        handedOutTotal++;
+        withheld.handedOut();
         e.handedOut = true;
         boolean counted = settings.deliveryLimit() >= 0;
         if (deduplication != null) {

@@ -1,0 +1,66 @@
+package io.leveret.server.vhost;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The publisher credit a queue keeps while its consumers lag behind a backlog, so that publishers go at
+ * the consumers' pace. Credit is withheld only while the consumers make progress: if nothing was handed
+ * out for {@link #STALL_MILLIS}, it is all given back. Confined to the queue's thread.
+ */
+final class WithheldCredit {
+    /**
+     * A publisher whose own connection carries the consumers' acks (or a ring of such connections) stops
+     * reading its socket once out of credit, and would otherwise never read the acks that let the consumers
+     * go on.
+     */
+    static final long STALL_MILLIS = 200;
+
+    private final EventExecutor executor;
+    private final ArrayDeque<PublisherCredit> withheld = new ArrayDeque<>();
+    /** Messages handed out so far: the stall check's witness of progress. */
+    private long handedOut;
+    private boolean stallCheckPending;
+
+    WithheldCredit(EventExecutor executor) {
+        this.executor = executor;
+    }
+
+    /** Keeps {@code credit} until {@link #releaseAll} or a stall. */
+    void withhold(PublisherCredit credit) {
+        withheld.add(credit);
+        armStallCheck();
+    }
+
+    /** The queue handed a message out: progress. */
+    void handedOut() {
+        handedOut++;
+    }
+
+    /** Gives every withheld credit back. */
+    void releaseAll() {
+        while (!withheld.isEmpty()) {
+            withheld.poll().granted();
+        }
+    }
+
+    private void armStallCheck() {
+        if (stallCheckPending) {
+            return;
+        }
+        stallCheckPending = true;
+        long seen = handedOut;
+        executor.schedule(() -> {
+            stallCheckPending = false;
+            if (withheld.isEmpty()) {
+                return;
+            }
+            if (handedOut == seen) {
+                releaseAll();
+            } else {
+                armStallCheck();
+            }
+        }, STALL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+}
