@@ -23,6 +23,23 @@ import org.junit.jupiter.api.Test;
  */
 class ResourceAlarmTest {
     private static final byte[] BODY = new byte[64 * 1024];
+    /**
+     * A queue keeps at most 32 MiB of bodies in memory and pages the rest out to disk, so one queue's backlog
+     * no longer fills memory: the flood goes round-robin to six queues, whose 192 MiB of in-memory bodies are
+     * far past the watermark (0.4 of the 96 MB heap and 128 MB of direct memory).
+     */
+    private static final List<String> FLOOD = List.of("flood-0", "flood-1", "flood-2", "flood-3", "flood-4", "flood-5");
+    private static final List<String> SMALL_BROKER = List.of("-Xmx96m", "-XX:MaxDirectMemorySize=128m");
+
+    private static void declareFlood(Channel ch) throws java.io.IOException {
+        for (String q : FLOOD) {
+            ch.queueDeclare(q, false, false, false, null);
+        }
+    }
+
+    private static String floodQueue(long n) {
+        return FLOOD.get((int) (n % FLOOD.size()));
+    }
 
     /** Records connection.blocked / unblocked as they arrive. */
     private static BlockingQueue<String> events(Connection c) {
@@ -44,19 +61,19 @@ class ResourceAlarmTest {
     @Test
     void aFastPublisherIsBlockedOnMemoryAndUnblockedWhenConsumersDrain() throws Exception {
         PrivateLeveret.assumeLocal();
-        try (PrivateLeveret broker = PrivateLeveret.start(List.of("-Xmx96m", "-XX:MaxDirectMemorySize=64m"), "")) {
+        try (PrivateLeveret broker = PrivateLeveret.start(SMALL_BROKER, "")) {
             ConnectionFactory f = broker.factory("guest", "guest", "/");
             Connection publisher = f.newConnection();
             BlockingQueue<String> events = events(publisher);
             Channel pub = publisher.createChannel();
-            pub.queueDeclare("flood", false, false, false, null);
+            declareFlood(pub);
             AtomicLong published = new AtomicLong();
             Thread flood = new Thread(() -> {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 try {
-                    // 2 GB at most, far past the 96 MB heap and 64 MB of direct memory.
+                    // 2 GB at most, far past the 96 MB heap and 128 MB of direct memory.
                     while (published.get() < 32_768 && System.nanoTime() < deadline) {
-                        pub.basicPublish("", "flood", null, BODY);
+                        pub.basicPublish("", floodQueue(published.get()), null, BODY);
                         published.incrementAndGet();
                     }
                 } catch (Exception e) {
@@ -75,10 +92,11 @@ class ResourceAlarmTest {
             try (Connection consumer = f.newConnection()) {
                 Channel ch = consumer.createChannel();
                 long drained = 0;
+                long gets = 0;
                 String next = null;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (next == null && System.nanoTime() < deadline) {
-                    GetResponse r = ch.basicGet("flood", true);
+                    GetResponse r = ch.basicGet(floodQueue(gets++), true);
                     if (r != null) {
                         drained++;
                     }
@@ -98,19 +116,19 @@ class ResourceAlarmTest {
     @Test
     void aDrainedBacklogClearsTheMemoryAlarmAndPublishingResumes() throws Exception {
         PrivateLeveret.assumeLocal();
-        try (PrivateLeveret broker = PrivateLeveret.start(List.of("-Xmx96m", "-XX:MaxDirectMemorySize=64m"), "")) {
+        try (PrivateLeveret broker = PrivateLeveret.start(SMALL_BROKER, "")) {
             ConnectionFactory f = broker.factory("guest", "guest", "/");
             Connection publisher = f.newConnection();
             BlockingQueue<String> events = events(publisher);
             Channel pub = publisher.createChannel();
-            pub.queueDeclare("backlog", false, false, false, null);
+            declareFlood(pub);
             AtomicLong published = new AtomicLong();
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             Thread flood = new Thread(() -> {
                 try {
                     // Until told to stop: the last publish may wait in the socket until the broker reads again.
                     while (!stop.get() && published.get() < 32_768) {
-                        pub.basicPublish("", "backlog", null, BODY);
+                        pub.basicPublish("", floodQueue(published.get()), null, BODY);
                         published.incrementAndGet();
                     }
                 } catch (Exception e) {
@@ -128,7 +146,9 @@ class ResourceAlarmTest {
                     Channel ch = consumer.createChannel();
                     ch.basicQos(200);
                     AtomicLong consumed = new AtomicLong();
-                    ch.basicConsume("backlog", true, (tag, delivery) -> consumed.incrementAndGet(), tag -> { });
+                    for (String q : FLOOD) {
+                        ch.basicConsume(q, true, (tag, delivery) -> consumed.incrementAndGet(), tag -> { });
+                    }
                     assertEquals("unblocked", events.poll(60, TimeUnit.SECONDS),
                             "after consuming " + consumed.get() + " of " + published.get() + "\n" + broker.log());
                     flood.join(30_000);
