@@ -37,6 +37,26 @@ class ResourceAlarmTest {
         }
     }
 
+    /**
+     * Publishes BODY round-robin to the flood queues while {@code goOn} says so, 32768 times (2 GB) at most,
+     * counting in {@code published}; a closed connection ends it.
+     */
+    private static Thread flood(Channel pub, AtomicLong published, java.util.function.BooleanSupplier goOn) {
+        Thread flood = new Thread(() -> {
+            try {
+                while (published.get() < 32_768 && goOn.getAsBoolean()) {
+                    pub.basicPublish("", floodQueue(published.get()), null, BODY);
+                    published.incrementAndGet();
+                }
+            } catch (Exception e) {
+                // the connection is aborted when the test ends or fails
+            }
+        }, "flood");
+        flood.setDaemon(true);
+        flood.start();
+        return flood;
+    }
+
     private static String floodQueue(long n) {
         return FLOOD.get((int) (n % FLOOD.size()));
     }
@@ -68,20 +88,8 @@ class ResourceAlarmTest {
             Channel pub = publisher.createChannel();
             declareFlood(pub);
             AtomicLong published = new AtomicLong();
-            Thread flood = new Thread(() -> {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                try {
-                    // 2 GB at most, far past the 96 MB heap and 128 MB of direct memory.
-                    while (published.get() < 32_768 && System.nanoTime() < deadline) {
-                        pub.basicPublish("", floodQueue(published.get()), null, BODY);
-                        published.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    // the connection is aborted at the end of the test
-                }
-            }, "flood");
-            flood.setDaemon(true);
-            flood.start();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Thread flood = flood(pub, published, () -> System.nanoTime() < until);
             String first = events.poll(45, TimeUnit.SECONDS);
             assertEquals("blocked: low on memory", first, broker.log());
             long atBlock = published.get();
@@ -124,19 +132,8 @@ class ResourceAlarmTest {
             declareFlood(pub);
             AtomicLong published = new AtomicLong();
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-            Thread flood = new Thread(() -> {
-                try {
-                    // Until told to stop: the last publish may wait in the socket until the broker reads again.
-                    while (!stop.get() && published.get() < 32_768) {
-                        pub.basicPublish("", floodQueue(published.get()), null, BODY);
-                        published.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    // the connection is aborted if the test fails
-                }
-            }, "flood");
-            flood.setDaemon(true);
-            flood.start();
+            // Until told to stop: the last publish may wait in the socket until the broker reads again.
+            Thread flood = flood(pub, published, () -> !stop.get());
             try {
                 assertEquals("blocked: low on memory", events.poll(45, TimeUnit.SECONDS), broker.log());
                 stop.set(true);

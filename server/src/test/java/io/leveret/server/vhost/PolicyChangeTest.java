@@ -182,16 +182,7 @@ class PolicyChangeTest {
     }
 
     private Set<String> route(Exchange x) {
-        Message m = messages.message("nowhere", "");
-        try {
-            Set<Queue> out = new LinkedHashSet<>();
-            vhost.route(x, m, out);
-            Set<String> names = new java.util.TreeSet<>();
-            out.forEach(q -> names.add(q.name()));
-            return names;
-        } finally {
-            m.release();
-        }
+        return messages.routeThroughVhost(vhost, x, "nowhere");
     }
 
     @Test

@@ -55,6 +55,23 @@ final class TestMessages {
         return names;
     }
 
+    /**
+     * The names of the queues {@code vhost} routes a fresh message with {@code key} to through {@code exchange}
+     * (alternate exchanges, CC and BCC included); the message is freed.
+     */
+    Set<String> routeThroughVhost(VirtualHost vhost, Exchange exchange, String key) {
+        Message m = message(key, "");
+        try {
+            Set<Queue> out = new java.util.LinkedHashSet<>();
+            vhost.route(exchange, m, out);
+            Set<String> names = new java.util.TreeSet<>();
+            out.forEach(q -> names.add(q.name()));
+            return names;
+        } finally {
+            m.release();
+        }
+    }
+
     static String body(Message m) {
         return m.body().toString(StandardCharsets.UTF_8);
     }

@@ -30,16 +30,7 @@ class VirtualHostTest {
     }
 
     private Set<String> routeThroughVhost(Exchange x, String key) {
-        Message m = messages.message(key, "");
-        try {
-            Set<Queue> out = new LinkedHashSet<>();
-            vhost.route(x, m, out);
-            Set<String> names = new java.util.TreeSet<>();
-            out.forEach(q -> names.add(q.name()));
-            return names;
-        } finally {
-            m.release();
-        }
+        return messages.routeThroughVhost(vhost, x, key);
     }
 
     @Test

@@ -50,13 +50,7 @@ final class Journal implements AutoCloseable {
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            FileHeader header;
-            try {
-                header = FileHeader.read(channel, file, MAGIC, VERSION);
-            } catch (EOFException e) {
-                throw new IOException(file + " is shorter than its header: the definitions journal is damaged", e);
-            }
-            long[] last = {header.number()};
+            long[] last = {readHeader(channel, file).number()};
             FrameScanner.Result result = replay(channel, file, replay, last);
             if (result.torn()) {
                 LOG.warn("{}: {} at offset {}; cutting off {} bytes (a change that was never acknowledged)",
@@ -81,15 +75,17 @@ final class Journal implements AutoCloseable {
      */
     static long read(Path file, Replay replay) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            FileHeader header;
-            try {
-                header = FileHeader.read(channel, file, MAGIC, VERSION);
-            } catch (EOFException e) {
-                throw new IOException(file + " is shorter than its header: the definitions journal is damaged", e);
-            }
-            long[] last = {header.number()};
+            long[] last = {readHeader(channel, file).number()};
             replay(channel, file, replay, last);
             return last[0];
+        }
+    }
+
+    private static FileHeader readHeader(FileChannel channel, Path file) throws IOException {
+        try {
+            return FileHeader.read(channel, file, MAGIC, VERSION);
+        } catch (EOFException e) {
+            throw new IOException(file + " is shorter than its header: the definitions journal is damaged", e);
         }
     }
 
