@@ -99,6 +99,15 @@ class DeduplicationTest extends BrokerTestSupport {
                 Map.of("x-message-deduplication", true, "x-cache-size", 5, "x-cache-persistence", "cloud")));
         assertEquals("PRECONDITION_FAILED - Invalid argument, 'x-cache-persistence' must be either 'disk' or 'memory'",
                 r2.text());
+        Channel ch3 = connection.createChannel();
+        Reply r3 = closeCausedBy(ch3, () -> ch3.exchangeDeclare(unique("dedup"), "direct", false, false,
+                Map.of("x-message-deduplication", true, "x-cache-size", 5, "x-cache-persistence", "disk")));
+        assertEquals("PRECONDITION_FAILED - Invalid argument, 'x-cache-persistence' 'disk' is not supported by Leveret"
+                + " (only 'memory')", r3.text());
+        String memory = unique("dedup");
+        channel.exchangeDeclare(memory, "direct", false, false,
+                Map.of("x-message-deduplication", true, "x-cache-size", 5, "x-cache-persistence", "memory"));
+        deleteExchangeAfterTest(memory);
     }
 
     @Test

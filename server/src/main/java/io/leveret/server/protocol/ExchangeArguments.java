@@ -36,6 +36,11 @@ final class ExchangeArguments {
             throw ChannelException.preconditionFailed(d,
                     "Invalid argument, 'x-cache-persistence' must be either 'disk' or 'memory'");
         }
+        if (p != null && p.stringValue().equals("disk")) {
+            // Refused rather than silently kept in memory: the cache would not survive a restart as asked.
+            throw ChannelException.preconditionFailed(d,
+                    "Invalid argument, 'x-cache-persistence' 'disk' is not supported by Leveret (only 'memory')");
+        }
     }
 
     /**
