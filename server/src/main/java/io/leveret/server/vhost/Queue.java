@@ -143,6 +143,11 @@ public final class Queue implements Destination {
         return a.limited() && a.overflow().rejects();
     }
 
+    /** The thread this queue's state is confined to. */
+    EventExecutor executor() {
+        return executor;
+    }
+
     /** Runs {@code task} on this queue's thread, after everything handed to it before. */
     public void execute(Runnable task) {
         executor.execute(task);

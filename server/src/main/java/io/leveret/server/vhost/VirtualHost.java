@@ -329,19 +329,9 @@ public final class VirtualHost {
         }
     }
 
-    /**
-     * A new queue lives on the loop of the connection declaring it, if that is one of ours: whoever declares
-     * a queue usually consumes from it, and deliveries and acks then need no hand-off between threads (a
-     * wake-up each, the larger part of a lone message's latency). Queues made elsewhere (recovery,
-     * definitions import) are spread round-robin.
-     */
+    /** The executor a new queue lives on: see {@link QueuePlacement}. */
     private EventExecutor executorForNewQueue() {
-        for (EventExecutor e : queueExecutors) {
-            if (e.inEventLoop()) {
-                return e;
-            }
-        }
-        return queueExecutors.next();
+        return QueuePlacement.place(queueExecutors);
     }
 
     /** Returns the existing queue of that name, or declares a new one. The caller checks equivalence. */
@@ -380,6 +370,7 @@ public final class VirtualHost {
             autoDeleteIfUnused(b.source());
         }
         q.execute(q::onDeleted);
+        QueuePlacement.removed(q.executor());
     }
 
     /** Adds a binding; returns false if it already existed. */
