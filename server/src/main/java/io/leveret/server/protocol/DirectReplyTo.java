@@ -6,7 +6,6 @@ import io.leveret.codec.ReplyCode;
 import io.leveret.server.vhost.Message;
 import io.leveret.server.vhost.ReplyTarget;
 import io.leveret.server.vhost.VirtualHost;
-import io.netty.buffer.ByteBuf;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -77,9 +76,7 @@ final class DirectReplyTo implements ReplyTarget {
                 props.deliveryMode(), props.priority(), props.correlationId(), VirtualHost.REPLY_TO_PREFIX + suffix,
                 props.expiration(), props.messageId(), props.timestamp(), props.type(), props.userId(), props.appId(),
                 props.clusterId());
-        ByteBuf raw = channel.connection().ctx().alloc().buffer();
-        rewritten.encode(raw);
-        Message out = m.withProperties(rewritten, raw);
+        Message out = m.withProperties(rewritten, channel.connection().ctx().alloc().buffer());
         m.release();
         return out;
     }

@@ -252,8 +252,8 @@ final class Publisher {
             routed.release();
             return 0;
         }
-        Message m = routed.properties().headers() != null && routed.properties().headers().containsKey("BCC")
-                ? withoutBcc(routed) : routed;
+        // BCC keys route but are never delivered (RabbitMQ's sender-selected distribution).
+        Message m = routed.hasBcc() ? routed.withoutBcc(channel.connection().ctx().alloc().buffer()) : routed;
         Location location = m.properties().persistent() ? append(m, seq) : null;
         AmqpConnection conn = channel.connection();
         int answers = location != null ? 1 : 0;
@@ -312,16 +312,6 @@ final class Publisher {
         return durable ? 1 : 0;
     }
 
-    /** BCC keys route but are never delivered (RabbitMQ's sender-selected distribution); releases {@code m}. */
-    private Message withoutBcc(Message m) {
-        io.leveret.codec.FieldTable headers = m.properties().headers().toBuilder().remove("BCC").build();
-        io.leveret.codec.BasicProperties props = m.properties().withHeaders(headers);
-        ByteBuf raw = channel.connection().ctx().alloc().buffer();
-        props.encode(raw);
-        Message out = m.withProperties(props, raw);
-        m.release();
-        return out;
-    }
 
     /** Writes {@code m} to the message log for the durable queues among the targets; null if there are none. */
     private Location append(Message m, long seq) {

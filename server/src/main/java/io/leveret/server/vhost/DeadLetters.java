@@ -4,7 +4,6 @@ import io.leveret.codec.BasicProperties;
 import io.leveret.codec.FieldTable;
 import io.leveret.codec.FieldValue;
 import io.leveret.codec.LongString;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,9 +92,7 @@ final class DeadLetters {
         BasicProperties newProps = new BasicProperties(props.contentType(), props.contentEncoding(), table(out).tableValue(),
                 props.deliveryMode(), props.priority(), props.correlationId(), props.replyTo(), null, props.messageId(),
                 props.timestamp(), props.type(), props.userId(), props.appId(), props.clusterId());
-        ByteBuf raw = Unpooled.buffer();
-        newProps.encode(raw);
-        return m.republished(dlx, dlrk != null ? dlrk : m.routingKey(), newProps, raw);
+        return m.republished(dlx, dlrk != null ? dlrk : m.routingKey(), newProps, Unpooled.buffer());
     }
 
     /**

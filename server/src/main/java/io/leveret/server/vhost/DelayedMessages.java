@@ -1,13 +1,11 @@
 package io.leveret.server.vhost;
 
-import io.leveret.codec.BasicProperties;
 import io.leveret.codec.FieldTable;
 import io.leveret.codec.FieldValue;
 import io.leveret.store.messages.Location;
 import io.leveret.store.messages.MessageStore;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.RecoveredMessage;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -230,23 +228,15 @@ public final class DelayedMessages {
         Message out = negateDelay(m);
         Set<Queue> targets = new LinkedHashSet<>();
         vhost.route(exchange, out, targets);
-        vhost.deliver(out.properties().headers().containsKey("BCC")
-                ? withHeaders(out, out.properties().headers().toBuilder().remove("BCC").build()) : out, targets);
+        vhost.deliver(out.hasBcc() ? out.withoutBcc(Unpooled.buffer()) : out, targets);
     }
 
     /** The message with x-delay set to minus its delay, so that it is not delayed again; releases {@code m}. */
     static Message negateDelay(Message m) {
         long delay = DelayedExchange.delayOf(m);
         FieldValue negated = -delay >= Integer.MIN_VALUE ? new FieldValue('I', (int) -delay) : new FieldValue('l', -delay);
-        return withHeaders(m, m.properties().headers().toBuilder().put(DelayedExchange.DELAY, negated).build());
-    }
-
-    /** {@code m} with {@code headers} in place of its own; releases {@code m}. */
-    private static Message withHeaders(Message m, FieldTable headers) {
-        BasicProperties props = m.properties().withHeaders(headers);
-        ByteBuf raw = Unpooled.buffer();
-        props.encode(raw);
-        Message out = m.withProperties(props, raw);
+        FieldTable headers = m.properties().headers().toBuilder().put(DelayedExchange.DELAY, negated).build();
+        Message out = m.withProperties(m.properties().withHeaders(headers), Unpooled.buffer());
         m.release();
         return out;
     }

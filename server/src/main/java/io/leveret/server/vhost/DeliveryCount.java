@@ -3,7 +3,6 @@ package io.leveret.server.vhost;
 import io.leveret.codec.BasicProperties;
 import io.leveret.codec.FieldTable;
 import io.leveret.codec.FieldValue;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.TreeMap;
 
@@ -28,8 +27,6 @@ final class DeliveryCount {
         FieldTable.Builder b = FieldTable.builder();
         headers.forEach(b::put);
         BasicProperties stamped = props.withHeaders(b.build());
-        ByteBuf raw = Unpooled.buffer();
-        stamped.encode(raw);
-        return m.withProperties(stamped, raw);
+        return m.withProperties(stamped, Unpooled.buffer());
     }
 }

@@ -27,18 +27,35 @@ public final class Message extends AbstractReferenceCounted {
         this.body = body;
     }
 
-    /** The same message with other properties: shares the body (taking a reference to it). */
-    public Message withProperties(BasicProperties newProperties, ByteBuf newRawProperties) {
-        return new Message(exchange, routingKey, newProperties, newRawProperties, body.retain());
+    /**
+     * The same message with other properties, encoded into {@code into} (which the new message owns): shares
+     * the body (taking a reference to it).
+     */
+    public Message withProperties(BasicProperties newProperties, ByteBuf into) {
+        newProperties.encode(into);
+        return new Message(exchange, routingKey, newProperties, into, body.retain());
+    }
+
+    /** True if the message carries BCC keys, which route it but are never delivered (sender-selected distribution). */
+    public boolean hasBcc() {
+        return properties.headers() != null && properties.headers().containsKey("BCC");
+    }
+
+    /** This message without its BCC header, the properties encoded into {@code into}; releases this one. */
+    public Message withoutBcc(ByteBuf into) {
+        Message out = withProperties(properties.withHeaders(properties.headers().toBuilder().remove("BCC").build()), into);
+        release();
+        return out;
     }
 
     /**
      * The same body published again (dead-lettering, alternate routes) to {@code newExchange} with
-     * {@code newRoutingKey} and other properties; takes a reference to the body.
+     * {@code newRoutingKey} and other properties, encoded into {@code into}; takes a reference to the body.
      */
     public Message republished(String newExchange, String newRoutingKey, BasicProperties newProperties,
-                               ByteBuf newRawProperties) {
-        return new Message(newExchange, newRoutingKey, newProperties, newRawProperties, body.retain());
+                               ByteBuf into) {
+        newProperties.encode(into);
+        return new Message(newExchange, newRoutingKey, newProperties, into, body.retain());
     }
 
     /** The message log has it on disk: a queue may drop the body and read it back when needed. */
