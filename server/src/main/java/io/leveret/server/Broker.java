@@ -20,8 +20,10 @@ import io.leveret.store.definitions.PermissionDefinition;
 import io.leveret.store.definitions.TopicPermissionDefinition;
 import io.leveret.store.definitions.UserDefinition;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.internal.PlatformDependent;
 import io.leveret.server.transport.AmqpServer;
 import io.leveret.server.vhost.VirtualHost;
+import io.leveret.server.vhost.PagingBudget;
 import io.leveret.server.vhost.Persistence;
 import io.leveret.server.vhost.Queue;
 import io.leveret.store.Store;
@@ -75,13 +77,18 @@ public final class Broker implements AutoCloseable {
             if (config.loadDefinitions() != null) {
                 DefinitionsFile.load(config.loadDefinitions(), store.definitions());
             }
-            Map<String, VirtualHost> vhosts = recover(store, server, config);
+            long memoryLimit = memoryLimit(config.resources());
+            PagingBudget paging = PagingBudget.of(config.resources().pagingRatio(),
+                    ResourceAlarms.watermarkShare(memoryLimit), Runtime.getRuntime().maxMemory(),
+                    PlatformDependent.maxDirectMemory());
+            LOG.info("queues page message bodies out beyond {} bytes in memory", paging.limit());
+            Map<String, VirtualHost> vhosts = recover(store, server, paging);
             Definitions defs = store.definitions().snapshot();
             UserDatabase users = users(defs, config);
             Limits limits = new Limits(config.resources().connectionMax());
             vhostLimits(defs, limits);
             defs.users().forEach(u -> limits.setUserLimits(u.name(), Limits.UserLimits.of(u.limits())));
-            alarms = ResourceAlarms.start(memoryLimit(config.resources()), config.dataDir(),
+            alarms = ResourceAlarms.start(memoryLimit, config.dataDir(),
                     diskFreeLimit(config.resources()));
             ProtocolSettings settings = new ProtocolSettings(config.channelMax(), config.frameMax(),
                     config.heartbeat(), config.maxMessageSize(), config.handshakeTimeoutMillis());
@@ -199,10 +206,10 @@ public final class Broker implements AutoCloseable {
      * The durable model first (through the same paths AMQP declares take), then each durable queue's
      * messages, in order; bodies stay on disk until a consumer needs them.
      */
-    private static Map<String, VirtualHost> recover(Store store, AmqpServer server, BrokerConfig config) {
+    private static Map<String, VirtualHost> recover(Store store, AmqpServer server, PagingBudget paging) {
         long start = System.nanoTime();
         Definitions defs = store.definitions().snapshot();
-        Persistence persistence = new Persistence(store.definitions(), store.messages(), store.spill());
+        Persistence persistence = new Persistence(store.definitions(), store.messages(), store.spill(), paging);
         Map<String, VirtualHost> vhosts = new HashMap<>();
         for (VhostDefinition vd : defs.vhosts()) {
             VirtualHost v = new VirtualHost(vd.name(), server.workers(), persistence);

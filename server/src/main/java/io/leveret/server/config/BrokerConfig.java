@@ -81,11 +81,12 @@ public record BrokerConfig(
      * @param connectionMax            most open connections; {@link Integer#MAX_VALUE} for no limit
      * @param memoryRelative           memory alarm fraction of the JVM's memory, used when memoryAbsolute is -1
      * @param memoryAbsolute           memory alarm threshold in bytes, or -1
+     * @param pagingRatio              fraction of the memory alarm threshold all queues' bodies may take
      * @param diskFreeAbsolute         disk alarm limit in bytes, used when diskFreeRelative is -1
      * @param diskFreeRelative         disk alarm limit as a multiple of total RAM, or -1
      */
-    public record Resources(int connectionMax, double memoryRelative, long memoryAbsolute, long diskFreeAbsolute,
-                            double diskFreeRelative) {
+    public record Resources(int connectionMax, double memoryRelative, long memoryAbsolute, double pagingRatio,
+                            long diskFreeAbsolute, double diskFreeRelative) {
     }
 
     /** @param file log file, or null for standard error */

@@ -113,6 +113,7 @@ public final class ConfigLoader {
                         value(assignments, Settings.CONNECTION_MAX),
                         value(assignments, Settings.VM_MEMORY_HIGH_WATERMARK_RELATIVE).orElse(0.4),
                         value(assignments, Settings.VM_MEMORY_HIGH_WATERMARK_ABSOLUTE).orElse(-1),
+                        value(assignments, Settings.VM_MEMORY_HIGH_WATERMARK_PAGING_RATIO).orElse(0.5),
                         value(assignments, Settings.DISK_FREE_LIMIT_ABSOLUTE).orElse(50L << 20),
                         value(assignments, Settings.DISK_FREE_LIMIT_RELATIVE).orElse(-1)),
                 value(assignments, Settings.LOAD_DEFINITIONS).orElse(null),

@@ -25,7 +25,7 @@ final class RabbitMqKeys {
             "password_hashing_module", "credential_validator.*", "track_auth_attempt_source",
             // limits and resource alarms
             "ranch_connection_max", "channel_max_per_node", "consumer_max_per_channel",
-            "vhost_max", "vm_memory_high_watermark", "vm_memory_high_watermark_paging_ratio", "vm_memory_calculation_strategy",
+            "vhost_max", "vm_memory_high_watermark", "vm_memory_calculation_strategy",
             "memory_monitor_interval", "total_memory_available_override_value", "disk_free_limit",
             "credit_flow_default_credit", "default_limits.*", "default_policies.*",
             // definitions, timeouts, queues

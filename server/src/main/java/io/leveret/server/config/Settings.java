@@ -76,6 +76,9 @@ final class Settings {
     static final Setting<java.util.OptionalLong> VM_MEMORY_HIGH_WATERMARK_ABSOLUTE = new Setting<>(
             "vm_memory_high_watermark.absolute", ValueType.optionalSize(), "",
             "Memory alarm threshold in bytes; when set it replaces the relative one.");
+    static final Setting<java.util.OptionalDouble> VM_MEMORY_HIGH_WATERMARK_PAGING_RATIO = new Setting<>(
+            "vm_memory_high_watermark_paging_ratio", ValueType.optionalFraction(0, 1), "0.5",
+            "Fraction of the memory high watermark that all queues' bodies may take before queues page them out.");
     static final Setting<java.util.OptionalLong> DISK_FREE_LIMIT_ABSOLUTE = new Setting<>("disk_free_limit.absolute",
             ValueType.optionalSize(), "50MB", "Disk alarm when data_dir's file system has less free space, in bytes.");
     static final Setting<java.util.OptionalDouble> DISK_FREE_LIMIT_RELATIVE = new Setting<>("disk_free_limit.relative",
@@ -101,7 +104,7 @@ final class Settings {
             LISTENERS_SSL, SSL_CACERTFILE, SSL_CERTFILE, SSL_KEYFILE, SSL_VERIFY, SSL_FAIL_IF_NO_PEER_CERT,
             DEFAULT_USER_TAGS, DEFAULT_PERMISSIONS_CONFIGURE, DEFAULT_PERMISSIONS_WRITE, DEFAULT_PERMISSIONS_READ,
             LOOPBACK_USERS_NONE, LOOPBACK_USERS, CONNECTION_MAX, VM_MEMORY_HIGH_WATERMARK_RELATIVE,
-            VM_MEMORY_HIGH_WATERMARK_ABSOLUTE, DISK_FREE_LIMIT_ABSOLUTE, DISK_FREE_LIMIT_RELATIVE, LOAD_DEFINITIONS,
+            VM_MEMORY_HIGH_WATERMARK_ABSOLUTE, VM_MEMORY_HIGH_WATERMARK_PAGING_RATIO, DISK_FREE_LIMIT_ABSOLUTE, DISK_FREE_LIMIT_RELATIVE, LOAD_DEFINITIONS,
             AUTH_MECHANISMS, LOG_CONSOLE_LEVEL, LOG_FILE, LOG_FILE_LEVEL, CLUSTER_NAME);
 
     /** RabbitMQ's log levels. */

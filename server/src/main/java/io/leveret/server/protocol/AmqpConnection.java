@@ -55,8 +55,8 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     private final java.util.Set<Queue> exclusiveQueues = new java.util.LinkedHashSet<>();
     private final AtomicLong pendingDeliveryBytes = new AtomicLong();
     private volatile boolean deliveriesStarved;
-    /** Messages this connection handed to queues that they have not taken in yet (publisher credit). */
-    private final java.util.concurrent.atomic.AtomicInteger pendingEnqueues = new java.util.concurrent.atomic.AtomicInteger();
+    /** Credit units of messages this connection handed to queues that they have not taken in yet. */
+    private final java.util.concurrent.atomic.AtomicLong pendingEnqueues = new java.util.concurrent.atomic.AtomicLong();
     private static final int ENQUEUE_CREDIT_HIGH = 2000;
     private static final int ENQUEUE_CREDIT_LOW = 500;
     private State state = State.AWAIT_HEADER;
@@ -444,16 +444,17 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
      * Publisher back-pressure, as RabbitMQ's credit flow: a connection that is too far ahead of the queues
      * it publishes to stops reading its socket until they catch up. On the loop.
      */
-    void enqueuesPosted(int n) {
+    void enqueuesPosted(long n) {
         if (pendingEnqueues.addAndGet(n) > ENQUEUE_CREDIT_HIGH && ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(false);
         }
     }
 
-    /** A queue gave back one unit of credit. On the queue's thread. */
+    /** A queue gave credit back. On the queue's thread. */
     @Override
-    public void granted() {
-        if (pendingEnqueues.decrementAndGet() == ENQUEUE_CREDIT_LOW) {
+    public void granted(int units) {
+        long left = pendingEnqueues.addAndGet(-units);
+        if (left <= ENQUEUE_CREDIT_LOW && left + units > ENQUEUE_CREDIT_LOW) {
             ctx.executor().execute(this::resumeReading);
         }
     }

@@ -9,6 +9,7 @@ import io.leveret.codec.TxMethod;
 import io.leveret.server.vhost.DelayedExchange;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.Message;
+import io.leveret.server.vhost.PublisherCredit;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.ReplyTarget;
 import io.leveret.server.vhost.VirtualHost;
@@ -271,7 +272,7 @@ final class Publisher {
                 q.execute(() -> q.enqueue(m, l, conn));
             }
         }
-        conn.enqueuesPosted(targets.size());
+        conn.enqueuesPosted((long) targets.size() * PublisherCredit.units(m.bodySize()));
         targets.clear();
         m.release();
         return answers;

@@ -22,9 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RabbitMQ's memory and disk alarms. Memory: the live heap (as the last garbage collection left it, so
- * that garbage waiting for the collector does not raise the alarm) plus Netty's direct memory, against
- * {@code vm_memory_high_watermark} of the JVM's budget (maximum heap plus maximum direct memory). Disk:
+ * RabbitMQ's memory and disk alarms. Memory: {@code vm_memory_high_watermark} is a share of the JVM's
+ * budget (maximum heap plus maximum direct memory), and each of the two pools is held to the same share of
+ * its own maximum, since either can run out alone: the live heap (as the last garbage collection left it,
+ * so that garbage waiting for the collector does not raise the alarm) against that share of the maximum
+ * heap, and Netty's direct memory against that share of the maximum direct memory. Disk:
  * the free space of data_dir's file store against {@code disk_free_limit}. A monitor thread checks both
  * often; when either alarm changes, every open connection is told on its own loop, and blocks or unblocks
  * its publishers ({@link AmqpConnection#alarmsChanged()}).
@@ -33,8 +35,12 @@ public final class ResourceAlarms implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResourceAlarms.class);
     private static final long MEMORY_INTERVAL_MILLIS = 50;
     private static final int DISK_EVERY_N_CHECKS = 20;
+    /** A confirming full collection may take at most 1/this of the monitor's time. */
+    private static final long CONFIRM_COST_RATIO = 20;
 
     private final long memoryLimit;
+    private final long heapLimit;
+    private final long directLimit;
     private final LongSupplier diskFree;
     private final long diskFreeLimit;
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
@@ -43,9 +49,14 @@ public final class ResourceAlarms implements AutoCloseable {
     private volatile boolean memoryAlarm;
     private volatile boolean diskAlarm;
     private int checks;
+    /** When the next full collection to confirm a high heap may run (System.nanoTime()). */
+    private long nextConfirmNanos = System.nanoTime();
 
     private ResourceAlarms(long memoryLimit, LongSupplier diskFree, long diskFreeLimit, boolean monitored) {
         this.memoryLimit = memoryLimit;
+        double share = watermarkShare(memoryLimit);
+        this.heapLimit = (long) (share * Runtime.getRuntime().maxMemory());
+        this.directLimit = (long) (share * PlatformDependent.maxDirectMemory());
         this.diskFree = diskFree;
         this.diskFreeLimit = diskFreeLimit;
         if (monitored) {
@@ -84,9 +95,16 @@ public final class ResourceAlarms implements AutoCloseable {
                 return Long.MAX_VALUE;
             }
         };
-        LOG.info("memory high watermark {} bytes of a JVM budget of {} bytes; disk free limit {} bytes",
-                memoryLimit, memoryBudget(), diskFreeLimit);
-        return new ResourceAlarms(memoryLimit, free, diskFreeLimit, true);
+        ResourceAlarms alarms = new ResourceAlarms(memoryLimit, free, diskFreeLimit, true);
+        LOG.info("memory high watermark {} bytes of a JVM budget of {} bytes: live heap {} bytes, direct memory {}"
+                + " bytes; disk free limit {} bytes", memoryLimit, memoryBudget(), alarms.heapLimit, alarms.directLimit,
+                diskFreeLimit);
+        return alarms;
+    }
+
+    /** The high watermark as a share of {@link #memoryBudget()}: what each pool is held to, of its maximum. */
+    public static double watermarkShare(long memoryLimit) {
+        return Math.min(1, (double) memoryLimit / memoryBudget());
     }
 
     /** The JVM's memory: its maximum heap plus Netty's maximum direct memory. */
@@ -94,17 +112,26 @@ public final class ResourceAlarms implements AutoCloseable {
         return Runtime.getRuntime().maxMemory() + PlatformDependent.maxDirectMemory();
     }
 
-    /** Memory in use now: the live heap (after the last collection) plus direct memory. */
-    public long memoryUsed() {
+    private long liveHeap() {
         long heap = liveHeapAfterGc;
-        if (heap < 0) {
-            heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        }
+        return heap >= 0 ? heap : usedHeap();
+    }
+
+    private static long usedHeap() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long directUsed() {
         long direct = PlatformDependent.usedDirectMemory();
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p) {
-            direct = Math.max(direct, p.metric().usedDirectMemory() + p.metric().usedHeapMemory());
+            direct = Math.max(direct, p.metric().usedDirectMemory());
         }
-        return heap + Math.max(0, direct);
+        return Math.max(0, direct);
+    }
+
+    /** True when either pool is past its share of the high watermark. */
+    private boolean memoryHigh() {
+        return memoryLimit != Long.MAX_VALUE && (liveHeap() > heapLimit || directUsed() > directLimit);
     }
 
     /** RabbitMQ's connection.blocked reason, or null when no alarm is raised. */
@@ -130,7 +157,16 @@ public final class ResourceAlarms implements AutoCloseable {
 
     private void check() {
         try {
-            boolean memory = memoryUsed() > memoryLimit;
+            if (liveHeapAfterGc < 0 && usedHeap() > heapLimit) {
+                // No collection has told us the live heap yet, and what is used includes garbage (at boot,
+                // mostly): find out before raising the alarm on it.
+                System.gc();
+                liveHeapAfterGc = usedHeap();
+            }
+            boolean memory = memoryHigh();
+            if (memory && !memoryAlarm && liveHeap() > heapLimit) {
+                memory = confirmHeap();
+            }
             boolean due = checks++ % DISK_EVERY_N_CHECKS == 0;
             boolean disk = due ? diskFree.getAsLong() < diskFreeLimit : diskAlarm;
             if (memory && memoryAlarm && due) {
@@ -140,8 +176,8 @@ public final class ResourceAlarms implements AutoCloseable {
             }
             if (memory != memoryAlarm || disk != diskAlarm) {
                 if (memory != memoryAlarm) {
-                    LOG.warn("memory alarm {}: {} bytes used, high watermark {} bytes", memory ? "raised" : "cleared",
-                            memoryUsed(), memoryLimit);
+                    LOG.warn("memory alarm {}: live heap {} bytes (limit {}), direct memory {} bytes (limit {})",
+                            memory ? "raised" : "cleared", liveHeap(), heapLimit, directUsed(), directLimit);
                 }
                 if (disk != diskAlarm) {
                     LOG.warn("disk alarm {}: {} bytes free, limit {} bytes", disk ? "raised" : "cleared",
@@ -156,6 +192,25 @@ public final class ResourceAlarms implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("resource check failed", e);
         }
+    }
+
+    /**
+     * A young collection leaves the old generation's garbage in its figure: before the alarm is raised on
+     * the heap, a full collection tells what is live. It is paid for at most once per
+     * {@link #CONFIRM_COST_RATIO} times its own duration (and {@link #MEMORY_INTERVAL_MILLIS}); until the
+     * next one is due, the last answer stands.
+     */
+    private boolean confirmHeap() {
+        long now = System.nanoTime();
+        if (now < nextConfirmNanos) {
+            return directUsed() > directLimit;
+        }
+        System.gc();
+        long took = System.nanoTime() - now;
+        liveHeapAfterGc = usedHeap();
+        nextConfirmNanos = System.nanoTime()
+                + Math.max(took * CONFIRM_COST_RATIO, TimeUnit.MILLISECONDS.toNanos(MEMORY_INTERVAL_MILLIS));
+        return memoryHigh();
     }
 
     /** Every collection tells us how much heap it left: the live data, which is what the alarm is about. */

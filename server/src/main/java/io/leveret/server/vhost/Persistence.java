@@ -32,16 +32,29 @@ public final class Persistence {
     private final DefinitionStore definitions;
     private final MessageStore messages;
     private final SpillDirectory spill;
+    private final PagingBudget pagingBudget;
 
     /** {@code spill}: where queues page transient bodies out of memory; null keeps them all in memory. */
     public Persistence(DefinitionStore definitions, MessageStore messages, SpillDirectory spill) {
+        this(definitions, messages, spill, PagingBudget.unlimited());
+    }
+
+    /** {@code pagingBudget}: the bodies all queues together keep in memory before they page out. */
+    public Persistence(DefinitionStore definitions, MessageStore messages, SpillDirectory spill,
+                       PagingBudget pagingBudget) {
         this.definitions = definitions;
         this.messages = messages;
         this.spill = spill;
+        this.pagingBudget = pagingBudget;
     }
 
     public MessageStore messages() {
         return messages;
+    }
+
+    /** The bodies all queues together keep in memory. */
+    PagingBudget pagingBudget() {
+        return pagingBudget;
     }
 
     /** Scratch space for transient bodies; null when there is none. */

@@ -90,6 +90,8 @@ public final class Queue implements Destination {
      * until the consumers catch up: publishers then go at the consumers' pace instead of building a backlog.
      */
     static final int BACKLOG_FOR_CREDIT = 1000;
+    /** Body bytes one dispatch hands over before the connections are told (and may say they are behind). */
+    private static final long DISPATCH_BATCH_BYTES = 256 << 10;
 
     @Override
     public String name() {
@@ -175,11 +177,12 @@ public final class Queue implements Destination {
      * Returns false if the queue refused the message (x-overflow reject-publish at its limit).
      */
     public boolean enqueue(Message message, Location location, PublisherCredit credit) {
+        int units = PublisherCredit.units(message.bodySize());
         boolean accepted = offer(message, location);
         if (!deleted && !consumers.isEmpty() && messageCount() > BACKLOG_FOR_CREDIT) {
-            withheld.withhold(credit);
+            withheld.withhold(credit, units);
         } else {
-            credit.granted();
+            credit.granted(units);
         }
         return accepted;
     }
@@ -284,7 +287,11 @@ public final class Queue implements Destination {
 
     /** Takes the entry that would go out next. */
     private QueueEntry takeHead() {
-        return ready.poll();
+        QueueEntry e = ready.poll();
+        if (e != null) {
+            paging.taken(e);
+        }
+        return e;
     }
 
     /** Dead-letters (or drops) expired messages at the head, then arms the timer for the next deadline. */
@@ -655,6 +662,7 @@ public final class Queue implements Destination {
         if (consumers.isEmpty() || deleted) {
             return;
         }
+        long batchBytes = 0;
         for (;;) {
             if (hasDeadlines) {
                 expireHead(false, now);
@@ -673,12 +681,23 @@ public final class Queue implements Destination {
             Delivery d = handOut(e, c, c.noAck(), consumers.lastCreditWasChannelWide());
             // Each channel's list is new (it goes to that channel's thread); the map is ours to reuse.
             batches.computeIfAbsent(c.channel(), k -> new ArrayList<>()).add(d);
+            batchBytes += e.size;
+            if (batchBytes >= DISPATCH_BATCH_BYTES) {
+                // Handed over now, the connections count these bytes, and stop taking more once they are
+                // behind: bodies paged back in for consumers without a prefetch limit do not all load at once.
+                deliverBatches();
+                batchBytes = 0;
+            }
         }
+        deliverBatches();
+        releaseCredit();
+    }
+
+    private void deliverBatches() {
         if (!batches.isEmpty()) {
             batches.forEach(ConsumerChannel::deliver);
             batches.clear();
         }
-        releaseCredit();
     }
 
     /** The next message to hand out, with its body loaded; entries whose body cannot be read are dropped. */

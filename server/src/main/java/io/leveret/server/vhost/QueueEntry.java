@@ -26,6 +26,8 @@ final class QueueEntry {
     final Location location;
     boolean redelivered;
     boolean handedOut;
+    /** Ready with its body in memory, counted by the queue's {@link Paging} and the broker's budget. */
+    boolean pageable;
     /**
      * How often the message came back without an ack (requeue, a closed channel): RabbitMQ quorum queues'
      * delivery count, which x-delivery-limit bounds.

@@ -18,7 +18,7 @@ final class WithheldCredit {
     static final long STALL_MILLIS = 200;
 
     private final EventExecutor executor;
-    private final ArrayDeque<PublisherCredit> withheld = new ArrayDeque<>();
+    private final ArrayDeque<Held> withheld = new ArrayDeque<>();
     /** Messages handed out so far: the stall check's witness of progress. */
     private long handedOut;
     private boolean stallCheckPending;
@@ -27,9 +27,13 @@ final class WithheldCredit {
         this.executor = executor;
     }
 
-    /** Keeps {@code credit} until {@link #releaseAll} or a stall. */
-    void withhold(PublisherCredit credit) {
-        withheld.add(credit);
+    /** Credit kept back from one publisher. */
+    private record Held(PublisherCredit credit, int units) {
+    }
+
+    /** Keeps {@code units} of {@code credit} until {@link #releaseAll} or a stall. */
+    void withhold(PublisherCredit credit, int units) {
+        withheld.add(new Held(credit, units));
         armStallCheck();
     }
 
@@ -41,7 +45,8 @@ final class WithheldCredit {
     /** Gives every withheld credit back. */
     void releaseAll() {
         while (!withheld.isEmpty()) {
-            withheld.poll().granted();
+            Held h = withheld.poll();
+            h.credit().granted(h.units());
         }
     }
 

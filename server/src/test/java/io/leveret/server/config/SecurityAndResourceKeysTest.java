@@ -37,6 +37,7 @@ class SecurityAndResourceKeysTest {
         assertEquals(Integer.MAX_VALUE, c.resources().connectionMax());
         assertEquals(0.4, c.resources().memoryRelative());
         assertEquals(-1, c.resources().memoryAbsolute());
+        assertEquals(0.5, c.resources().pagingRatio());
         assertEquals(50L << 20, c.resources().diskFreeAbsolute());
         assertNull(c.loadDefinitions());
         assertEquals("info", c.log().consoleLevel());
@@ -82,6 +83,8 @@ class SecurityAndResourceKeysTest {
         assertTrue(e.getMessage().startsWith("bad value '2' for key 'vm_memory_high_watermark.relative'"),
                 e.getMessage());
         assertThrows(ConfigException.class, () -> load("connection_max = lots"));
+        assertEquals(0.75, load("vm_memory_high_watermark_paging_ratio = 0.75").resources().pagingRatio());
+        assertThrows(ConfigException.class, () -> load("vm_memory_high_watermark_paging_ratio = 1.5"));
     }
 
     @Test
