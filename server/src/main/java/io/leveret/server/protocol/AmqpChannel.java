@@ -43,6 +43,8 @@ public final class AmqpChannel implements ConsumerChannel {
     private static final int BATCH_BUFFER_SIZE = 64 * 1024;
     /** What a delivery costs beyond its body, for the connection's count of bytes in flight. */
     private static final int DELIVERY_OVERHEAD = 128;
+    /** How long deliveries that found no memory for their frames wait before they are tried again. */
+    private static final long STALL_RETRY_MILLIS = 20;
     private final AmqpConnection connection;
     private final int id;
     private final ArrayDeque<Frame> held = new ArrayDeque<>();
@@ -59,6 +61,12 @@ public final class AmqpChannel implements ConsumerChannel {
     long nextDeliveryTag;
     /** The last queue declared on this channel: what an empty queue name means (RabbitMQ). */
     String lastQueue;
+    /** Deliveries waiting for memory to write them, oldest first; null when none wait. */
+    private ArrayDeque<StalledDeliveries> stalled;
+
+    /** Deliveries {@code from} on, of a batch a queue handed over, with the batch's byte count. */
+    private record StalledDeliveries(List<Delivery> deliveries, int from, long total) {
+    }
 
     /** A consumer started on this channel. */
     record ChannelConsumer(String tag, Queue queue, io.leveret.server.vhost.QueueConsumer queueConsumer) {
@@ -294,29 +302,76 @@ public final class AmqpChannel implements ConsumerChannel {
     }
 
     private void writeDeliveries(List<Delivery> deliveries, long total) {
+        if (stalled != null) {
+            // Earlier deliveries wait for memory: these go after them, in order.
+            stalled.add(new StalledDeliveries(deliveries, 0, total));
+            return;
+        }
+        writeDeliveries(deliveries, 0, total);
+    }
+
+    /** Writes deliveries from {@code from} on; false if memory ran out and the rest waits in {@link #stalled}. */
+    private boolean writeDeliveries(List<Delivery> deliveries, int from, long total) {
         ByteBuf batch = null;
-        for (Delivery d : deliveries) {
-            batch = onDelivery(d, batch);
+        int i = from;
+        long left = total;
+        try {
+            for (; i < deliveries.size(); i++) {
+                Delivery d = deliveries.get(i);
+                batch = onDelivery(d, batch, left);
+                left -= d.message().bodySize() + DELIVERY_OVERHEAD;
+            }
+        } catch (OutOfMemoryError e) {
+            // No memory for the frames (direct memory at its limit while others drain): what is written goes
+            // out, the rest stays ours and is tried again shortly, in order; nothing is lost or reordered.
+            if (batch != null) {
+                connection.write(batch);
+                connection.flushSoon();
+            }
+            if (stalled == null) {
+                stalled = new ArrayDeque<>();
+                LOG.warn("channel {}: no memory to write deliveries ({}); retrying in {} ms", id, e.getMessage(),
+                        STALL_RETRY_MILLIS);
+                connection.ctx().executor().schedule(this::retryStalled, STALL_RETRY_MILLIS,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            stalled.addFirst(new StalledDeliveries(deliveries, i, total));
+            return false;
         }
         if (batch != null) {
             connection.write(batch);
         }
         connection.deliveriesWritten(total);
         connection.flushSoon();
+        return true;
     }
 
-    private ByteBuf onDelivery(Delivery d, ByteBuf batch) {
+    private void retryStalled() {
+        ArrayDeque<StalledDeliveries> waiting = stalled;
+        stalled = null;
+        for (StalledDeliveries s; (s = waiting.poll()) != null; ) {
+            if (!writeDeliveries(s.deliveries, s.from, s.total)) {
+                stalled.addAll(waiting);
+                return;
+            }
+        }
+    }
+
+    /** {@code left}: the bytes this delivery and the rest of its batch are expected to take. */
+    private ByteBuf onDelivery(Delivery d, ByteBuf batch, long left) {
         if (released || closing) {
             handBack(d);
             return batch;
         }
-        long tag = ++nextDeliveryTag;
+        long tag = nextDeliveryTag + 1;
+        Message m = d.message();
+        // Allocation may fail here, with nothing written: the tag and the unacked entry come after it.
+        ByteBuf out = appendContent(batch,
+                new BasicMethod.Deliver(d.consumerTag(), tag, d.redelivered(), m.exchange(), m.routingKey()), m, left);
+        nextDeliveryTag = tag;
         if (!d.noAck()) {
             unacked.add(new Unacked(tag, d.queue(), d.seq(), d.channelCredit()));
         }
-        Message m = d.message();
-        ByteBuf out = appendContent(batch,
-                new BasicMethod.Deliver(d.consumerTag(), tag, d.redelivered(), m.exchange(), m.routingKey()), m);
         m.release();
         return out;
     }
@@ -334,7 +389,7 @@ public final class AmqpChannel implements ConsumerChannel {
 
     /** Writes a method that carries content, then the header and the body in frames of at most frame_max. */
     void writeContent(Method method, Message m) {
-        ByteBuf out = appendContent(null, method, m);
+        ByteBuf out = appendContent(null, method, m, m.bodySize() + DELIVERY_OVERHEAD);
         if (out != null) {
             connection.write(out);
         }
@@ -343,17 +398,34 @@ public final class AmqpChannel implements ConsumerChannel {
     /**
      * Appends a content-carrying method, its header and its body to {@code batch} (allocated if null) and
      * returns the buffer still being filled, or null once everything has been written. A small body is
-     * copied once into the batch; a large one goes out as slices of the message's own buffer.
+     * copied once into the batch; a large one goes out as slices of the message's own buffer. {@code
+     * expected}: the bytes this content and what may follow it in the batch are expected to take.
      */
-    private ByteBuf appendContent(ByteBuf batch, Method method, Message m) {
-        ByteBuf out = batch != null ? batch : connection.ctx().alloc().ioBuffer(BATCH_BUFFER_SIZE);
-        AmqpFrameEncoder.writeMethodFrame(out, id, method);
-        AmqpFrameEncoder.writeContentHeaderFrame(out, id, BasicMethod.CLASS_ID, m.bodySize(), m.rawProperties());
+    private ByteBuf appendContent(ByteBuf batch, Method method, Message m, long expected) {
         ByteBuf body = m.body();
         int len = body.readableBytes();
+        // A new buffer is as large as what is expected to fill it (it grows if need be): a few small
+        // deliveries must not each hold a whole batch's memory while they wait to be written.
+        long size = len <= COPY_LIMIT ? expected : DELIVERY_OVERHEAD + m.rawProperties().readableBytes();
+        ByteBuf out = batch != null ? batch
+                : connection.ctx().alloc().ioBuffer((int) Math.max(DELIVERY_OVERHEAD, Math.min(BATCH_BUFFER_SIZE, size)));
+        int mark = out.writerIndex();
         int frameMax = connection.frameMax();
+        try {
+            AmqpFrameEncoder.writeMethodFrame(out, id, method);
+            AmqpFrameEncoder.writeContentHeaderFrame(out, id, BasicMethod.CLASS_ID, m.bodySize(), m.rawProperties());
+            if (len <= COPY_LIMIT) {
+                AmqpFrameEncoder.writeContentBodyFrames(out, id, body, frameMax);
+            }
+        } catch (OutOfMemoryError e) {
+            // Growing the buffer failed: it goes back to what it held before this content.
+            out.writerIndex(mark);
+            if (out != batch) {
+                out.release();
+            }
+            throw e;
+        }
         if (len <= COPY_LIMIT) {
-            AmqpFrameEncoder.writeContentBodyFrames(out, id, body, frameMax);
             if (out.readableBytes() < BATCH_BUFFER_SIZE) {
                 return out;
             }
