@@ -56,8 +56,10 @@ final class PrivateLeveret implements AutoCloseable {
                 + "data_dir = " + dir.resolve("data") + "\n"
                 + config + "\n");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // Leak detection first, so that a test's own JVM options can override it.
+        cmd.add("-Dio.netty.leakDetection.level=paranoid");
         cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-Dio.netty.leakDetection.level=paranoid", "-jar", jar().toString(), "--config",
+        cmd.addAll(List.of("-jar", jar().toString(), "--config",
                 conf.toString()));
         Path log = dir.resolve("broker.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
