@@ -37,6 +37,8 @@ public final class ResourceAlarms implements AutoCloseable {
     private static final int DISK_EVERY_N_CHECKS = 20;
     /** A confirming full collection may take at most 1/this of the monitor's time. */
     private static final long CONFIRM_COST_RATIO = 20;
+    /** ... but a large heap's slow collection must not leave its alarm unconfirmed for longer than this. */
+    private static final long CONFIRM_AT_LEAST_EVERY_SECONDS = 10;
 
     private final long memoryLimit;
     private final long heapLimit;
@@ -197,19 +199,19 @@ public final class ResourceAlarms implements AutoCloseable {
     /**
      * A young collection leaves the old generation's garbage in its figure: before the alarm is raised on
      * the heap, a full collection tells what is live. It is paid for at most once per
-     * {@link #CONFIRM_COST_RATIO} times its own duration (and {@link #MEMORY_INTERVAL_MILLIS}); until the
-     * next one is due, the last answer stands.
+     * {@link #CONFIRM_COST_RATIO} times its own duration (at least {@link #MEMORY_INTERVAL_MILLIS}, at most
+     * {@link #CONFIRM_AT_LEAST_EVERY_SECONDS}); until the next one is due, the last answer stands.
      */
     private boolean confirmHeap() {
         long now = System.nanoTime();
-        if (now < nextConfirmNanos) {
+        if (now - nextConfirmNanos < 0) {
             return directUsed() > directLimit;
         }
         System.gc();
         long took = System.nanoTime() - now;
         liveHeapAfterGc = usedHeap();
-        nextConfirmNanos = System.nanoTime()
-                + Math.max(took * CONFIRM_COST_RATIO, TimeUnit.MILLISECONDS.toNanos(MEMORY_INTERVAL_MILLIS));
+        long wait = Math.max(took * CONFIRM_COST_RATIO, TimeUnit.MILLISECONDS.toNanos(MEMORY_INTERVAL_MILLIS));
+        nextConfirmNanos = System.nanoTime() + Math.min(wait, TimeUnit.SECONDS.toNanos(CONFIRM_AT_LEAST_EVERY_SECONDS));
         return memoryHigh();
     }
 
