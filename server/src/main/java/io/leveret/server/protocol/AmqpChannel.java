@@ -389,7 +389,31 @@ public final class AmqpChannel implements ConsumerChannel {
 
     /** Writes a method that carries content, then the header and the body in frames of at most frame_max. */
     void writeContent(Method method, Message m) {
-        ByteBuf out = appendContent(null, method, m, m.bodySize() + DELIVERY_OVERHEAD);
+        ByteBuf out;
+        try {
+            out = appendContent(null, method, m, m.bodySize() + DELIVERY_OVERHEAD);
+        } catch (OutOfMemoryError e) {
+            // As for deliveries: no memory for the frames now, so the content waits (with the frames that
+            // arrive after it on this channel, unless the channel already waits for something else).
+            LOG.warn("channel {}: no memory to write {} ({}); retrying in {} ms", id, method.name(), e.getMessage(),
+                    STALL_RETRY_MILLIS);
+            m.retain();
+            boolean hold = !awaiting;
+            awaiting = true;
+            connection.ctx().executor().schedule(() -> {
+                try {
+                    if (hold) {
+                        answered(null, none -> writeContent(method, m));
+                    } else if (!released) {
+                        writeContent(method, m);
+                        connection.flushSoon();
+                    }
+                } finally {
+                    m.release();
+                }
+            }, STALL_RETRY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
         if (out != null) {
             connection.write(out);
         }

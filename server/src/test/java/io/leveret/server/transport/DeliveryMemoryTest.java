@@ -10,9 +10,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Deliveries when memory runs out: a channel that cannot allocate the buffer for its deliveries keeps them,
- * in order, and writes them once it can. Nothing is lost, nothing overtakes, and delivery tags stay in
- * step with what the client received.
+ * Deliveries when memory runs out: a channel that cannot allocate the buffer for its deliveries (or a
+ * basic.get's answer) keeps them, in order, and writes them once it can. Nothing is lost, nothing
+ * overtakes, and delivery tags stay in step with what the client received.
  */
 class DeliveryMemoryTest {
     private final AmqpPeer peer = new AmqpPeer();
@@ -73,5 +73,31 @@ class DeliveryMemoryTest {
         peer.send(1, new BasicMethod.Ack(2, true));
         peer.expectNothing();
         assertEquals(0, peer.vhost.queue("q").messageCount());
+    }
+
+    @Test
+    void aGetThatFindsNoMemoryIsAnsweredOnceThereIsSomeAndLaterMethodsWaitForIt() {
+        peer.open();
+        peer.openChannel(1);
+        peer.declareQueue(1, "q");
+        peer.send(peer.publish(1, "", "q", "m1"));
+        peer.send(peer.publish(1, "", "q", "m2"));
+        peer.server.config().setAllocator(allocator);
+
+        allocator.failures = 1;
+        peer.send(1, new BasicMethod.Get(0, "q", false));
+        peer.send(1, new BasicMethod.Get(0, "q", false));
+        peer.expectNothing();
+        assertEquals(1, allocator.failed);
+
+        peer.elapse(25);
+        BasicMethod.GetOk first = peer.expect(1, BasicMethod.GetOk.class);
+        assertEquals(1, first.deliveryTag());
+        assertEquals("m1", peer.expectBody(1, peer.expectHeader(1).bodySize()));
+        BasicMethod.GetOk second = peer.expect(1, BasicMethod.GetOk.class);
+        assertEquals(2, second.deliveryTag());
+        assertEquals("m2", peer.expectBody(1, peer.expectHeader(1).bodySize()));
+        peer.send(1, new BasicMethod.Ack(2, true));
+        peer.expectNothing();
     }
 }
