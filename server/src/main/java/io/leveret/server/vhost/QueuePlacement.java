@@ -2,8 +2,9 @@ package io.leveret.server.vhost;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
+import java.util.Collections;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,10 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Queues made off the loops (recovery, definitions import) go to the least busy one.
  *
  * <p>The counts are kept per executor for the whole JVM, since brokers embedded side by side have their own
- * executors and never share one.
+ * executors and never share one; weakly, so that a stopped broker's executors are not kept alive by them.
+ * Only declares and deletes come here, so one lock is enough.
  */
 final class QueuePlacement {
-    private static final Map<EventExecutor, AtomicInteger> QUEUES = new ConcurrentHashMap<>();
+    private static final Map<EventExecutor, AtomicInteger> QUEUES = Collections.synchronizedMap(new WeakHashMap<>());
 
     private QueuePlacement() {
     }
