@@ -452,7 +452,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
 
     /** A queue gave credit back. On the queue's thread. */
     @Override
-    public void granted(int units) {
+    public void granted(long units) {
         long left = pendingEnqueues.addAndGet(-units);
         if (left <= ENQUEUE_CREDIT_LOW && left + units > ENQUEUE_CREDIT_LOW) {
             ctx.executor().execute(this::resumeReading);

@@ -17,5 +17,5 @@ public interface PublisherCredit {
     }
 
     /** Credit back. Called on the queue's thread. */
-    void granted(int units);
+    void granted(long units);
 }

@@ -27,13 +27,28 @@ final class WithheldCredit {
         this.executor = executor;
     }
 
-    /** Credit kept back from one publisher. */
-    private record Held(PublisherCredit credit, int units) {
+    /** Credit kept back from one publisher: a run of its messages in a row. */
+    private static final class Held {
+        final PublisherCredit credit;
+        long units;
+
+        Held(PublisherCredit credit, long units) {
+            this.credit = credit;
+            this.units = units;
+        }
     }
 
-    /** Keeps {@code units} of {@code credit} until {@link #releaseAll} or a stall. */
+    /**
+     * Keeps {@code units} of {@code credit} until {@link #releaseAll} or a stall. Consecutive messages from
+     * one publisher share one entry, so withholding costs no allocation per message.
+     */
     void withhold(PublisherCredit credit, int units) {
-        withheld.add(new Held(credit, units));
+        Held last = withheld.peekLast();
+        if (last != null && last.credit == credit) {
+            last.units += units;
+        } else {
+            withheld.add(new Held(credit, units));
+        }
         armStallCheck();
     }
 
@@ -46,7 +61,7 @@ final class WithheldCredit {
     void releaseAll() {
         while (!withheld.isEmpty()) {
             Held h = withheld.poll();
-            h.credit().granted(h.units());
+            h.credit.granted(h.units);
         }
     }
 
