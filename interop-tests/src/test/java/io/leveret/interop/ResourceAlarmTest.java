@@ -97,6 +97,27 @@ class ResourceAlarmTest {
         return events;
     }
 
+    /** A publisher flooding the queues with small messages, on a connection that records blocked/unblocked. */
+    private record SmallFlood(Connection publisher, BlockingQueue<String> events, AtomicLong published,
+                              Thread thread) {
+        /** Floods while {@code goOn} says so, and waits until the broker blocks the publisher on memory. */
+        static SmallFlood untilBlocked(PrivateLeveret broker, java.util.function.BooleanSupplier goOn)
+                throws Exception {
+            Connection publisher = broker.factory("guest", "guest", "/").newConnection();
+            BlockingQueue<String> events = ResourceAlarmTest.events(publisher);
+            Channel pub = publisher.createChannel();
+            declareFlood(pub);
+            AtomicLong published = new AtomicLong();
+            Thread thread = flood(pub, SMALL, SMALL_FLOOD_MAX, published, goOn);
+            String first = events.poll(75, TimeUnit.SECONDS);
+            if (!"blocked: low on memory".equals(first)) {
+                publisher.abort(1000);
+            }
+            assertEquals("blocked: low on memory", first, "after " + published.get() + "\n" + broker.log());
+            return new SmallFlood(publisher, events, published, thread);
+        }
+    }
+
     private static void assertNoOutOfMemory(PrivateLeveret broker) {
         assertTrue(broker.isAlive());
         assertFalse(broker.log().contains("OutOfMemoryError"), broker.log());
@@ -145,15 +166,12 @@ class ResourceAlarmTest {
         PrivateLeveret.assumeLocal();
         try (PrivateLeveret broker = PrivateLeveret.start(SMALL_BROKER, "")) {
             ConnectionFactory f = broker.factory("guest", "guest", "/");
-            Connection publisher = f.newConnection();
-            BlockingQueue<String> events = events(publisher);
-            Channel pub = publisher.createChannel();
-            declareFlood(pub);
-            AtomicLong published = new AtomicLong();
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            Thread flood = flood(pub, SMALL, SMALL_FLOOD_MAX, published, () -> System.nanoTime() < until);
-            String first = events.poll(75, TimeUnit.SECONDS);
-            assertEquals("blocked: low on memory", first, "after " + published.get() + "\n" + broker.log());
+            SmallFlood flooding = SmallFlood.untilBlocked(broker, () -> System.nanoTime() < until);
+            Connection publisher = flooding.publisher();
+            BlockingQueue<String> events = flooding.events();
+            AtomicLong published = flooding.published();
+            Thread flood = flooding.thread();
             long atBlock = published.get();
             Thread.sleep(500);
             assertTrue(broker.isAlive());
@@ -178,17 +196,14 @@ class ResourceAlarmTest {
         PrivateLeveret.assumeLocal();
         try (PrivateLeveret broker = PrivateLeveret.start(SMALL_BROKER, "")) {
             ConnectionFactory f = broker.factory("guest", "guest", "/");
-            Connection publisher = f.newConnection();
-            BlockingQueue<String> events = events(publisher);
-            Channel pub = publisher.createChannel();
-            declareFlood(pub);
-            AtomicLong published = new AtomicLong();
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             // Until told to stop: the last publish may wait in the socket until the broker reads again.
-            Thread flood = flood(pub, SMALL, SMALL_FLOOD_MAX, published, () -> !stop.get());
+            SmallFlood flooding = SmallFlood.untilBlocked(broker, () -> !stop.get());
+            Connection publisher = flooding.publisher();
+            BlockingQueue<String> events = flooding.events();
+            AtomicLong published = flooding.published();
+            Thread flood = flooding.thread();
             try {
-                assertEquals("blocked: low on memory", events.poll(75, TimeUnit.SECONDS),
-                        "after " + published.get() + "\n" + broker.log());
                 stop.set(true);
 
                 // A consumer drains the whole backlog, including what the publisher still had in flight.

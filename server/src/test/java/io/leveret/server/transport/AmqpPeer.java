@@ -240,6 +240,11 @@ final class AmqpPeer implements AutoCloseable {
         return new String(expectBody(channel, size, new ArrayList<>()), StandardCharsets.UTF_8);
     }
 
+    /** The content header and body that follow a content-carrying method, as text. */
+    String expectContent(int channel) {
+        return expectBody(channel, expectHeader(channel).bodySize());
+    }
+
     void expectConnectionClose(int code, String text) {
         ConnectionMethod.Close c = expect(0, ConnectionMethod.Close.class);
         assertEquals(code, c.replyCode(), () -> "reply " + c);

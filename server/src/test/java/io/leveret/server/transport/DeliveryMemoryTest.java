@@ -43,11 +43,16 @@ class DeliveryMemoryTest {
         peer.close();
     }
 
-    @Test
-    void deliveriesThatFindNoMemoryWaitAndGoOutInOrderOnceThereIsSome() {
+    /** A connection with channel 1 open and queue "q" declared on it. */
+    private void openWithQueue() {
         peer.open();
         peer.openChannel(1);
         peer.declareQueue(1, "q");
+    }
+
+    @Test
+    void deliveriesThatFindNoMemoryWaitAndGoOutInOrderOnceThereIsSome() {
+        openWithQueue();
         peer.send(1, new BasicMethod.Consume(0, "q", "c", false, false, false, false, FieldTable.EMPTY));
         peer.expect(1, BasicMethod.ConsumeOk.class);
         peer.server.config().setAllocator(allocator);
@@ -63,12 +68,10 @@ class DeliveryMemoryTest {
         peer.expectNothing();
 
         peer.elapse(25);
-        BasicMethod.Deliver first = peer.expect(1, BasicMethod.Deliver.class);
-        assertEquals(1, first.deliveryTag());
-        assertEquals("m1", peer.expectBody(1, peer.expectHeader(1).bodySize()));
-        BasicMethod.Deliver second = peer.expect(1, BasicMethod.Deliver.class);
-        assertEquals(2, second.deliveryTag());
-        assertEquals("m2", peer.expectBody(1, peer.expectHeader(1).bodySize()));
+        assertEquals(1, peer.expect(1, BasicMethod.Deliver.class).deliveryTag());
+        assertEquals("m1", peer.expectContent(1));
+        assertEquals(2, peer.expect(1, BasicMethod.Deliver.class).deliveryTag());
+        assertEquals("m2", peer.expectContent(1));
 
         peer.send(1, new BasicMethod.Ack(2, true));
         peer.expectNothing();
@@ -77,9 +80,7 @@ class DeliveryMemoryTest {
 
     @Test
     void aGetThatFindsNoMemoryIsAnsweredOnceThereIsSomeAndLaterMethodsWaitForIt() {
-        peer.open();
-        peer.openChannel(1);
-        peer.declareQueue(1, "q");
+        openWithQueue();
         peer.send(peer.publish(1, "", "q", "m1"));
         peer.send(peer.publish(1, "", "q", "m2"));
         peer.server.config().setAllocator(allocator);
@@ -91,12 +92,10 @@ class DeliveryMemoryTest {
         assertEquals(1, allocator.failed);
 
         peer.elapse(25);
-        BasicMethod.GetOk first = peer.expect(1, BasicMethod.GetOk.class);
-        assertEquals(1, first.deliveryTag());
-        assertEquals("m1", peer.expectBody(1, peer.expectHeader(1).bodySize()));
-        BasicMethod.GetOk second = peer.expect(1, BasicMethod.GetOk.class);
-        assertEquals(2, second.deliveryTag());
-        assertEquals("m2", peer.expectBody(1, peer.expectHeader(1).bodySize()));
+        assertEquals(1, peer.expect(1, BasicMethod.GetOk.class).deliveryTag());
+        assertEquals("m1", peer.expectContent(1));
+        assertEquals(2, peer.expect(1, BasicMethod.GetOk.class).deliveryTag());
+        assertEquals("m2", peer.expectContent(1));
         peer.send(1, new BasicMethod.Ack(2, true));
         peer.expectNothing();
     }

@@ -97,7 +97,7 @@ class PublishConsumeTest {
         for (int i = 1; i <= 2; i++) {
             BasicMethod.Deliver d = peer.expect(1, BasicMethod.Deliver.class);
             assertEquals(i, d.deliveryTag());
-            assertEquals("m" + i, peer.expectBody(1, peer.expectHeader(1).bodySize()));
+            assertEquals("m" + i, peer.expectContent(1));
         }
         peer.send(1, new BasicMethod.Ack(2, true));
         peer.expectNothing();
@@ -118,11 +118,11 @@ class PublishConsumeTest {
         peer.send(peer.publish(1, "", "q", "a"));
         peer.send(peer.publish(1, "", "q", "b"));
         assertEquals(1, peer.expect(1, BasicMethod.Deliver.class).deliveryTag());
-        assertEquals("a", peer.expectBody(1, peer.expectHeader(1).bodySize()));
+        assertEquals("a", peer.expectContent(1));
         peer.expectNothing();
         peer.send(1, new BasicMethod.Ack(1, false));
         assertEquals(2, peer.expect(1, BasicMethod.Deliver.class).deliveryTag());
-        assertEquals("b", peer.expectBody(1, peer.expectHeader(1).bodySize()));
+        assertEquals("b", peer.expectContent(1));
     }
 
     @Test
@@ -134,12 +134,12 @@ class PublishConsumeTest {
         peer.send(peer.publish(1, "", "q", "again"));
         BasicMethod.Deliver first = peer.expect(1, BasicMethod.Deliver.class);
         assertFalse(first.redelivered());
-        peer.expectBody(1, peer.expectHeader(1).bodySize());
+        peer.expectContent(1);
         peer.send(1, new BasicMethod.Nack(first.deliveryTag(), false, true));
         BasicMethod.Deliver second = peer.expect(1, BasicMethod.Deliver.class);
         assertTrue(second.redelivered());
         assertEquals(2, second.deliveryTag());
-        assertEquals("again", peer.expectBody(1, peer.expectHeader(1).bodySize()));
+        assertEquals("again", peer.expectContent(1));
     }
 
     @Test
@@ -157,13 +157,13 @@ class PublishConsumeTest {
         assertEquals("", ok.exchange());
         assertEquals("q", ok.routingKey());
         assertEquals(1, ok.messageCount(), "messages left after this one");
-        assertEquals("one", peer.expectBody(1, peer.expectHeader(1).bodySize()));
+        assertEquals("one", peer.expectContent(1));
 
         peer.send(1, new BasicMethod.Get(0, "", true));
         BasicMethod.GetOk ok2 = peer.expect(1, BasicMethod.GetOk.class);
         assertEquals(2, ok2.deliveryTag());
         assertEquals(0, ok2.messageCount());
-        assertEquals("two", peer.expectBody(1, peer.expectHeader(1).bodySize()));
+        assertEquals("two", peer.expectContent(1));
 
         peer.send(1, new BasicMethod.Get(0, "q", false));
         peer.expect(1, BasicMethod.GetEmpty.class);
@@ -192,7 +192,7 @@ class PublishConsumeTest {
         peer.send(peer.publish(1, "", "q", "x"));
         peer.send(1, new BasicMethod.Get(0, "q", false));
         peer.expect(1, BasicMethod.GetOk.class);
-        peer.expectBody(1, peer.expectHeader(1).bodySize());
+        peer.expectContent(1);
         peer.send(1, new BasicMethod.Ack(1, false), new BasicMethod.Ack(1, false));
         ChannelMethod.Close close = peer.expect(1, ChannelMethod.Close.class);
         assertEquals("PRECONDITION_FAILED - unknown delivery tag 1", close.replyText());
@@ -242,7 +242,7 @@ class PublishConsumeTest {
         assertEquals("NO_ROUTE", ret.replyText());
         assertEquals("amq.direct", ret.exchange());
         assertEquals("nobody", ret.routingKey());
-        assertEquals("back", peer.expectBody(1, peer.expectHeader(1).bodySize()));
+        assertEquals("back", peer.expectContent(1));
     }
 
     @Test
@@ -290,14 +290,14 @@ class PublishConsumeTest {
         consume(1, "q", "c", false);
         peer.send(peer.publish(1, "", "q", "keep me"));
         peer.expect(1, BasicMethod.Deliver.class);
-        peer.expectBody(1, peer.expectHeader(1).bodySize());
+        peer.expectContent(1);
         peer.send(1, new ChannelMethod.Close(200, "", 0, 0));
         peer.expect(1, ChannelMethod.CloseOk.class);
 
         peer.send(2, new BasicMethod.Get(0, "q", true));
         BasicMethod.GetOk ok = peer.expect(2, BasicMethod.GetOk.class);
         assertTrue(ok.redelivered());
-        assertEquals("keep me", peer.expectBody(2, peer.expectHeader(2).bodySize()));
+        assertEquals("keep me", peer.expectContent(2));
         peer.expectNothing();
     }
 }
