@@ -57,12 +57,17 @@ public final class DefinitionStore implements AutoCloseable {
 
     /** Opens (creating if needed) the definitions in {@code directory}, repairing MapDB from the journal. */
     public static DefinitionStore open(Path directory, StoreOptions options) throws IOException {
+        return open(directory, options, Journal.Faults.NONE);
+    }
+
+    /** {@link #open(Path, StoreOptions)} with a journal that fails where {@code faults} says: for tests. */
+    static DefinitionStore open(Path directory, StoreOptions options, Journal.Faults faults) throws IOException {
         Files.createDirectories(directory);
         Model model = new Model();
         Journal journal = Journal.open(directory.resolve(JOURNAL), (sequence, change) -> {
             model.validate(change);
             model.apply(change);
-        });
+        }, faults);
         try {
             long sequence = journal.lastSequence();
             Path file = directory.resolve(MAPDB);
@@ -141,9 +146,13 @@ public final class DefinitionStore implements AutoCloseable {
         model.validate(change);
         try {
             journal.append(sequence + 1, change);
-        } catch (IOException e) {
+        } catch (Journal.DamagedException e) {
             journalFailure = e;
             LOG.error("writing the definitions journal in {} failed; refusing further changes", directory, e);
+            throw new UncheckedIOException(e);
+        } catch (IOException e) {
+            // Cut off again: the journal, the model and MapDB are as they were, and take the next change.
+            LOG.error("writing a change to the definitions journal in {} failed; the change is not made", directory, e);
             throw new UncheckedIOException(e);
         }
         sequence++;
@@ -177,9 +186,21 @@ public final class DefinitionStore implements AutoCloseable {
                 compactAt = Math.max(compactBytes, 2 * journal.size());
                 LOG.debug("definitions journal compacted to {} bytes ({} objects)", journal.size(), model.size());
             }
-        } catch (IOException e) {
+        } catch (Journal.DamagedException e) {
             journalFailure = e;
             LOG.error("compacting the definitions journal in {} failed; refusing further changes", directory, e);
+        } catch (IOException | RuntimeException e) {
+            // The old journal is whole and in use: keep going, and try again once it has grown as much again.
+            compactAt = Math.max(compactAt, 2 * journalSizeOr(compactAt));
+            LOG.error("compacting the definitions journal in {} failed; it stays as it was", directory, e);
+        }
+    }
+
+    private long journalSizeOr(long fallback) {
+        try {
+            return journal.size();
+        } catch (IOException e) {
+            return fallback;
         }
     }
 

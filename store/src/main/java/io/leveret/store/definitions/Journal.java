@@ -33,18 +33,42 @@ final class Journal implements AutoCloseable {
         void change(long sequence, Change change) throws IOException;
     }
 
+    /** Where a test may make the journal fail, to prove what a failure leaves behind. */
+    enum FaultPoint { APPEND_TORN, APPEND_FORCE, COMPACT_WRITE, COMPACT_REPLACE }
+
+    /** Throws at a {@link FaultPoint}; {@link #NONE} in a broker. */
+    @FunctionalInterface
+    interface Faults {
+        Faults NONE = point -> { };
+
+        void at(FaultPoint point) throws IOException;
+    }
+
+    /** Thrown when the journal could not be put back as it was before a failed write: it takes no more changes. */
+    static final class DamagedException extends IOException {
+        DamagedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private final Path file;
+    private final Faults faults;
     private FileChannel channel;
     private long lastSequence;
 
-    private Journal(Path file, FileChannel channel, long lastSequence) {
+    private Journal(Path file, FileChannel channel, long lastSequence, Faults faults) {
         this.file = file;
         this.channel = channel;
         this.lastSequence = lastSequence;
+        this.faults = faults;
     }
 
     /** Opens the journal, creating it if missing, replaying every change; a torn tail is cut off and logged. */
     static Journal open(Path file, Replay replay) throws IOException {
+        return open(file, replay, Faults.NONE);
+    }
+
+    static Journal open(Path file, Replay replay, Faults faults) throws IOException {
         if (!Files.exists(file)) {
             writeFile(file, 0, List.of());
         }
@@ -59,7 +83,7 @@ final class Journal implements AutoCloseable {
                 channel.force(true);
             }
             channel.position(result.validEnd());
-            return new Journal(file, channel, last[0]);
+            return new Journal(file, channel, last[0], faults);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -117,25 +141,77 @@ final class Journal implements AutoCloseable {
         return channel.size();
     }
 
-    /** Appends and forces one change; when this returns, the change survives a crash. */
+    /**
+     * Appends and forces one change; when this returns, the change survives a crash. When it throws, the
+     * journal is as it was before (what was written is cut off again), unless it throws
+     * {@link DamagedException}: then that could not be done, and the journal must take no more changes.
+     */
     void append(long sequence, Change change) throws IOException {
         ByteBuffer frame = frame(sequence, change);
-        while (frame.hasRemaining()) {
-            channel.write(frame);
+        long start = channel.position();
+        try {
+            // Written in two parts, so that a test can fail it between them as a torn write.
+            int whole = frame.limit();
+            frame.limit(frame.position() + frame.remaining() / 2);
+            writeFully(frame);
+            faults.at(FaultPoint.APPEND_TORN);
+            frame.limit(whole);
+            writeFully(frame);
+            faults.at(FaultPoint.APPEND_FORCE);
+            channel.force(false);
+        } catch (IOException | RuntimeException e) {
+            cutBackTo(start, e);
+            throw e;
         }
-        channel.force(false);
         lastSequence = sequence;
     }
 
-    /** Replaces the journal by a snapshot of the model at {@code sequence}: temp file, force, rename, directory sync. */
+    private void writeFully(ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    /** Removes a failed append's bytes, so that the next append follows the last good record. */
+    private void cutBackTo(long start, Exception failure) throws DamagedException {
+        try {
+            channel.truncate(start);
+            channel.position(start);
+            channel.force(false);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+            throw new DamagedException(file + ": a failed append could not be cut off again", failure);
+        }
+    }
+
+    /**
+     * Replaces the journal by a snapshot of the model at {@code sequence}: temp file, force, rename, directory
+     * sync. When it throws, the journal in use is still the old one, whole, and takes the next change, unless
+     * it throws {@link DamagedException}.
+     */
     void compact(long sequence, List<Change> snapshot) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        writeFile(temp, sequence, snapshot);
+        try {
+            writeFile(temp, sequence, snapshot);
+            faults.at(FaultPoint.COMPACT_WRITE);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        // The rename is atomic: whether it happened or not, the file holds a whole journal.
         channel.close();
-        Durable.replace(temp, file);
-        channel = FileChannel.open(file, StandardOpenOption.WRITE);
-        channel.position(channel.size());
-        lastSequence = sequence;
+        try {
+            faults.at(FaultPoint.COMPACT_REPLACE);
+            Durable.replace(temp, file);
+            lastSequence = sequence;
+        } finally {
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.WRITE);
+                channel.position(channel.size());
+            } catch (IOException | RuntimeException e) {
+                throw new DamagedException(file + ": cannot reopen the journal after compacting it", e);
+            }
+        }
     }
 
     private static void writeFile(Path target, long sequence, List<Change> changes) throws IOException {

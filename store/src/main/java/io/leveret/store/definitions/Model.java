@@ -47,6 +47,8 @@ final class Model {
             requireVhost(e.vhost());
             require(e.durable(), "only durable exchanges are stored: " + e.name());
             require(!e.name().isEmpty(), "the default exchange is implicit and never stored");
+            require(!ExchangeDefinition.BUILT_IN.contains(e.name()),
+                    "exchange '" + e.name() + "' is built into every vhost and never stored");
         } else if (change instanceof Change.PutQueue c) {
             QueueDefinition q = c.queue();
             requireVhost(q.vhost());
@@ -54,11 +56,11 @@ final class Model {
         } else if (change instanceof Change.PutBinding c) {
             BindingDefinition b = c.binding();
             requireVhost(b.vhost());
-            require(exchanges.containsKey(new Key(b.vhost(), b.source())),
+            require(hasExchange(b.vhost(), b.source()),
                     "binding source exchange '" + b.source() + "' is not stored in vhost '" + b.vhost() + "'");
             boolean destination = b.destinationKind() == BindingDefinition.DestinationKind.QUEUE
                     ? queues.containsKey(new Key(b.vhost(), b.destination()))
-                    : exchanges.containsKey(new Key(b.vhost(), b.destination()));
+                    : hasExchange(b.vhost(), b.destination());
             require(destination, "binding destination " + b.destinationKind().name().toLowerCase() + " '"
                     + b.destination() + "' is not stored in vhost '" + b.vhost() + "'");
         } else if (change instanceof Change.PutPermission c) {
@@ -274,6 +276,11 @@ final class Model {
                 effects.add(new Effect(Table.BINDINGS, DefinitionCodec.encode(binding), null));
             }
         }
+    }
+
+    /** A stored exchange, or one built into the (stored) vhost. */
+    private boolean hasExchange(String vhost, String exchange) {
+        return exchanges.containsKey(new Key(vhost, exchange)) || ExchangeDefinition.BUILT_IN.contains(exchange);
     }
 
     private void requireVhost(String vhost) {
