@@ -141,6 +141,51 @@ class DefinitionsTest {
         assertEquals(JSON.readTree(first.toFile()), JSON.readTree(third.toFile()));
     }
 
+    /**
+     * RabbitMQ exports bindings whose source is a built-in exchange (and never the built-in exchanges
+     * themselves); they are imported, route, and are exported again.
+     */
+    @Test
+    void bindingsFromStandardExchangesAreImportedAndExported() throws Exception {
+        Path dir = Files.createTempDirectory("leveret-defs-std");
+        Path file = dir.resolve("std.json");
+        // The shape of `rabbitmqctl export_definitions` from RabbitMQ 3.10.8 for these objects.
+        Files.writeString(file, """
+                {"vhosts": [{"name": "/"}],
+                 "queues": [{"name": "std.q", "vhost": "/", "durable": true, "auto_delete": false, "arguments": {}}],
+                 "exchanges": [{"name": "std.x", "vhost": "/", "type": "fanout", "durable": true,
+                                "auto_delete": false, "internal": false, "arguments": {}}],
+                 "bindings": [
+                   {"source": "amq.direct", "vhost": "/", "destination": "std.q", "destination_type": "queue",
+                    "routing_key": "k", "arguments": {}},
+                   {"source": "amq.fanout", "vhost": "/", "destination": "std.x", "destination_type": "exchange",
+                    "routing_key": "", "arguments": {}},
+                   {"source": "std.x", "vhost": "/", "destination": "std.q", "destination_type": "queue",
+                    "routing_key": "", "arguments": {}}]}
+                """);
+        try (PrivateLeveret broker = PrivateLeveret.start(dir, List.of(), "load_definitions = " + file)) {
+            assertTrue(broker.log().contains("imported definitions from " + file + ": 6 definitions, 0 skipped"),
+                    broker.log());
+            try (Connection c = broker.factory("guest", "guest", "/").newConnection()) {
+                Channel ch = c.createChannel();
+                ch.confirmSelect();
+                ch.basicPublish("amq.direct", "k", null, "direct".getBytes(StandardCharsets.UTF_8));
+                ch.basicPublish("amq.fanout", "", null, "fanout".getBytes(StandardCharsets.UTF_8));
+                ch.waitForConfirmsOrDie(10_000);
+                assertEquals("direct", new String(BrokerTestSupport.awaitGet(ch, "std.q", true).getBody(),
+                        StandardCharsets.UTF_8));
+                assertEquals("fanout", new String(BrokerTestSupport.awaitGet(ch, "std.q", true).getBody(),
+                        StandardCharsets.UTF_8));
+            }
+        }
+        Path out = dir.resolve("out.json");
+        export(dir, out);
+        JsonNode exported = JSON.readTree(out.toFile());
+        assertEquals(comparable(JSON.readTree(file.toFile()).get("bindings"), "bindings"),
+                comparable(exported.get("bindings"), "bindings"));
+        assertEquals(List.of("std.x"), exported.get("exchanges").findValuesAsText("name"));
+    }
+
     /** A section without RabbitMQ-only fields (queue type, vhost limits), sorted, for comparison. */
     private static List<String> comparable(JsonNode section, String name) throws IOException {
         assertNotNull(section, name);

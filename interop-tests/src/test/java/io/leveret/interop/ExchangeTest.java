@@ -29,6 +29,51 @@ class ExchangeTest extends BrokerTestSupport {
         channel.exchangeDeclarePassive(name);
     }
 
+    /**
+     * Durable queues and exchanges bound to every built-in exchange: each bind is answered, routes, and the
+     * connection goes on taking declares of every kind (a refused bind once closed it and failed every later one).
+     */
+    @Test
+    void durableQueuesAndExchangesBindToEveryStandardExchange() throws Exception {
+        String q = unique("builtin-bound");
+        channel.queueDeclare(q, true, false, false, null);
+        deleteQueueAfterTest(q);
+        String x = unique("builtin-bound-x");
+        channel.exchangeDeclare(x, BuiltinExchangeType.FANOUT, true);
+        deleteExchangeAfterTest(x);
+        channel.queueBind(q, x, "");
+        List<String> standard = List.of("amq.direct", "amq.fanout", "amq.topic", "amq.headers", "amq.match");
+        for (String builtIn : standard) {
+            channel.queueBind(q, builtIn, q, java.util.Map.of("x-match", "any", "to", q));
+            channel.exchangeBind(x, builtIn, x, java.util.Map.of("x-match", "any", "to", x));
+        }
+        // Redeclares, passive declares, new durable and transient objects: all still answered.
+        channel.queueDeclare(q, true, false, false, null);
+        channel.queueDeclarePassive(q);
+        channel.exchangeDeclarePassive(x);
+        deleteQueueAfterTest(declareQueue("after-builtin-bind"));
+        String durableAfter = unique("after-builtin-durable");
+        channel.queueDeclare(durableAfter, true, false, false, null);
+        deleteQueueAfterTest(durableAfter);
+
+        channel.confirmSelect();
+        for (String builtIn : standard) {
+            channel.basicPublish(builtIn, q, new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                    .headers(java.util.Map.of("to", q)).build(), builtIn.getBytes());
+        }
+        channel.waitForConfirmsOrDie(10_000);
+        // Each built-in exchange reaches the queue directly and through the durable fanout exchange: one copy.
+        List<String> got = new java.util.ArrayList<>();
+        for (com.rabbitmq.client.GetResponse r; (r = channel.basicGet(q, true)) != null; ) {
+            got.add(new String(r.getBody()));
+        }
+        assertEquals(standard, got);
+        for (String builtIn : standard) {
+            channel.queueUnbind(q, builtIn, q, java.util.Map.of("x-match", "any", "to", q));
+            channel.exchangeUnbind(x, builtIn, x, java.util.Map.of("x-match", "any", "to", x));
+        }
+    }
+
     @Test
     void standardExchangeMayBeRedeclaredWithItsOwnProperties() throws Exception {
         channel.exchangeDeclare("amq.direct", BuiltinExchangeType.DIRECT, true);

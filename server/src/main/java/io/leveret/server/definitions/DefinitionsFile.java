@@ -129,6 +129,9 @@ public final class DefinitionsFile {
             out.add(new Change.PutPolicy(policy));
         }
         for (JsonNode x : root.path("exchanges")) {
+            if (ExchangeDefinition.BUILT_IN.contains(text(x, "name"))) {
+                continue; // every vhost has them already, as in RabbitMQ
+            }
             if (!x.path("durable").asBoolean(true)) {
                 skipped.add("transient exchange '" + text(x, "name") + "' in vhost '" + text(x, "vhost") + "'");
                 continue;

@@ -95,9 +95,20 @@ public final class AmqpChannel implements ConsumerChannel {
         connection.send(id, m);
     }
 
-    /** Sends {@code m} once every definition change made so far is on disk (declare-ok and friends). */
+    /**
+     * Sends {@code m} once every definition change made so far is on disk or undone: the reply of a method
+     * that changed nothing itself.
+     */
     void replyDurably(Method m) {
         await(vhost().persisted(), () -> send(m));
+    }
+
+    /**
+     * Sends {@code m} once {@code written}, the definition change the method made (or the one it depends on),
+     * is on disk; if the store could not make it (it is undone then), the connection is closed with 541.
+     */
+    void replyDurably(CompletableFuture<?> written, Method m) {
+        await(written, () -> send(m));
     }
 
     // ---- frames ----

@@ -9,6 +9,7 @@ import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.VirtualHost;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /** The exchange class (spec 1.6), checked in RabbitMQ's order and with its reply texts. */
 final class ExchangeMethods {
@@ -24,14 +25,16 @@ final class ExchangeMethods {
         } else if (m instanceof ExchangeMethod.Delete d) {
             delete(ch, d);
         } else if (m instanceof ExchangeMethod.Bind b) {
-            bindOrUnbind(ch, b, b.source(), b.destination(), b.routingKey(), b.arguments(), true);
+            CompletableFuture<Void> written = bindOrUnbind(ch, b, b.source(), b.destination(), b.routingKey(),
+                    b.arguments(), true);
             if (!b.noWait()) {
-                ch.replyDurably(new ExchangeMethod.BindOk());
+                ch.replyDurably(written, new ExchangeMethod.BindOk());
             }
         } else if (m instanceof ExchangeMethod.Unbind u) {
-            bindOrUnbind(ch, u, u.source(), u.destination(), u.routingKey(), u.arguments(), false);
+            CompletableFuture<Void> written = bindOrUnbind(ch, u, u.source(), u.destination(), u.routingKey(),
+                    u.arguments(), false);
             if (!u.noWait()) {
-                ch.replyDurably(new ExchangeMethod.UnbindOk());
+                ch.replyDurably(written, new ExchangeMethod.UnbindOk());
             }
         } else {
             throw AmqpChannel.notImplemented(m);
@@ -40,16 +43,17 @@ final class ExchangeMethods {
 
     private static void declare(AmqpChannel ch, ExchangeMethod.Declare d) {
         VirtualHost vhost = ch.vhost();
+        Exchange x;
         if (d.passive()) {
             notDefault(d, d.exchange());
-            require(ch, d, d.exchange());
+            x = require(ch, d, d.exchange());
         } else {
             if (!TYPES.contains(d.type())) {
                 throw new ConnectionException(ReplyCode.COMMAND_INVALID, "unknown exchange type '" + d.type() + "'", d);
             }
             notDefault(d, d.exchange());
             ch.connection().access().configureExchange(d, d.exchange());
-            Exchange x = vhost.exchange(d.exchange());
+            x = vhost.exchange(d.exchange());
             if (x == null) {
                 checkName(d, "exchange", d.exchange());
                 ExchangeArguments.validate(d);
@@ -70,7 +74,7 @@ final class ExchangeMethods {
             Equivalence.arguments(d, r, x.arguments(), d.arguments(), Equivalence.EXCHANGE_ARGS);
         }
         if (!d.noWait()) {
-            ch.replyDurably(new ExchangeMethod.DeclareOk());
+            ch.replyDurably(x.stored(), new ExchangeMethod.DeclareOk());
         }
     }
 
@@ -82,19 +86,23 @@ final class ExchangeMethods {
         }
         ch.connection().access().configureExchange(d, d.exchange());
         Exchange x = ch.vhost().exchange(d.exchange());
+        CompletableFuture<Void> written = ch.vhost().persisted();
         if (x != null) {
             if (d.ifUnused() && x.hasBindings()) {
                 throw ChannelException.preconditionFailed(d, describe(ch, x) + " in use");
             }
-            ch.vhost().deleteExchange(x);
+            written = ch.vhost().deleteExchange(x);
         }
         if (!d.noWait()) {
-            ch.replyDurably(new ExchangeMethod.DeleteOk());
+            ch.replyDurably(written, new ExchangeMethod.DeleteOk());
         }
     }
 
-    /** exchange.bind and exchange.unbind: RabbitMQ's binding_action for an exchange destination. */
-    private static void bindOrUnbind(AmqpChannel ch, Method m, String source, String destination, String key,
+    /**
+     * exchange.bind and exchange.unbind: RabbitMQ's binding_action for an exchange destination. Returns the
+     * change's write.
+     */
+    private static CompletableFuture<Void> bindOrUnbind(AmqpChannel ch, Method m, String source, String destination, String key,
                                      FieldTable args, boolean bind) {
         // RabbitMQ's binding_action: write on the destination, read on the source, then topic permissions.
         AccessControl access = ch.connection().access();
@@ -107,28 +115,22 @@ final class ExchangeMethods {
             access.topic(m, sourceExchange, false, key);
         }
         if (bind) {
-            link(ch, m, require(ch, m, source), require(ch, m, destination), key, args, true);
-        } else {
-            // Unbinding what is not there succeeds, as in RabbitMQ 3.x.
-            Exchange src = ch.vhost().exchange(source);
-            Exchange dst = ch.vhost().exchange(destination);
-            if (src != null && dst != null) {
-                link(ch, m, src, dst, key, args, false);
-            }
+            return link(ch, m, require(ch, m, source), require(ch, m, destination), key, args, true);
         }
+        // Unbinding what is not there succeeds, as in RabbitMQ 3.x.
+        Exchange src = ch.vhost().exchange(source);
+        Exchange dst = ch.vhost().exchange(destination);
+        return src != null && dst != null ? link(ch, m, src, dst, key, args, false) : ch.vhost().persisted();
     }
 
-    static void link(AmqpChannel ch, Method m, Exchange src, Destination dst, String key, FieldTable args,
-                     boolean bind) {
+    /** Binds or unbinds; returns the change's write. */
+    static CompletableFuture<Void> link(AmqpChannel ch, Method m, Exchange src, Destination dst, String key,
+                                        FieldTable args, boolean bind) {
         Exchange routing = src instanceof io.leveret.server.vhost.DelayedExchange de ? de.routing() : src;
         if (bind && routing instanceof io.leveret.server.vhost.HeadersExchange) {
             validateXMatch(m, args);
         }
-        if (bind) {
-            ch.vhost().bind(src, dst, key, args);
-        } else {
-            ch.vhost().unbind(src, dst, key, args);
-        }
+        return bind ? ch.vhost().bind(src, dst, key, args) : ch.vhost().unbind(src, dst, key, args);
     }
 
     /** RabbitMQ's check of a headers binding: x-match, if given, is a string naming a known mode. */

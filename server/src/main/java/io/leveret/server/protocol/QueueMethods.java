@@ -72,7 +72,8 @@ final class QueueMethods {
             target.touch();
             return new long[] {target.messageCount(), target.consumerCount()};
         },
-                counts -> ch.replyDurably(new QueueMethod.DeclareOk(target.name(), counts[0], counts[1])));
+                counts -> ch.replyDurably(target.stored(),
+                        new QueueMethod.DeclareOk(target.name(), counts[0], counts[1])));
     }
 
     private static void bind(AmqpChannel ch, Method m, String queueName, String exchange, String key,
@@ -88,26 +89,27 @@ final class QueueMethods {
         if (source != null) {
             access.topic(m, source, false, routingKey);
         }
+        java.util.concurrent.CompletableFuture<Void> written = ch.vhost().persisted();
         if (bind) {
             Exchange x = ExchangeMethods.require(ch, m, exchange);
             Queue q = require(ch, m, resolved);
             exclusiveAccess(ch, m, q, false);
-            ExchangeMethods.link(ch, m, x, q, routingKey, args, true);
+            written = ExchangeMethods.link(ch, m, x, q, routingKey, args, true);
         } else {
             // Unbinding what is not there (binding, exchange or queue) succeeds, as in RabbitMQ 3.x.
             Exchange x = ch.vhost().exchange(exchange);
             Queue q = ch.vhost().queue(resolved);
             if (x != null && q != null) {
                 exclusiveAccess(ch, m, q, false);
-                ExchangeMethods.link(ch, m, x, q, routingKey, args, false);
+                written = ExchangeMethods.link(ch, m, x, q, routingKey, args, false);
             }
         }
         if (bind) {
             if (!noWait) {
-                ch.replyDurably(new QueueMethod.BindOk());
+                ch.replyDurably(written, new QueueMethod.BindOk());
             }
         } else {
-            ch.replyDurably(new QueueMethod.UnbindOk());
+            ch.replyDurably(written, new QueueMethod.UnbindOk());
         }
     }
 
@@ -135,25 +137,28 @@ final class QueueMethods {
         exclusiveAccess(ch, d, q, false);
         ch.ask(q, () -> {
             if (d.ifUnused() && q.consumerCount() > 0) {
-                return -1L;
+                return new Deleted(-1L, null);
             }
             if (d.ifEmpty() && q.messageCount() > 0) {
-                return -2L;
+                return new Deleted(-2L, null);
             }
             long n = q.messageCount();
-            q.vhost().deleteQueue(q);
-            return n;
-        }, n -> {
-            if (n == -1L) {
+            return new Deleted(n, q.vhost().deleteQueue(q));
+        }, deleted -> {
+            if (deleted.messages() == -1L) {
                 throw ChannelException.preconditionFailed(d, ExchangeMethods.describe(ch, q) + " in use");
             }
-            if (n == -2L) {
+            if (deleted.messages() == -2L) {
                 throw ChannelException.preconditionFailed(d, ExchangeMethods.describe(ch, q) + " not empty");
             }
             if (!d.noWait()) {
-                ch.replyDurably(new QueueMethod.DeleteOk(n));
+                ch.replyDurably(deleted.written(), new QueueMethod.DeleteOk(deleted.messages()));
             }
         });
+    }
+
+    /** What deleting a queue did: the messages it held (negative: refused) and the write that makes it durable. */
+    private record Deleted(long messages, java.util.concurrent.CompletableFuture<Void> written) {
     }
 
     /**

@@ -29,6 +29,8 @@ public abstract sealed class Exchange implements Destination
     private final List<Binding> bindings = new ArrayList<>();
     /** Bindings where this exchange is the destination, so that deleting it can remove them. Guarded by this. */
     private final List<Binding> incoming = new ArrayList<>();
+    /** The write that stored this exchange's declaration; complete for one never stored. */
+    private volatile java.util.concurrent.CompletableFuture<Void> stored = VirtualHost.DONE;
 
     protected Exchange(String name, boolean durable, boolean autoDelete, boolean internal, FieldTable arguments) {
         this.name = name;
@@ -65,6 +67,18 @@ public abstract sealed class Exchange implements Destination
     }
 
     public abstract String type();
+
+    /**
+     * Completes once the declaration that made this exchange is durable; fails if it could not be stored
+     * (the exchange is gone again then). A declare-ok, even a redeclare's, waits for it.
+     */
+    public java.util.concurrent.CompletableFuture<Void> stored() {
+        return stored;
+    }
+
+    void stored(java.util.concurrent.CompletableFuture<Void> write) {
+        stored = write;
+    }
 
     public boolean durable() {
         return durable;
@@ -174,6 +188,11 @@ public abstract sealed class Exchange implements Destination
                 }
             }
         }
+    }
+
+    /** True if an identical binding exists. */
+    public synchronized boolean hasBinding(Binding binding) {
+        return bindings.contains(binding);
     }
 
     /** Adds a binding; returns false if an identical one exists. */

@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * (field tables, messages) and the store's opaque bytes, so the store never learns the wire format.
  */
 public final class Persistence {
-    private final DefinitionStore definitions;
+    /** Where definition changes go: the definition store's {@code apply}, or a test's stand-in for it. */
+    private final java.util.function.Function<Change, CompletableFuture<Void>> definitions;
     private final MessageStore messages;
     private final SpillDirectory spill;
     private final PagingBudget pagingBudget;
@@ -42,6 +43,12 @@ public final class Persistence {
     /** {@code pagingBudget}: the bodies all queues together keep in memory before they page out. */
     public Persistence(DefinitionStore definitions, MessageStore messages, SpillDirectory spill,
                        PagingBudget pagingBudget) {
+        this(definitions::apply, messages, spill, pagingBudget);
+    }
+
+    /** {@code definitions} applies a definition change durably, as {@link DefinitionStore#apply} does. */
+    Persistence(java.util.function.Function<Change, CompletableFuture<Void>> definitions, MessageStore messages,
+                SpillDirectory spill, PagingBudget pagingBudget) {
         this.definitions = definitions;
         this.messages = messages;
         this.spill = spill;

@@ -43,6 +43,8 @@ public final class Queue implements Destination {
 
     /** Guarded by this: bindings to this queue, so that deleting it removes them. */
     private final List<Binding> bindings = new ArrayList<>();
+    /** The write that stored this queue's declaration; complete for one never stored. */
+    private volatile java.util.concurrent.CompletableFuture<Void> stored = VirtualHost.DONE;
 
     // Queue-thread state.
     private final ReadyList ready;
@@ -104,6 +106,18 @@ public final class Queue implements Destination {
 
     public boolean durable() {
         return durable;
+    }
+
+    /**
+     * Completes once the declaration that made this queue is durable; fails if it could not be stored (the
+     * queue is gone again then). A declare-ok, even a redeclare's or a passive one's, waits for it.
+     */
+    public java.util.concurrent.CompletableFuture<Void> stored() {
+        return stored;
+    }
+
+    void stored(java.util.concurrent.CompletableFuture<Void> write) {
+        stored = write;
     }
 
     public boolean autoDelete() {

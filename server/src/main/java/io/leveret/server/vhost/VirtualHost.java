@@ -38,8 +38,13 @@ public final class VirtualHost {
 
     /** Null for a broker without storage (tests): then nothing is durable. */
     private final Persistence persistence;
-    /** The last definition change handed to the store; changes complete in order. */
-    private volatile CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+    /** A completed write: what a change that stores nothing returns. */
+    static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /**
+     * Completes once every definition change handed to the store so far has been written or has failed and
+     * been undone. It never fails itself: one failed change cannot fail another's reply. Guarded by this.
+     */
+    private CompletableFuture<Void> barrier = DONE;
     /** True while definitions are replayed at boot: they are in the store already. Guarded by this. */
     private boolean recovering;
     /** The policies and operator policies; replaced (under this object's monitor) when one is set or cleared. */
@@ -71,18 +76,62 @@ public final class VirtualHost {
     }
 
     /**
-     * Completes once every definition change made so far is durable: a channel waits on it before it
-     * answers a declare, delete, bind or unbind.
+     * Completes, never exceptionally, once every definition change made so far is durable or undone: what a
+     * reply waits on when its method changed nothing itself (a passive declare, an unbind of nothing).
      */
-    public CompletableFuture<Void> persisted() {
-        return lastWrite;
+    public synchronized CompletableFuture<Void> persisted() {
+        return barrier;
     }
 
-    /** Hands a change of durable objects to the store. Called with this object's monitor held. */
-    private void persist(Change change) {
-        if (persistence != null && !recovering) {
-            lastWrite = persistence.apply(change);
+    /** True if changes to durable objects are written to a store now. */
+    private boolean storing() {
+        return persistence != null && !recovering;
+    }
+
+    /**
+     * Hands a change of durable objects to the store; {@code undo} takes the change back out of memory (under
+     * this object's monitor) if the store cannot make it. The result completes once the change is durable, or
+     * fails once it has been undone. Called with this object's monitor held, after memory was changed.
+     */
+    private CompletableFuture<Void> persist(Change change, Runnable undo) {
+        if (!storing()) {
+            return DONE;
         }
+        CompletableFuture<Void> write;
+        try {
+            write = persistence.apply(change);
+        } catch (RuntimeException e) {
+            write = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Void> done = write.handle((ok, failure) -> {
+            if (failure == null) {
+                return null;
+            }
+            LOG.error("vhost '{}': storing {} failed; it is undone", name, change, failure);
+            synchronized (this) {
+                undo.run();
+            }
+            throw failure instanceof java.util.concurrent.CompletionException c ? c
+                    : new java.util.concurrent.CompletionException(failure);
+        });
+        barrier = done.exceptionally(failure -> null);
+        return done;
+    }
+
+    /**
+     * Deletes a durable object: the store first, then {@code forget} takes it out of memory (under this
+     * object's monitor), so that a delete the store cannot make leaves everything as it was.
+     */
+    private CompletableFuture<Void> persistThenForget(Change change, Runnable forget) {
+        if (!storing()) {
+            forget.run();
+            return DONE;
+        }
+        return persist(change, () -> { }).thenRun(() -> {
+            synchronized (this) {
+                forget.run();
+            }
+        });
     }
 
     /** Replays the stored definitions of this vhost through the same paths that AMQP uses, writing nothing. */
@@ -303,19 +352,30 @@ public final class VirtualHost {
         exchanges.put(exchangeName, e);
         e.policyAlternate(alternateExchange(policies, e));
         if (durable) {
-            persist(new Change.PutExchange(Persistence.definition(this, e)));
+            e.stored(persist(new Change.PutExchange(Persistence.definition(this, e)), () -> forgetExchange(e)));
         }
         return e;
     }
 
-    /** Deletes an exchange and every binding from or to it. */
-    public synchronized void deleteExchange(Exchange e) {
+    /**
+     * Deletes an exchange and every binding from or to it; the result completes once that is durable (the
+     * store drops the exchange's bindings with it).
+     */
+    public synchronized CompletableFuture<Void> deleteExchange(Exchange e) {
+        if (exchanges.get(e.name()) != e) {
+            return barrier;
+        }
+        if (!e.durable()) {
+            forgetExchange(e);
+            return DONE;
+        }
+        return persistThenForget(new Change.DeleteExchange(name, e.name()), () -> forgetExchange(e));
+    }
+
+    /** Takes an exchange and its bindings out of memory. Called with this object's monitor held. */
+    private void forgetExchange(Exchange e) {
         if (!exchanges.remove(e.name(), e)) {
             return;
-        }
-        if (e.durable()) {
-            // The store drops the exchange's bindings with it.
-            persist(new Change.DeleteExchange(name, e.name()));
         }
         for (Binding b : e.bindings()) {
             e.unbind(b);
@@ -350,19 +410,32 @@ public final class VirtualHost {
             q.execute(q::touch);
         }
         if (durable) {
-            persist(new Change.PutQueue(Persistence.definition(this, q)));
+            q.stored(persist(new Change.PutQueue(Persistence.definition(this, q)), () -> forgetQueue(q)));
         }
         return q;
     }
 
-    /** Forgets a queue and its bindings, then lets the queue free its messages and cancel its consumers. */
-    public synchronized void deleteQueue(Queue q) {
+    /**
+     * Deletes a queue: forgets it and its bindings, then lets it free its messages and cancel its consumers.
+     * The result completes once that is durable (the store drops the queue's bindings with it).
+     */
+    public synchronized CompletableFuture<Void> deleteQueue(Queue q) {
+        if (queues.get(q.name()) != q) {
+            return barrier;
+        }
+        if (!q.durable()) {
+            forgetQueue(q);
+            return DONE;
+        }
+        return persistThenForget(new Change.DeleteQueue(name, q.name()), () -> forgetQueue(q));
+    }
+
+    /** Takes a queue and its bindings out of memory, and its messages out of the log. Called with the monitor held. */
+    private void forgetQueue(Queue q) {
         if (!queues.remove(q.name(), q)) {
             return;
         }
         if (q.durable() && persistence != null) {
-            // The store drops the queue's bindings with it; its messages go from the log too.
-            persist(new Change.DeleteQueue(name, q.name()));
             persistence.messages().dropQueue(q.storeName());
         }
         for (Binding b : q.bindings()) {
@@ -373,27 +446,48 @@ public final class VirtualHost {
         QueuePlacement.removed(q.executor());
     }
 
-    /** Adds a binding; returns false if it already existed. */
-    public synchronized boolean bind(Exchange source, Destination destination, String routingKey, FieldTable args) {
+    /**
+     * Adds a binding (one that exists already is left as it is); the result completes once it is durable, or
+     * fails once the binding is gone again because the store could not keep it.
+     */
+    public synchronized CompletableFuture<Void> bind(Exchange source, Destination destination, String routingKey,
+                                                     FieldTable args) {
         Binding b = new Binding(source, destination, routingKey, args);
         if (!source.bind(b)) {
-            return false;
+            return barrier;
         }
-        if (Persistence.durable(b)) {
-            persist(new Change.PutBinding(Persistence.definition(this, b)));
+        if (!Persistence.durable(b)) {
+            return DONE;
         }
-        return true;
+        return persist(new Change.PutBinding(Persistence.definition(this, b)), () -> {
+            if (source.unbind(b)) {
+                autoDeleteIfUnused(source);
+            }
+        });
     }
 
-    /** Removes a binding (absent is fine, as in RabbitMQ); an auto-delete source goes with its last binding. */
-    public synchronized void unbind(Exchange source, Destination destination, String routingKey, FieldTable args) {
+    /**
+     * Removes a binding (absent is fine, as in RabbitMQ); an auto-delete source goes with its last binding.
+     * The result completes once that is durable.
+     */
+    public synchronized CompletableFuture<Void> unbind(Exchange source, Destination destination, String routingKey,
+                                                       FieldTable args) {
         Binding b = new Binding(source, destination, routingKey, args);
-        if (source.unbind(b)) {
-            if (Persistence.durable(b)) {
-                persist(new Change.DeleteBinding(Persistence.definition(this, b)));
-            }
-            autoDeleteIfUnused(source);
+        if (!source.hasBinding(b)) {
+            return barrier;
         }
+        Runnable forget = () -> {
+            if (source.unbind(b)) {
+                autoDeleteIfUnused(source);
+            }
+        };
+        return Persistence.durable(b) ? persistThenForget(new Change.DeleteBinding(Persistence.definition(this, b)),
+                forget) : forgetNow(forget);
+    }
+
+    private static CompletableFuture<Void> forgetNow(Runnable forget) {
+        forget.run();
+        return DONE;
     }
 
     /** The policies and operator policies of this vhost now. */
@@ -406,26 +500,36 @@ public final class VirtualHost {
      * changes to every queue and exchange at once: each queue whose settings change gets them on its own
      * thread ({@link Queue#applySettings}); a declare's redeclare check still compares only the arguments.
      */
-    public synchronized void setPolicy(Policy p) {
+    public synchronized CompletableFuture<Void> setPolicy(Policy p) {
+        Policy previous = policies.get(p.name(), p.operator());
         policies = policies.with(p);
-        if (p.operator()) {
-            persist(new Change.PutParameter(new io.leveret.store.definitions.ParameterDefinition(name,
-                    Policy.OPERATOR_COMPONENT, p.name(), p.stored())));
-        } else {
-            persist(new Change.PutPolicy(new io.leveret.store.definitions.PolicyDefinition(name, p.name(),
-                    p.pattern(), p.applyTo().wireName(), p.priority(), p.stored())));
-        }
         reapplyPolicies();
+        Change change = p.operator()
+                ? new Change.PutParameter(new io.leveret.store.definitions.ParameterDefinition(name,
+                        Policy.OPERATOR_COMPONENT, p.name(), p.stored()))
+                : new Change.PutPolicy(new io.leveret.store.definitions.PolicyDefinition(name, p.name(),
+                        p.pattern(), p.applyTo().wireName(), p.priority(), p.stored()));
+        return persist(change, () -> restorePolicy(p.name(), p.operator(), previous));
     }
 
-    /** Clears a policy or operator policy, durably; queues and exchanges it applied to go back to the rest. */
-    public synchronized void clearPolicy(String policyName, boolean operator) {
-        if (policies.get(policyName, operator) == null) {
-            return;
+    /**
+     * Clears a policy or operator policy, durably; queues and exchanges it applied to go back to the rest.
+     * The result completes once that is durable.
+     */
+    public synchronized CompletableFuture<Void> clearPolicy(String policyName, boolean operator) {
+        Policy previous = policies.get(policyName, operator);
+        if (previous == null) {
+            return barrier;
         }
         policies = policies.without(policyName, operator);
-        persist(operator ? new Change.DeleteParameter(name, Policy.OPERATOR_COMPONENT, policyName)
-                : new Change.DeletePolicy(name, policyName));
+        reapplyPolicies();
+        return persist(operator ? new Change.DeleteParameter(name, Policy.OPERATOR_COMPONENT, policyName)
+                : new Change.DeletePolicy(name, policyName), () -> restorePolicy(policyName, operator, previous));
+    }
+
+    /** Puts back the policy a failed change replaced or cleared ({@code previous} null: there was none). */
+    private void restorePolicy(String policyName, boolean operator, Policy previous) {
+        policies = previous == null ? policies.without(policyName, operator) : policies.with(previous);
         reapplyPolicies();
     }
 

@@ -49,10 +49,11 @@ class ExchangeRoutingTest {
     void directReachesAQueueBoundTwiceOnce() {
         Exchange direct = exchange("direct", "d");
         Queue q = queue("q");
-        assertTrue(vhost.bind(direct, q, "k", FieldTable.EMPTY));
-        assertFalse(vhost.bind(direct, q, "k", FieldTable.EMPTY), "the same binding twice is one binding");
-        assertTrue(vhost.bind(direct, q, "k", FieldTable.of(Map.of("x", 1))), "other arguments: another binding");
-        assertEquals(2, direct.bindings().size());
+        vhost.bind(direct, q, "k", FieldTable.EMPTY);
+        vhost.bind(direct, q, "k", FieldTable.EMPTY);
+        assertEquals(1, direct.bindings().size(), "the same binding twice is one binding");
+        vhost.bind(direct, q, "k", FieldTable.of(Map.of("x", 1)));
+        assertEquals(2, direct.bindings().size(), "other arguments: another binding");
         assertEquals(Set.of("q"), messages.route(direct, "k"));
         vhost.unbind(direct, q, "k", FieldTable.EMPTY);
         assertEquals(Set.of("q"), messages.route(direct, "k"), "the binding with arguments is still there");
