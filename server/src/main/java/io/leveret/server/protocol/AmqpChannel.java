@@ -264,7 +264,7 @@ public final class AmqpChannel implements ConsumerChannel {
     }
 
     @Override
-    public int tryAcquireChannelCredit() {
+    public int tryAcquireChannelCredit(boolean ackRequired) {
         int limit = channelPrefetch;
         if (limit == 0) {
             return UNLIMITED;
@@ -274,13 +274,31 @@ public final class AmqpChannel implements ConsumerChannel {
             if (n >= limit) {
                 return NO_CREDIT;
             }
+            if (!ackRequired) {
+                return UNLIMITED;
+            }
             if (channelUnacked.compareAndSet(n, n + 1)) {
                 return ACQUIRED;
             }
         }
     }
 
+    /**
+     * basic.qos global=true. A limit that starts (from none) counts every delivery already outstanding on the
+     * channel, as RabbitMQ's limit_prefetch takes the length of the channel's unacked queue (basic.get
+     * deliveries too); each gives its unit back when settled. A limit that changes keeps the count: lowered
+     * below it, nothing goes out until enough are settled.
+     */
     void setChannelPrefetch(int n) {
+        if (channelPrefetch == 0 && n > 0) {
+            int[] outstanding = {0};
+            unacked.forEach(u -> {
+                u.channelCredit = true;
+                outstanding[0]++;
+            });
+            // The count is in place before the limit is published: a queue that sees the limit sees the count.
+            channelUnacked.set(outstanding[0]);
+        }
         channelPrefetch = n;
     }
 
