@@ -61,6 +61,8 @@ public final class AmqpChannel implements ConsumerChannel {
     long nextDeliveryTag;
     /** The last queue declared on this channel: what an empty queue name means (RabbitMQ). */
     String lastQueue;
+    /** Consumer tags whose basic.cancel waits for the answer the channel is awaiting; null when none. */
+    private ArrayDeque<String> cancelsAfterAnswer;
     /** Deliveries waiting for memory to write them, oldest first; null when none wait. */
     private ArrayDeque<StalledDeliveries> stalled;
 
@@ -244,6 +246,9 @@ public final class AmqpChannel implements ConsumerChannel {
             closeWithError(e);
         } catch (ConnectionException e) {
             connection.closeWithError(e);
+        }
+        if (!released) {
+            sendCancelsAfterAnswer();
         }
         connection.flushSoon();
         while (!awaiting && !held.isEmpty()) {
@@ -486,14 +491,34 @@ public final class AmqpChannel implements ConsumerChannel {
     @Override
     public void consumerCancelled(String consumerTag) {
         connection.ctx().executor().execute(() -> {
-            if (released || consumers.remove(consumerTag) == null) {
+            if (released || consumers.remove(consumerTag) == null || !connection.consumerCancelNotify()) {
                 return;
             }
-            if (connection.consumerCancelNotify()) {
-                send(new BasicMethod.Cancel(consumerTag, true));
-                connection.flushSoon();
+            if (awaiting) {
+                // The method the channel is answering came first, and so does its answer: queue.delete-ok goes
+                // out before the basic.cancel of the deleting channel's own consumer, as RabbitMQ sends them
+                // (its channel handles the queue's end after the delete's reply), even when delete-ok waits for
+                // the disk. Clients rely on it: amqplib fails a pending deleteQueue when the cancel comes first.
+                if (cancelsAfterAnswer == null) {
+                    cancelsAfterAnswer = new ArrayDeque<>(1);
+                }
+                cancelsAfterAnswer.add(consumerTag);
+                return;
             }
+            send(new BasicMethod.Cancel(consumerTag, true));
+            connection.flushSoon();
         });
+    }
+
+    /** Sends the consumer-cancel notifications that waited for an answer, once nothing is awaited any more. */
+    private void sendCancelsAfterAnswer() {
+        if (cancelsAfterAnswer == null || awaiting) {
+            return;
+        }
+        for (String tag; (tag = cancelsAfterAnswer.poll()) != null; ) {
+            send(new BasicMethod.Cancel(tag, true));
+        }
+        cancelsAfterAnswer = null;
     }
 
     /** Settles deliveries with their queues: acked ones are gone, the others go back in place. */
@@ -538,6 +563,7 @@ public final class AmqpChannel implements ConsumerChannel {
             return;
         }
         released = true;
+        cancelsAfterAnswer = null;
         for (ChannelConsumer c : consumers.values()) {
             c.queue().execute(() -> c.queue().removeConsumer(c.queueConsumer()));
         }
