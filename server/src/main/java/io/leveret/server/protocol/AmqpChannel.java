@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -52,8 +51,7 @@ public final class AmqpChannel implements ConsumerChannel {
     final UnackedMap unacked = new UnackedMap();
     final Publisher publisher;
     final DirectReplyTo replyTo;
-    private final AtomicInteger channelUnacked = new AtomicInteger();
-    private volatile int channelPrefetch;
+    private final ChannelPrefetch channelPrefetch = new ChannelPrefetch();
     private boolean awaiting;
     private boolean closing;
     private boolean released;
@@ -270,41 +268,12 @@ public final class AmqpChannel implements ConsumerChannel {
 
     @Override
     public int tryAcquireChannelCredit(boolean ackRequired) {
-        int limit = channelPrefetch;
-        if (limit == 0) {
-            return UNLIMITED;
-        }
-        for (;;) {
-            int n = channelUnacked.get();
-            if (n >= limit) {
-                return NO_CREDIT;
-            }
-            if (!ackRequired) {
-                return UNLIMITED;
-            }
-            if (channelUnacked.compareAndSet(n, n + 1)) {
-                return ACQUIRED;
-            }
-        }
+        return channelPrefetch.tryAcquire(ackRequired);
     }
 
-    /**
-     * basic.qos global=true. A limit that starts (from none) counts every delivery already outstanding on the
-     * channel, as RabbitMQ's limit_prefetch takes the length of the channel's unacked queue (basic.get
-     * deliveries too); each gives its unit back when settled. A limit that changes keeps the count: lowered
-     * below it, nothing goes out until enough are settled.
-     */
+    /** basic.qos global=true: see {@link ChannelPrefetch#setLimit}. */
     void setChannelPrefetch(int n) {
-        if (channelPrefetch == 0 && n > 0) {
-            int[] outstanding = {0};
-            unacked.forEach(u -> {
-                u.channelCredit = true;
-                outstanding[0]++;
-            });
-            // The count is in place before the limit is published: a queue that sees the limit sees the count.
-            channelUnacked.set(outstanding[0]);
-        }
-        channelPrefetch = n;
+        channelPrefetch.setLimit(n, unacked);
     }
 
     @Override
@@ -404,7 +373,7 @@ public final class AmqpChannel implements ConsumerChannel {
         if (!d.noAck()) {
             d.queue().execute(() -> d.queue().settle(new long[0], 0, new long[] {d.seq()}, 1));
             if (d.channelCredit()) {
-                channelUnacked.decrementAndGet();
+                channelPrefetch.release(1);
             }
         }
         d.message().release();
@@ -545,7 +514,7 @@ public final class AmqpChannel implements ConsumerChannel {
                     : requeue ? () -> q.settle(null, 0, seqs, n) : () -> q.settle(seqs, n, null, 0));
         });
         if (credit > 0) {
-            channelUnacked.addAndGet(-credit);
+            channelPrefetch.release(credit);
             wakeQueues();
         }
     }
