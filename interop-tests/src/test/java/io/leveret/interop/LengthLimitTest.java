@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListSet;
 import org.junit.jupiter.api.Test;
 
-/** x-max-length and x-max-length-bytes with each x-overflow mode, as RabbitMQ 3.10.8 behaves. */
+/**
+ * x-max-length and x-max-length-bytes with each x-overflow mode, as RabbitMQ 3.10.8 behaves; a requeue is never
+ * refused, but with drop-head the limit is enforced right after it (rabbit_amqqueue_process:requeue_and_run).
+ */
 class LengthLimitTest extends BrokerTestSupport {
 
     private String declare(String prefix, Map<String, Object> args) throws Exception {
@@ -119,5 +122,55 @@ class LengthLimitTest extends BrokerTestSupport {
         channel.basicPublish("", q, null, utf8("b"));
         awaitReady(channel, q, 1);
         assertEquals(List.of("a"), drain(channel, q));
+    }
+    /**
+     * m1 and m2 are published and taken unacknowledged with basic.get, m3 and m4 published after them, then m1 and
+     * m2 nacked back with requeue: they return ahead of m3 and m4.
+     */
+    private void requeueTwoBehindTwoMore(String q, String... bodies) throws Exception {
+        Channel ch = confirmChannel();
+        ch.basicPublish("", q, null, utf8(bodies[0]));
+        ch.basicPublish("", q, null, utf8(bodies[1]));
+        assertTrue(ch.waitForConfirms(TIMEOUT.toMillis()));
+        awaitGet(channel, q, false);
+        long second = awaitGet(channel, q, false).getEnvelope().getDeliveryTag();
+        ch.basicPublish("", q, null, utf8(bodies[2]));
+        ch.basicPublish("", q, null, utf8(bodies[3]));
+        assertTrue(ch.waitForConfirms(TIMEOUT.toMillis()));
+        channel.basicNack(second, true, true);
+    }
+
+    @Test
+    void aRequeueOverMaxLengthDropsAndDeadLettersTheOldest() throws Exception {
+        String dlq = declare("dlq", Map.of());
+        String q = declare("maxlen", Map.of("x-max-length", 2, "x-dead-letter-exchange", "",
+                "x-dead-letter-routing-key", dlq));
+        requeueTwoBehindTwoMore(q, "m1", "m2", "m3", "m4");
+        awaitReady(channel, dlq, 2);
+        assertEquals(List.of("m3", "m4"), drain(channel, q));
+        GetResponse r = awaitGet(channel, dlq, true);
+        assertEquals("m1", text(r.getBody()));
+        assertEquals("maxlen", r.getProps().getHeaders().get("x-first-death-reason").toString());
+        assertEquals("m2", text(awaitGet(channel, dlq, true).getBody()));
+    }
+
+    @Test
+    void aRequeueOverMaxLengthBytesDropsTheOldest() throws Exception {
+        String q = declare("maxbytes", Map.of("x-max-length-bytes", 6));
+        requeueTwoBehindTwoMore(q, "m1", "m2", "m3", "m4");
+        awaitReady(channel, q, 3);
+        // Four 2-byte bodies are 8 bytes: the head goes, which is the requeued m1.
+        assertEquals(List.of("m2", "m3", "m4"), drain(channel, q));
+    }
+
+    @Test
+    void aRequeueIsNeverRefusedAndLeavesARejectPublishQueueOverItsLimit() throws Exception {
+        String q = declare("reject", Map.of("x-max-length", 2, "x-overflow", "reject-publish"));
+        requeueTwoBehindTwoMore(q, "m1", "m2", "m3", "m4");
+        awaitReady(channel, q, 4);
+        Channel ch = confirmChannel();
+        ch.basicPublish("", q, null, utf8("m5"));
+        assertFalse(ch.waitForConfirms(TIMEOUT.toMillis()), "still over its limit: the publish is refused");
+        assertEquals(List.of("m1", "m2", "m3", "m4"), drain(channel, q));
     }
 }

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * basic.qos as RabbitMQ reads it: global=false limits each consumer created afterwards, global=true limits the
- * channel as a whole; prefetch_size is not implemented.
+ * channel as a whole (its no-ack consumers wait while it is full but do not count, and a limit set with
+ * deliveries outstanding counts them); prefetch_size is not implemented.
  */
 class QosTest extends BrokerTestSupport {
 
@@ -101,5 +102,91 @@ class QosTest extends BrokerTestSupport {
     void prefetchSizeIsNotImplemented() {
         Reply reply = closeCausedBy(connection, () -> channel.basicQos(100, 10, false));
         assertEquals(Reply.connection(540, "NOT_IMPLEMENTED - prefetch_size!=0 (100)", 60, 10), reply);
+    }
+    @Test
+    void globalLimitHoldsBackNoAckConsumersWithoutCountingThem() throws Exception {
+        String acked = serverNamedQueue();
+        String noAck = serverNamedQueue();
+        Channel ch = connection.createChannel();
+        ch.basicQos(2, true);
+        Collector manual = new Collector(ch);
+        Collector auto = new Collector(ch);
+        ch.basicConsume(acked, false, manual);
+        ch.basicConsume(noAck, true, auto);
+        channel.basicPublish("", acked, null, utf8("a1"));
+        manual.awaitCount(1);
+
+        // One of two in use: no-ack deliveries go out and leave the count where it is.
+        for (int i = 0; i < 5; i++) {
+            channel.basicPublish("", noAck, null, utf8("n" + i));
+        }
+        auto.awaitCount(5);
+        channel.basicPublish("", acked, null, utf8("a2"));
+        manual.awaitCount(2);
+
+        // Two of two: the no-ack consumer waits too, until an ack makes room.
+        channel.basicPublish("", noAck, null, utf8("n5"));
+        assertNoMoreDeliveries(auto, 5);
+        ch.basicAck(manual.received().get(0).getEnvelope().getDeliveryTag(), false);
+        auto.awaitCount(6);
+        assertEquals("n5", text(auto.received().get(5).getBody()));
+    }
+
+    @Test
+    void globalLimitSetWithDeliveriesOutstandingCountsThem() throws Exception {
+        String q = serverNamedQueue();
+        Channel ch = connection.createChannel();
+        Collector consumer = new Collector(ch);
+        ch.basicConsume(q, false, consumer);
+        for (int i = 0; i < 2; i++) {
+            channel.basicPublish("", q, null, utf8("m" + i));
+        }
+        consumer.awaitCount(2);
+
+        ch.basicQos(3, true);
+        for (int i = 2; i < 6; i++) {
+            channel.basicPublish("", q, null, utf8("m" + i));
+        }
+        consumer.awaitCount(3);
+        assertNoMoreDeliveries(consumer, 3);
+
+        ch.basicAck(consumer.received().get(1).getEnvelope().getDeliveryTag(), true);
+        consumer.awaitCount(5);
+        assertNoMoreDeliveries(consumer, 5);
+    }
+
+    @Test
+    void globalLimitStartedWithABasicGetOutstandingCountsIt() throws Exception {
+        String got = queueWith(1);
+        String q = serverNamedQueue();
+        Channel ch = connection.createChannel();
+        assertEquals("m0", text(ch.basicGet(got, false).getBody()));
+        ch.basicQos(1, true);
+        Collector consumer = new Collector(ch);
+        ch.basicConsume(q, false, consumer);
+        channel.basicPublish("", q, null, utf8("held"));
+        assertNoMoreDeliveries(consumer, 0);
+        // (RabbitMQ 3.10 never gives that unit back when the get is acked: its own TODO in rabbit_channel.
+        // Leveret does; the test stops short of it.)
+    }
+
+    @Test
+    void globalLimitLoweredBelowWhatIsOutstandingWaitsForAcks() throws Exception {
+        String q = queueWith(6);
+        Channel ch = connection.createChannel();
+        ch.basicQos(3, true);
+        Collector consumer = new Collector(ch);
+        ch.basicConsume(q, false, consumer);
+        consumer.awaitCount(3);
+
+        ch.basicQos(1, true);
+        ch.basicAck(consumer.received().get(1).getEnvelope().getDeliveryTag(), true);
+        assertNoMoreDeliveries(consumer, 3);
+        ch.basicAck(consumer.received().get(2).getEnvelope().getDeliveryTag(), false);
+        consumer.awaitCount(4);
+        assertNoMoreDeliveries(consumer, 4);
+
+        ch.basicQos(3, true);
+        consumer.awaitCount(6);
     }
 }

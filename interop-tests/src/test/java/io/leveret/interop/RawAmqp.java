@@ -199,6 +199,23 @@ final class RawAmqp implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The whole handshake (the broker's channel_max and frame_max, no heartbeats), announcing {@code capabilities}
+     * in start-ok's client properties: e.g. consumer_cancel_notify, without which a broker sends no basic.cancel.
+     */
+    RawAmqp handshake(Map<String, Object> capabilities) {
+        sendHeader();
+        expectMethod(10, 10);
+        Map<String, Object> props = clientProperties(false);
+        props.put("capabilities", capabilities);
+        sendStartOk(props, "PLAIN", plainResponse(broker.user(), broker.password()));
+        expectMethod(10, 30);
+        sendTuneOk(2047, 131072, 0);
+        sendOpen(broker.vhost());
+        expectMethod(10, 41);
+        return this;
+    }
+
     /** Handshake accepting the broker's channel_max and frame_max, no heartbeats. */
     RawAmqp handshake() {
         return handshake(2047, 131072, 0);

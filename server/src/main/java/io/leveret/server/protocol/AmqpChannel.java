@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -52,8 +51,7 @@ public final class AmqpChannel implements ConsumerChannel {
     final UnackedMap unacked = new UnackedMap();
     final Publisher publisher;
     final DirectReplyTo replyTo;
-    private final AtomicInteger channelUnacked = new AtomicInteger();
-    private volatile int channelPrefetch;
+    private final ChannelPrefetch channelPrefetch = new ChannelPrefetch();
     private boolean awaiting;
     private boolean closing;
     private boolean released;
@@ -61,6 +59,8 @@ public final class AmqpChannel implements ConsumerChannel {
     long nextDeliveryTag;
     /** The last queue declared on this channel: what an empty queue name means (RabbitMQ). */
     String lastQueue;
+    /** Consumer tags whose basic.cancel waits for the answer the channel is awaiting; null when none. */
+    private ArrayDeque<String> cancelsAfterAnswer;
     /** Deliveries waiting for memory to write them, oldest first; null when none wait. */
     private ArrayDeque<StalledDeliveries> stalled;
 
@@ -256,6 +256,9 @@ public final class AmqpChannel implements ConsumerChannel {
         } catch (ConnectionException e) {
             connection.closeWithError(e);
         }
+        if (!released) {
+            sendCancelsAfterAnswer();
+        }
         connection.flushSoon();
         while (!awaiting && !held.isEmpty()) {
             Frame f = held.poll();
@@ -275,24 +278,13 @@ public final class AmqpChannel implements ConsumerChannel {
     }
 
     @Override
-    public int tryAcquireChannelCredit() {
-        int limit = channelPrefetch;
-        if (limit == 0) {
-            return UNLIMITED;
-        }
-        for (;;) {
-            int n = channelUnacked.get();
-            if (n >= limit) {
-                return NO_CREDIT;
-            }
-            if (channelUnacked.compareAndSet(n, n + 1)) {
-                return ACQUIRED;
-            }
-        }
+    public int tryAcquireChannelCredit(boolean ackRequired) {
+        return channelPrefetch.tryAcquire(ackRequired);
     }
 
+    /** basic.qos global=true: see {@link ChannelPrefetch#setLimit}. */
     void setChannelPrefetch(int n) {
-        channelPrefetch = n;
+        channelPrefetch.setLimit(n, unacked);
     }
 
     @Override
@@ -392,7 +384,7 @@ public final class AmqpChannel implements ConsumerChannel {
         if (!d.noAck()) {
             d.queue().execute(() -> d.queue().settle(new long[0], 0, new long[] {d.seq()}, 1));
             if (d.channelCredit()) {
-                channelUnacked.decrementAndGet();
+                channelPrefetch.release(1);
             }
         }
         d.message().release();
@@ -479,14 +471,34 @@ public final class AmqpChannel implements ConsumerChannel {
     @Override
     public void consumerCancelled(String consumerTag) {
         connection.ctx().executor().execute(() -> {
-            if (released || consumers.remove(consumerTag) == null) {
+            if (released || consumers.remove(consumerTag) == null || !connection.consumerCancelNotify()) {
                 return;
             }
-            if (connection.consumerCancelNotify()) {
-                send(new BasicMethod.Cancel(consumerTag, true));
-                connection.flushSoon();
+            if (awaiting) {
+                // The method the channel is answering came first, and so does its answer: queue.delete-ok goes
+                // out before the basic.cancel of the deleting channel's own consumer, as RabbitMQ sends them
+                // (its channel handles the queue's end after the delete's reply), even when delete-ok waits for
+                // the disk. Clients rely on it: amqplib fails a pending deleteQueue when the cancel comes first.
+                if (cancelsAfterAnswer == null) {
+                    cancelsAfterAnswer = new ArrayDeque<>(1);
+                }
+                cancelsAfterAnswer.add(consumerTag);
+                return;
             }
+            send(new BasicMethod.Cancel(consumerTag, true));
+            connection.flushSoon();
         });
+    }
+
+    /** Sends the consumer-cancel notifications that waited for an answer, once nothing is awaited any more. */
+    private void sendCancelsAfterAnswer() {
+        if (cancelsAfterAnswer == null || awaiting) {
+            return;
+        }
+        for (String tag; (tag = cancelsAfterAnswer.poll()) != null; ) {
+            send(new BasicMethod.Cancel(tag, true));
+        }
+        cancelsAfterAnswer = null;
     }
 
     /** Settles deliveries with their queues: acked ones are gone, the others go back in place. */
@@ -513,7 +525,7 @@ public final class AmqpChannel implements ConsumerChannel {
                     : requeue ? () -> q.settle(null, 0, seqs, n) : () -> q.settle(seqs, n, null, 0));
         });
         if (credit > 0) {
-            channelUnacked.addAndGet(-credit);
+            channelPrefetch.release(credit);
             wakeQueues();
         }
     }
@@ -531,6 +543,7 @@ public final class AmqpChannel implements ConsumerChannel {
             return;
         }
         released = true;
+        cancelsAfterAnswer = null;
         for (ChannelConsumer c : consumers.values()) {
             c.queue().execute(() -> c.queue().removeConsumer(c.queueConsumer()));
         }

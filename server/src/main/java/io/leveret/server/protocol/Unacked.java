@@ -7,7 +7,8 @@ final class Unacked {
     final long deliveryTag;
     final Queue queue;
     final long seq;
-    final boolean channelCredit;
+    /** Whether settling it gives a unit back to the channel-wide prefetch; set for all when a limit starts. */
+    boolean channelCredit;
     boolean settled;
 
     Unacked(long deliveryTag, Queue queue, long seq, boolean channelCredit) {

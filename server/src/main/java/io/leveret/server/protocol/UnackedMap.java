@@ -46,6 +46,15 @@ final class UnackedMap {
         return out;
     }
 
+    /** Runs {@code task} with every unsettled delivery, in tag order. */
+    void forEach(java.util.function.Consumer<Unacked> task) {
+        for (Unacked u : inOrder) {
+            if (!u.settled) {
+                task.accept(u);
+            }
+        }
+    }
+
     /** Puts deliveries back (tx.rollback), keeping tag order. */
     void restore(List<Unacked> list) {
         List<Unacked> all = new ArrayList<>(list.size() + inOrder.size());

@@ -137,7 +137,7 @@ final class Consumers {
         if (!c.hasCredit() || !c.channel().acceptingDeliveries()) {
             return false;
         }
-        int credit = c.noAck() ? ConsumerChannel.UNLIMITED : c.channel().tryAcquireChannelCredit();
+        int credit = c.channel().tryAcquireChannelCredit(!c.noAck());
         if (credit == ConsumerChannel.NO_CREDIT) {
             return false;
         }

@@ -610,8 +610,16 @@ public final class Queue implements Destination {
         for (int i = 0; i < requeueCount; i++) {
             requeue(requeues[i]);
         }
-        if (requeueCount > 0 && hasDeadlines) {
-            expireHead();
+        if (requeueCount > 0) {
+            // RabbitMQ's requeue_and_run: a requeue is never refused, but a requeued message counts against the
+            // length limit, and drop-head takes the queue back within it at once (reject-publish does not).
+            QueueArguments a = settings;
+            if (a.limited()) {
+                dropHeadOverLimit(a);
+            }
+            if (hasDeadlines) {
+                expireHead();
+            }
         }
         dispatch();
     }

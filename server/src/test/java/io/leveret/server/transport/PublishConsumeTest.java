@@ -126,6 +126,29 @@ class PublishConsumeTest {
     }
 
     @Test
+    void aGlobalPrefetchSetWithDeliveriesOutstandingCountsThem() {
+        peer.open();
+        peer.openChannel(1);
+        peer.declareQueue(1, "q");
+        consume(1, "q", "c", false);
+        for (String body : List.of("a", "b")) {
+            peer.send(peer.publish(1, "", "q", body));
+            peer.expect(1, BasicMethod.Deliver.class);
+            assertEquals(body, peer.expectContent(1));
+        }
+        peer.send(1, new BasicMethod.Qos(0, 3, true));
+        peer.expect(1, BasicMethod.QosOk.class);
+        peer.send(peer.publish(1, "", "q", "c"));
+        peer.send(peer.publish(1, "", "q", "d"));
+        assertEquals(3, peer.expect(1, BasicMethod.Deliver.class).deliveryTag());
+        assertEquals("c", peer.expectContent(1));
+        peer.expectNothing();
+        peer.send(1, new BasicMethod.Ack(1, false));
+        assertEquals(4, peer.expect(1, BasicMethod.Deliver.class).deliveryTag());
+        assertEquals("d", peer.expectContent(1));
+    }
+
+    @Test
     void aNackWithRequeueRedeliversTheMessage() {
         peer.open();
         peer.openChannel(1);

@@ -92,6 +92,40 @@ class PriorityFeaturesTest {
     }
 
     @Test
+    void aRequeueOverTheLimitDropsTheNextToGoOutWithDropHeadOnly() {
+        for (String overflow : List.of("drop-head", "reject-publish")) {
+            Queue q = queue(Map.of("x-max-priority", 5, "x-max-length", 2, "x-overflow", overflow));
+            publish(q, "high", 5);
+            publish(q, "low", 0);
+            RecordingChannel ch = channel();
+            QueueConsumer c = consume(q, ch, "c-" + overflow, 2, Map.of());
+            publish(q, "mid", 3);
+            publish(q, "none", null);
+            assertEquals(List.of("high", "low"), ch.bodies);
+            q.removeConsumer(c);
+            settle(q, ch.deliveries, true);
+            if (overflow.equals("drop-head")) {
+                // Back in place, four are over the limit of two: the next two to go out (high, mid) go.
+                assertEquals(2, q.messageCount());
+                assertEquals(List.of("low", "none"), bodiesOf(q));
+            } else {
+                assertEquals(4, q.messageCount(), "reject-publish never refuses or drops a requeue");
+                assertEquals(List.of("high", "mid", "low", "none"), bodiesOf(q));
+            }
+        }
+    }
+
+    /** Takes every ready message with basic.get, no-ack, and returns the bodies in order. */
+    private static List<String> bodiesOf(Queue q) {
+        List<String> out = new ArrayList<>();
+        for (Delivery d = q.get(true); d != null; d = q.get(true)) {
+            out.add(TestMessages.body(d.message()));
+            d.message().release();
+        }
+        return out;
+    }
+
+    @Test
     void higherPriorityConsumersFirstLowerOnlyWhenTheyAreFull() {
         Queue q = queue(Map.of());
         RecordingChannel low = channel();

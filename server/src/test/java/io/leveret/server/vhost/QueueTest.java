@@ -195,7 +195,7 @@ class QueueTest {
     }
 
     @Test
-    void aNoAckConsumerNeverAsksForChannelCredit() {
+    void aNoAckConsumerTakesNoChannelCredit() {
         RecordingChannel ch = channel();
         ch.channelLimit = 1;
         consumer(ch, "c1", true, 0);
@@ -203,6 +203,21 @@ class QueueTest {
         assertEquals(3, ch.deliveries.size());
         assertEquals(0, ch.channelUsed);
         assertFalse(ch.deliveries.get(2).channelCredit());
+    }
+
+    @Test
+    void aNoAckConsumerWaitsWhileItsChannelIsAtItsLimit() {
+        RecordingChannel ch = channel();
+        ch.channelLimit = 1;
+        ch.channelUsed = 1;
+        consumer(ch, "c1", true, 0);
+        enqueue("m0", "m1");
+        assertEquals(List.of(), ch.bodies, "RabbitMQ's limiter holds no-ack deliveries back at the limit");
+
+        ch.channelUsed = 0;
+        queue.dispatch();
+        assertEquals(List.of("m0", "m1"), ch.bodies);
+        assertEquals(0, ch.channelUsed, "and they take nothing from it");
     }
 
     @Test

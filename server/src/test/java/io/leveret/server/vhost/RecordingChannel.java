@@ -25,12 +25,15 @@ final class RecordingChannel implements ConsumerChannel {
     }
 
     @Override
-    public int tryAcquireChannelCredit() {
+    public int tryAcquireChannelCredit(boolean ackRequired) {
         if (channelLimit == 0) {
             return UNLIMITED;
         }
         if (channelUsed >= channelLimit) {
             return NO_CREDIT;
+        }
+        if (!ackRequired) {
+            return UNLIMITED;
         }
         channelUsed++;
         return ACQUIRED;
