@@ -121,7 +121,8 @@ final class AckLog implements AutoCloseable {
         created = true;
     }
 
-    private void flush() throws IOException {
+    /** Writes what is buffered to the file, without forcing it. */
+    void flush() throws IOException {
         if (out.position() > 0) {
             out.flip();
             while (out.hasRemaining()) {

@@ -75,7 +75,11 @@ final class Writer implements Runnable {
     }
 
     private void write(List<Op> batch) throws IOException {
+        // Only appends, purges and syncs are promised durable; acks and delivered marks alone are not forced:
+        // losing them in a power failure only redelivers messages, so they ride the next forced batch.
+        boolean force = false;
         for (Op op : batch) {
+            force |= !(op instanceof Op.Ack || op instanceof Op.Delivered);
             if (op instanceof Op.Append append) {
                 segments.append(append);
                 for (QueueName queue : append.queues()) {
@@ -101,6 +105,10 @@ final class Writer implements Runnable {
                 }
             }
             // Op.Sync writes nothing: it completes with the batch.
+        }
+        if (!force) {
+            acks.flush(); // in the operating system's hands: a killed broker loses nothing of it
+            return;
         }
         segments.force();
         acks.force();

@@ -44,6 +44,47 @@ class MessageStoreTest {
         }
     }
 
+    /**
+     * Acknowledgements and delivered marks alone are written to the file but not forced (losing them in a power
+     * failure only redelivers); they are forced with the next batch that must be durable.
+     */
+    @Test
+    void acksAloneAreWrittenButNotForced() throws Exception {
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            store.recover();
+            List<Location> locations = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                locations.add(appendDurably(store, Q1, "m" + i));
+            }
+            long commits = store.groupCommits();
+            long ackBytes = ackFileBytes();
+            for (Location l : locations) {
+                store.markDelivered(Q1, l, 1);
+                store.ack(Q1, l);
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (ackFileBytes() == ackBytes && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(ackFileBytes() > ackBytes, "the acks reached the file");
+            store.sync().join();
+            assertEquals(commits + 1, store.groupCommits(), "only the sync forced");
+        }
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            assertTrue(store.recover().getOrDefault(Q1, List.of()).isEmpty(), "the acks were kept");
+        }
+    }
+
+    private long ackFileBytes() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            long total = 0;
+            for (Path f : files.filter(f -> f.toString().endsWith(".ack")).toList()) {
+                total += Files.size(f);
+            }
+            return total;
+        }
+    }
+
     @Test
     void reopenAfterCloseRecoversUnackedMessagesInPublishOrder() throws IOException {
         List<Location> locations = new ArrayList<>();
