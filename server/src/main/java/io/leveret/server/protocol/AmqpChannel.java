@@ -508,26 +508,45 @@ public final class AmqpChannel implements ConsumerChannel {
 
     /** {@code reject}: basic.reject/nack with requeue=false, which dead-letters (RabbitMQ) rather than acks. */
     void settle(List<Unacked> list, boolean requeue, boolean reject) {
-        Map<Queue, long[]> byQueue = new HashMap<>();
-        Map<Queue, Integer> counts = new HashMap<>();
+        if (list.isEmpty()) {
+            return;
+        }
         int credit = 0;
+        Queue only = list.get(0).queue;
         for (Unacked u : list) {
-            long[] seqs = byQueue.computeIfAbsent(u.queue, k -> new long[list.size()]);
-            int n = counts.merge(u.queue, 1, Integer::sum);
-            seqs[n - 1] = u.seq;
             if (u.channelCredit) {
                 credit++;
             }
+            if (u.queue != only) {
+                only = null;
+            }
         }
-        byQueue.forEach((q, seqs) -> {
-            int n = counts.get(q);
-            q.execute(reject ? () -> q.reject(seqs, n)
-                    : requeue ? () -> q.settle(null, 0, seqs, n) : () -> q.settle(seqs, n, null, 0));
-        });
+        if (only != null) {
+            // The common case, every ack: one queue, one array, no maps.
+            long[] seqs = new long[list.size()];
+            for (int i = 0; i < seqs.length; i++) {
+                seqs[i] = list.get(i).seq;
+            }
+            settleOn(only, seqs, seqs.length, requeue, reject);
+        } else {
+            Map<Queue, long[]> byQueue = new java.util.IdentityHashMap<>();
+            Map<Queue, int[]> counts = new java.util.IdentityHashMap<>();
+            for (Unacked u : list) {
+                long[] seqs = byQueue.computeIfAbsent(u.queue, k -> new long[list.size()]);
+                int[] n = counts.computeIfAbsent(u.queue, k -> new int[1]);
+                seqs[n[0]++] = u.seq;
+            }
+            byQueue.forEach((q, seqs) -> settleOn(q, seqs, counts.get(q)[0], requeue, reject));
+        }
         if (credit > 0) {
             channelPrefetch.release(credit);
             wakeQueues();
         }
+    }
+
+    private static void settleOn(Queue q, long[] seqs, int n, boolean requeue, boolean reject) {
+        q.execute(reject ? () -> q.reject(seqs, n)
+                : requeue ? () -> q.settle(null, 0, seqs, n) : () -> q.settle(seqs, n, null, 0));
     }
 
     /** Lets every queue this channel consumes from look for credit again. */

@@ -18,7 +18,7 @@ final class Confirms {
     private long lastAckSent;
     private boolean scheduled;
     /** Numbers waiting for the disk. */
-    private final TreeSet<Long> waiting = new TreeSet<>();
+    private final PendingSequences waiting = new PendingSequences();
     /** Numbers confirmed while a lower one was still waiting: they need an ack of their own. */
     private final TreeSet<Long> confirmedAbove = new TreeSet<>();
     private final List<Long> failed = new ArrayList<>();
