@@ -86,7 +86,7 @@ public final class Persistence {
         m.retain();
         try {
             MessageTimes times = new MessageTimes(enqueuedAt, ownTtl(m.properties().expiration()));
-            return messages.append(queues, times, envelope(m), m.body().nioBuffer(), failure -> {
+            return messages.append(queues, times, envelope(m), m.body().nioBuffers(), failure -> {
                 if (failure == null) {
                     m.markOnDisk();
                 }

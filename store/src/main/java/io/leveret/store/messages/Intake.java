@@ -29,7 +29,7 @@ final class Intake {
         this.segmentBytes = segmentBytes;
     }
 
-    Location append(int frameLength, List<QueueName> queues, MessageTimes times, byte[] properties, ByteBuffer body,
+    Location append(int frameLength, List<QueueName> queues, MessageTimes times, byte[] properties, ByteBuffer[] body,
                     WriteCallback callback) {
         lock.lock();
         try {

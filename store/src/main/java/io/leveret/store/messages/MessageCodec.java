@@ -45,13 +45,30 @@ final class MessageCodec {
     }
 
     static void writeMessage(ByteBuffer out, List<QueueName> queues, MessageTimes times, byte[] properties,
-                             ByteBuffer body) {
+                             ByteBuffer[] body) {
+        writeMessageHead(out, queues, times, properties, remaining(body));
+        for (ByteBuffer part : body) {
+            out.put(part.duplicate());
+        }
+    }
+
+    /** A message record up to its body, which is {@code bodyLength} bytes and follows it. */
+    static void writeMessageHead(ByteBuffer out, List<QueueName> queues, MessageTimes times, byte[] properties,
+                                 int bodyLength) {
         out.put(TIMED).putLong(times.enqueuedAt()).putLong(times.ttl()).putShort((short) queues.size());
         for (QueueName queue : queues) {
             putQueue(out, queue);
         }
         out.putInt(properties.length).put(properties);
-        out.putInt(body.remaining()).put(body.duplicate());
+        out.putInt(bodyLength);
+    }
+
+    static int remaining(ByteBuffer[] buffers) {
+        int n = 0;
+        for (ByteBuffer b : buffers) {
+            n += b.remaining();
+        }
+        return n;
     }
 
     static int refLength(QueueName queue) {

@@ -109,17 +109,31 @@ public final class MessageStore implements AutoCloseable {
      */
     public Location append(List<QueueName> queues, MessageTimes times, byte[] properties, ByteBuffer body,
                            WriteCallback callback) {
+        return append(queues, times, properties, new ByteBuffer[] {body}, callback);
+    }
+
+    /**
+     * {@link #append(List, MessageTimes, byte[], ByteBuffer, WriteCallback)} for a body in several buffers (a
+     * composite one's parts, in order): they are written as they are, never merged into one. Leave their content
+     * alone until the callback ran.
+     */
+    public Location append(List<QueueName> queues, MessageTimes times, byte[] properties, ByteBuffer[] body,
+                           WriteCallback callback) {
         Objects.requireNonNull(callback, "callback");
         Objects.requireNonNull(times, "times");
         if (queues.isEmpty() || queues.size() > MessageCodec.MAX_QUEUES) {
             throw new IllegalArgumentException("a message is stored for 1 to 65535 queues, not " + queues.size());
         }
-        if ((long) properties.length + body.remaining() > options.maxMessageBytes()) {
-            throw new IllegalArgumentException("message of " + ((long) properties.length + body.remaining())
+        long bodyLength = 0;
+        for (ByteBuffer part : body) {
+            bodyLength += part.remaining();
+        }
+        if (properties.length + bodyLength > options.maxMessageBytes()) {
+            throw new IllegalArgumentException("message of " + (properties.length + bodyLength)
                     + " bytes is over the store's limit of " + options.maxMessageBytes());
         }
         List<QueueName> copy = List.copyOf(queues);
-        int frame = Frames.OVERHEAD + MessageCodec.messageLength(copy, properties.length, body.remaining());
+        int frame = Frames.OVERHEAD + MessageCodec.messageLength(copy, properties.length, (int) bodyLength);
         return intake.append(frame, copy, times, properties, body, callback);
     }
 

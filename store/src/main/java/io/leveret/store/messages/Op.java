@@ -6,7 +6,8 @@ import java.util.concurrent.CompletableFuture;
 
 /** A unit of work for the writer thread, in the order the store accepted it. */
 sealed interface Op {
-    record Append(Location location, List<QueueName> queues, MessageTimes times, byte[] properties, ByteBuffer body,
+    /** {@code body}: the body's bytes in order, in as many buffers as it arrived in (written without merging). */
+    record Append(Location location, List<QueueName> queues, MessageTimes times, byte[] properties, ByteBuffer[] body,
                   WriteCallback callback) implements Op {
     }
 

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
 
 /**
  * Appends message frames to the current segment through one reusable buffer, so a batch becomes a few
@@ -43,18 +44,41 @@ final class SegmentWriter implements AutoCloseable {
                     + " but the record was placed at " + location.offset());
         }
         int frame = location.length();
-        if (frame > out.remaining()) {
-            flush();
+        if (frame <= out.capacity()) {
+            if (frame > out.remaining()) {
+                flush();
+            }
+            int start = out.position();
+            out.position(start + Frames.OVERHEAD);
+            MessageCodec.writeMessage(out, append.queues(), append.times(), append.properties(), append.body());
+            Frames.seal(out, start);
+            return;
         }
-        ByteBuffer target = frame <= out.capacity() ? out : ByteBuffer.allocate(frame);
-        int start = target.position();
-        target.position(start + Frames.OVERHEAD);
-        MessageCodec.writeMessage(target, append.queues(), append.times(), append.properties(), append.body());
-        Frames.seal(target, start);
-        if (target != out) {
-            target.flip();
-            writeFully(target);
+        // Larger than the buffer: the head through it, then the body's own buffers in one gathering write,
+        // so that a large body is neither merged nor copied on its way to the file.
+        flush();
+        int bodyLength = MessageCodec.remaining(append.body());
+        int headLength = frame - bodyLength;
+        ByteBuffer head = headLength <= out.capacity() ? out : ByteBuffer.allocateDirect(headLength);
+        head.clear().position(Frames.OVERHEAD);
+        MessageCodec.writeMessageHead(head, append.queues(), append.times(), append.properties(), bodyLength);
+        CRC32C crc = new CRC32C();
+        crc.update(head.duplicate().flip().position(Frames.OVERHEAD));
+        ByteBuffer[] parts = new ByteBuffer[1 + append.body().length];
+        for (int i = 0; i < append.body().length; i++) {
+            parts[i + 1] = append.body()[i].duplicate();
+            crc.update(append.body()[i].duplicate());
         }
+        head.putInt(0, frame - Frames.OVERHEAD).putInt(4, (int) crc.getValue()).flip();
+        parts[0] = head;
+        long left = frame;
+        while (left > 0) {
+            long n = channel.write(parts);
+            written += n;
+            left -= n;
+        }
+        dirty = true;
+        out.clear();
     }
 
     /** Writes what is buffered and forces the segment; syncs the directory if the file is new. */

@@ -58,7 +58,8 @@ class MessageTimesTest {
         MessageTimes times = new MessageTimes(42, 7);
         byte[] props = {1, 2};
         ByteBuffer out = ByteBuffer.allocate(MessageCodec.messageLength(List.of(Q), props.length, 3));
-        MessageCodec.writeMessage(out, List.of(Q), times, props, ByteBuffer.wrap("xyz".getBytes(StandardCharsets.US_ASCII)));
+        MessageCodec.writeMessage(out, List.of(Q), times, props,
+                new ByteBuffer[] {ByteBuffer.wrap("xyz".getBytes(StandardCharsets.US_ASCII))});
         assertEquals(0, out.remaining(), "messageLength counts every byte");
         out.flip();
         assertEquals(times, MessageCodec.readHead(out.duplicate(), null).times());
