@@ -53,7 +53,7 @@ public final class Main {
         try {
             broker = Broker.start(config);
         } catch (Exception e) {
-            log.error("cannot start: {}", e.toString());
+            log.error("cannot start: {}", e.toString(), e); // the stack trace too: a fatal error must be traceable
             System.exit(1);
             return;
         }
