@@ -35,7 +35,7 @@ public record BenchSettings(List<String> against, List<OptionalLong> againstPids
                             int pauseSeconds, double quietMaxPct, int quietWaitSeconds, List<String> perfTestJvm,
                             List<String> leveretJvm, Path leveretJar, Path perfTestClasspath, Path outDir) {
 
-    static final String ALL_SCENARIOS = "S1,S2,S3,S4,S5,S6,S7,S7P";
+    static final String ALL_SCENARIOS = "S1,S2,S3,S3X,S3L,S4,S5,S6,S7,S7P";
 
     public static BenchSettings from(Properties p, String runStamp) {
         List<String> against = list(p.getProperty("bench.against", ""));

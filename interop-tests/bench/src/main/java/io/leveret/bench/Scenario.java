@@ -16,6 +16,10 @@ public enum Scenario {
     S1("1P/1C 16 B, auto-ack", "-x 1 -y 1 -s 16 -a"),
     S2("1 KiB, manual ack, prefetch 200", "-s 1024 -q 200"),
     S3("persistent 1 KiB, durable queue, confirms 200, manual ack", "-f persistent -c 200 -q 200"),
+    S3X("10P/10C persistent 1 KiB, one durable queue, confirms 200, manual ack",
+            "-x 10 -y 10 -f persistent -c 200 -q 200"),
+    S3L("persistent 1 MiB, durable queue, confirms 20, manual ack, prefetch 20",
+            "-s 1048576 -f persistent -c 20 -q 20"),
     S4("fanout to 4 queues, 1 KiB, manual ack", "-y 4 -t fanout -q 200"),
     S5("10P/10C over 10 queues, 1 KiB, manual ack", "-x 10 -y 10 -q 200"),
     S6("1000 msg/s, 1 KiB, latency", "-r 1000 -q 200"),
@@ -54,7 +58,7 @@ public enum Scenario {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown scenario '" + name.trim() + "' (known: S1..S7, S7P)");
+        throw new IllegalArgumentException("unknown scenario '" + name.trim() + "' (known: S1..S7, S3X, S3L, S7P)");
     }
 
     /** The queues this scenario declares, to delete after it. */
@@ -85,6 +89,13 @@ public enum Scenario {
                 a.addAll(ACK_200);
                 a.addAll(List.of("-f", "persistent", "-c", "200"));
             }
+            case S3X -> {
+                a.addAll(List.of("-x", "10", "-y", "10", "-s", "1024"));
+                a.addAll(ACK_200);
+                a.addAll(List.of("-f", "persistent", "-c", "200"));
+            }
+            case S3L -> a.addAll(List.of("-x", "1", "-y", "1", "-s", "1048576", "-q", "20", "-f", "persistent",
+                    "-c", "20"));
             case S4 -> {
                 a.addAll(List.of("-x", "1", "-y", "4", "-s", "1024"));
                 a.addAll(ACK_200);

@@ -55,7 +55,7 @@ class BenchSettingsTest {
 
         Properties r = new Properties();
         r.setProperty("bench.scenarios", "S1,S9");
-        assertEquals("bench.scenarios: unknown scenario 'S9' (known: S1..S7, S7P)",
+        assertEquals("bench.scenarios: unknown scenario 'S9' (known: S1..S7, S3X, S3L, S7P)",
                 assertThrows(IllegalArgumentException.class, () -> BenchSettings.from(r, "x")).getMessage());
     }
 }

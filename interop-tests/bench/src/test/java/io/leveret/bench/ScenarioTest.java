@@ -39,6 +39,6 @@ class ScenarioTest {
     void namesAreCaseInsensitiveAndUnknownOnesRefused() {
         assertEquals(Scenario.S7P, Scenario.named(" s7p "));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scenario.named("S8"));
-        assertEquals("unknown scenario 'S8' (known: S1..S7, S7P)", e.getMessage());
+        assertEquals("unknown scenario 'S8' (known: S1..S7, S3X, S3L, S7P)", e.getMessage());
     }
 }
