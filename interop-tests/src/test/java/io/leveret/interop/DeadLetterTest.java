@@ -73,13 +73,14 @@ class DeadLetterTest extends BrokerTestSupport {
     @Test
     void ttlZeroReachesAWaitingConsumerOnly() throws Exception {
         String q = declare("ttl", Map.of("x-message-ttl", 0));
-        channel.basicPublish("", q, null, utf8("nobody"));
+        // Confirmed: it is in the queue, with nobody waiting, before the consumer comes.
+        publishConfirmed("", q, null, "nobody");
         Channel ch = connection.createChannel();
         Collector c = new Collector(ch);
         ch.basicConsume(q, true, c);
         channel.basicPublish("", q, null, utf8("taken"));
         assertEquals("taken", text(c.next().getBody()));
-        assertNoMoreDeliveries(c, 1);
+        assertNoMoreDeliveriesBeforeMarker(c, q, 1);
     }
 
     @Test
