@@ -278,6 +278,34 @@ abstract class BrokerTestSupport {
         assertEquals(expectedCount, before.size(), "deliveries ahead of the marker: " + before);
     }
 
+    /**
+     * Waits until {@code queue} is gone, asking in a way that does not count as use for x-expires (a passive
+     * declare would restart its clock): mandatory publishes to it, each confirmed, until one comes back
+     * unroutable. Returns the milliseconds from {@code sinceNanos} to the confirm of the first publish that
+     * found no queue: an upper bound on how long the queue lived after {@code sinceNanos}.
+     */
+    long awaitQueueGone(String queue, long sinceNanos) throws Exception {
+        Channel ch = connection.createChannel();
+        ch.confirmSelect();
+        java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+        ch.addReturnListener(r -> returned.set(true));
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            ch.basicPublish("", queue, true, null, utf8("probe"));
+            // basic.return comes before the publish's basic.ack (rabbit_channel), so the flag is set by now.
+            ch.waitForConfirmsOrDie(TIMEOUT.toMillis());
+            if (returned.get()) {
+                long ms = (System.nanoTime() - sinceNanos) / 1_000_000;
+                ch.close();
+                return ms;
+            }
+            if (System.nanoTime() > deadline) {
+                fail(queue + " still there after " + TIMEOUT);
+            }
+            sleepBriefly();
+        }
+    }
+
     private static void sleepBriefly() {
         try {
             Thread.sleep(5);
