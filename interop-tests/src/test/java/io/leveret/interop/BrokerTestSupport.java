@@ -284,8 +284,8 @@ abstract class BrokerTestSupport {
      * unroutable. Returns the milliseconds from {@code sinceNanos} to the confirm of the first publish that
      * found no queue: an upper bound on how long the queue lived after {@code sinceNanos}.
      */
-    long awaitQueueGone(String queue, long sinceNanos) throws Exception {
-        Channel ch = connection.createChannel();
+    static long awaitQueueGone(Connection c, String queue, long sinceNanos) throws Exception {
+        Channel ch = c.createChannel();
         ch.confirmSelect();
         java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
         ch.addReturnListener(r -> returned.set(true));
@@ -306,7 +306,8 @@ abstract class BrokerTestSupport {
         }
     }
 
-    private static void sleepBriefly() {
+    /** The pace of a polling loop. */
+    static void sleepBriefly() {
         try {
             Thread.sleep(5);
         } catch (InterruptedException e) {

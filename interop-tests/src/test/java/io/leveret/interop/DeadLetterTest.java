@@ -251,7 +251,7 @@ class DeadLetterTest extends BrokerTestSupport {
     void unusedQueueExpires() throws Exception {
         long declared = System.nanoTime();
         String q = declare("expires", Map.of("x-expires", 300));
-        long lived = awaitQueueGone(q, declared);
+        long lived = awaitQueueGone(connection, q, declared);
         assertTrue(lived >= 300, "deleted " + lived + " ms after its declare, before x-expires ran out");
     }
 
@@ -262,11 +262,11 @@ class DeadLetterTest extends BrokerTestSupport {
         String tag = ch.basicConsume(q, true, new Collector(ch));
         // A twin without a consumer, declared after the consume: once it has expired, q's time has run out too.
         String twin = declare("expires-twin", Map.of("x-expires", 200));
-        awaitQueueGone(twin, System.nanoTime());
+        awaitQueueGone(connection, twin, System.nanoTime());
         assertTrue(queueExists(connection, q), "the consumer keeps q");
         long cancelled = System.nanoTime();
         ch.basicCancel(tag);
-        long lived = awaitQueueGone(q, cancelled);
+        long lived = awaitQueueGone(connection, q, cancelled);
         assertTrue(lived >= 200, "deleted " + lived + " ms after the cancel, before x-expires ran out");
     }
 }

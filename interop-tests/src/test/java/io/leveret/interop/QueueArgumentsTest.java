@@ -163,7 +163,7 @@ class QueueArgumentsTest extends BrokerTestSupport {
     private void queueOutlivesATwinWithAShortExpiry(String key, Object value) throws Exception {
         String q = declareWith(key, value);
         String twin = declareWith(key, 100);
-        awaitQueueGone(twin, System.nanoTime());
+        awaitQueueGone(connection, twin, System.nanoTime());
         assertTrue(queueExists(connection, q));
     }
 
