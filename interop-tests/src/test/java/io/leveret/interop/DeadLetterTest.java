@@ -10,6 +10,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -203,8 +204,8 @@ class DeadLetterTest extends BrokerTestSupport {
         publishConfirmed("", q, null, "round");
         awaitReady(channel, spy, 1);
         publishConfirmed("", q, null, "marker");
-        List<String> seen = new java.util.ArrayList<>();
-        List<Long> counts = new java.util.ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
         while (!seen.contains("marker")) {
             GetResponse r = awaitGet(channel, spy, true);
             seen.add(text(r.getBody()));
