@@ -1,7 +1,7 @@
 package io.leveret.interop;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.rabbitmq.client.AlreadyClosedException;
@@ -37,8 +37,6 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class BrokerTestSupport {
     /** Upper bound for anything we wait for; the happy path never gets near it. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
-    /** How long "nothing more arrives" is watched for: long enough to catch an eager broker, short for the suite. */
-    static final Duration QUIET_PERIOD = Duration.ofMillis(300);
 
     protected ConnectionFactory factory;
     protected Connection connection;
@@ -262,14 +260,54 @@ abstract class BrokerTestSupport {
         }
     }
 
-    /** Proves a negative: over {@link #QUIET_PERIOD}, {@code collector} gets nothing beyond {@code expectedCount}. */
-    static void assertNoMoreDeliveries(Collector collector, int expectedCount) throws InterruptedException {
-        Thread.sleep(QUIET_PERIOD.toMillis());
-        assertTrue(collector.size() == expectedCount,
-                "expected exactly " + expectedCount + " deliveries, got " + collector.size());
+    /**
+     * Proves a negative without sleeping: publishes a marker to {@code queue} on the consumer's own channel, so
+     * the queue sees it after whatever that channel did before (an ack, a recover), and waits until the
+     * consumer has it. Anything the broker would have delivered to it before the marker has arrived by then
+     * (one channel's deliveries keep their order), so the consumer must hold exactly {@code expectedCount}
+     * deliveries ahead of it. The consumer needs room for the marker under its prefetch.
+     */
+    static void assertNoMoreDeliveriesBeforeMarker(Collector collector, String queue, int expectedCount)
+            throws IOException {
+        String marker = unique("marker");
+        collector.getChannel().basicPublish("", queue, null, utf8(marker));
+        await("the marker at the consumer", () -> collector.received().stream()
+                .anyMatch(d -> marker.equals(text(d.getBody()))));
+        List<String> before = collector.received().stream().map(d -> text(d.getBody()))
+                .takeWhile(b -> !marker.equals(b)).toList();
+        assertEquals(expectedCount, before.size(), "deliveries ahead of the marker: " + before);
     }
 
-    private static void sleepBriefly() {
+    /**
+     * Waits until {@code queue} is gone, asking in a way that does not count as use for x-expires (a passive
+     * declare would restart its clock): mandatory publishes to it, each confirmed, until one comes back
+     * unroutable. Returns the milliseconds from {@code sinceNanos} to the confirm of the first publish that
+     * found no queue: an upper bound on how long the queue lived after {@code sinceNanos}.
+     */
+    static long awaitQueueGone(Connection c, String queue, long sinceNanos) throws Exception {
+        Channel ch = c.createChannel();
+        ch.confirmSelect();
+        java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+        ch.addReturnListener(r -> returned.set(true));
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            ch.basicPublish("", queue, true, null, utf8("probe"));
+            // basic.return comes before the publish's basic.ack (rabbit_channel), so the flag is set by now.
+            ch.waitForConfirmsOrDie(TIMEOUT.toMillis());
+            if (returned.get()) {
+                long ms = (System.nanoTime() - sinceNanos) / 1_000_000;
+                ch.close();
+                return ms;
+            }
+            if (System.nanoTime() > deadline) {
+                fail(queue + " still there after " + TIMEOUT);
+            }
+            sleepBriefly();
+        }
+    }
+
+    /** The pace of a polling loop. */
+    static void sleepBriefly() {
         try {
             Thread.sleep(5);
         } catch (InterruptedException e) {

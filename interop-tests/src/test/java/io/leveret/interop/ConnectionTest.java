@@ -16,6 +16,8 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -120,9 +122,11 @@ class ConnectionTest extends BrokerTestSupport {
         Connection c = open(f);
         assertEquals(1, c.getHeartbeat());
         Channel ch = c.createChannel();
-        // Idle for four heartbeat intervals: a broker that missed or mis-timed heartbeats would have closed us.
-        Thread.sleep(4_000);
-        assertTrue(c.isOpen(), "connection closed while idle: " + c.getCloseReason());
+        CountDownLatch closed = new CountDownLatch(1);
+        c.addShutdownListener(e -> closed.countDown());
+        // Idle for four heartbeat intervals: a broker that missed or mis-timed heartbeats would have closed us
+        // (or the client, missing the broker's, would have). Waits on the close itself, so a close fails at once.
+        assertFalse(closed.await(4, TimeUnit.SECONDS), "connection closed while idle: " + c.getCloseReason());
         assertTrue(ch.queueDeclare().getQueue().startsWith("amq.gen-"));
     }
 }

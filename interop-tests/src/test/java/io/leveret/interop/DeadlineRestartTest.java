@@ -16,6 +16,7 @@ import com.rabbitmq.client.GetResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,6 +41,14 @@ class DeadlineRestartTest {
         ch.queueDeclare(q, true, false, false, args);
     }
 
+    /** Lets the clock pass {@code deadlineNanos} with the broker down: how long it was down is what is tested. */
+    private static void downUntil(long deadlineNanos) throws InterruptedException {
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
     @Test
     void aMessageWhoseExpirationPassedWhileDownIsDeadLetteredAtBoot(BrokerUnderTest broker) throws Exception {
         String q = unique("ttl-own");
@@ -51,8 +60,9 @@ class DeadlineRestartTest {
             ch.basicPublish("", q, PERSISTENT.builder().expiration("600000").build(), "long".getBytes(StandardCharsets.UTF_8));
             awaitConfirms(ch);
         }
+        long confirmed = System.nanoTime();
         broker.stop();
-        Thread.sleep(1600);
+        downUntil(confirmed + TimeUnit.MILLISECONDS.toNanos(1600)); // "short" was due by then
         broker.start();
         try (Connection c = connect(broker, "after")) {
             BrokerTestSupport.await("the expired message is dead-lettered", () -> count(c, dlq) == 1);
@@ -101,20 +111,21 @@ class DeadlineRestartTest {
         long published;
         try (Connection c = connect(broker, "before")) {
             Channel ch = confirming(c);
-            declareWithDeadLetters(ch, q, dlq, Map.of("x-message-ttl", 4000));
+            declareWithDeadLetters(ch, q, dlq, Map.of("x-message-ttl", 6000));
             published = System.currentTimeMillis();
             ch.basicPublish("", q, PERSISTENT, "m".getBytes(StandardCharsets.UTF_8));
             awaitConfirms(ch);
         }
         broker.stop();
-        Thread.sleep(2500);
+        downUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3000));
         long boot = System.currentTimeMillis();
         broker.start();
         try (Connection c = connect(broker, "after")) {
             BrokerTestSupport.await("the message expires", () -> count(c, dlq) == 1);
             long expired = System.currentTimeMillis();
-            // From the publish: due at published + 4000. From the boot it would be boot + 4000 or later.
-            assertTrue(expired < boot + 4000, "expired " + (expired - published) + " ms after the publish, "
+            // From the publish: due at published + 6000, at most boot + 3000 (or when the boot ends, if later).
+            // From the boot it would be boot + 6000 or later: 3 s apart, room for a slow boot on a busy box.
+            assertTrue(expired < boot + 6000, "expired " + (expired - published) + " ms after the publish, "
                     + (expired - boot) + " ms after the boot began");
             assertEquals(0, readyCount(c, q));
         }

@@ -1,6 +1,7 @@
 package io.leveret.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
@@ -54,23 +55,48 @@ class DeduplicationTest extends BrokerTestSupport {
         assertEquals(List.of("a1", "b1", "m1", "n1", "n2"), drain(channel, q));
     }
 
+    /**
+     * Publishes {@code key} again and again (a duplicate is dropped without renewing the key) until one copy is
+     * routed to {@code q}; returns the milliseconds from {@code sinceNanos} to that copy's confirm.
+     */
+    private long msUntilRoutedAgain(Channel confirming, String x, String key, String q, long sinceNanos)
+            throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        for (int i = 0; ; i++) {
+            confirming.basicPublish(x, "", keyed(key), utf8(key + "-again-" + i));
+            confirming.waitForConfirmsOrDie(TIMEOUT.toMillis());
+            long ms = (System.nanoTime() - sinceNanos) / 1_000_000;
+            if (channel.queueDeclarePassive(q).getMessageCount() > 0) {
+                return ms;
+            }
+            assertTrue(System.nanoTime() < deadline, key + " still a duplicate after " + TIMEOUT);
+            sleepBriefly();
+        }
+    }
+
     @Test
     void aKeyRoutesAgainAfterTheCacheTtlOrTheMessagesOwnTtl() throws Exception {
-        String x = dedupExchange(Map.of("x-cache-size", 100, "x-cache-ttl", 300));
+        String x = dedupExchange(Map.of("x-cache-size", 100, "x-cache-ttl", 1500));
         String q = declareQueue("dedup-ttl");
         channel.queueBind(q, x, "");
-        channel.basicPublish(x, "", keyed("k"), utf8("1"));
-        channel.basicPublish(x, "", keyed("k"), utf8("dup"));
+        Channel ch = confirmChannel();
+        long sent = System.nanoTime();
+        ch.basicPublish(x, "", keyed("k"), utf8("1"));
+        ch.basicPublish(x, "", keyed("k"), utf8("dup"));
         AMQP.BasicProperties shortTtl = new AMQP.BasicProperties.Builder()
                 .headers(Map.of("x-deduplication-header", "s", "x-cache-ttl", 50)).build();
-        channel.basicPublish(x, "", shortTtl, utf8("s1"));
-        Thread.sleep(120);
-        channel.basicPublish(x, "", keyed("s"), utf8("s2"));
-        channel.basicPublish(x, "", keyed("k"), utf8("still-dup"));
-        Thread.sleep(400);
-        channel.basicPublish(x, "", keyed("k"), utf8("2"));
-        awaitReady(channel, q, 4);
-        assertEquals(List.of("1", "s1", "s2", "2"), drain(channel, q));
+        ch.basicPublish(x, "", shortTtl, utf8("s1"));
+        ch.waitForConfirmsOrDie(TIMEOUT.toMillis());
+        assertEquals(List.of("1", "s1"), drain(channel, q));
+
+        // Lower bounds hold however slow the machine: the broker saw each key after `sent`. The upper bound
+        // for "s" (its own 50 ms, not the cache's 1500) has well over a second of slack.
+        long sAgain = msUntilRoutedAgain(ch, x, "s", q, sent);
+        assertTrue(sAgain >= 50 && sAgain < 1500, "s routed again after " + sAgain + " ms");
+        assertEquals(List.of("s-again-"), drain(channel, q).stream().map(b -> b.replaceAll("\\d+$", "")).toList());
+        long kAgain = msUntilRoutedAgain(ch, x, "k", q, sent);
+        assertTrue(kAgain >= 1500, "k routed again after " + kAgain + " ms, before the cache's 1500");
+        assertEquals(List.of("k-again-"), drain(channel, q).stream().map(b -> b.replaceAll("\\d+$", "")).toList());
     }
 
     @Test

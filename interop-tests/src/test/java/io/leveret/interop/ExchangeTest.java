@@ -4,29 +4,64 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** exchange class: declare, equivalence, reserved names, delete, exchange-to-exchange bindings, internal. */
 class ExchangeTest extends BrokerTestSupport {
+
+    /** The binding {@link #assertRoutesAs} tells the types apart with: key "a.*", headers h = v (all). */
+    private static final Map<String, Object> H_IS_V = Map.of("x-match", "all", "h", "v");
+
+    /**
+     * Proves that {@code x}, bound to {@code q} as {@link #H_IS_V} says, routes as {@code type}: of three
+     * publishes, each type routes its own subset (direct the exact key, fanout all, topic the keys matching
+     * a.*, headers only the one with h = v, whatever its key).
+     */
+    private void assertRoutesAs(String x, BuiltinExchangeType type, String q) throws Exception {
+        Channel pub = confirmChannel();
+        pub.basicPublish(x, "a.*", null, utf8("key a.*"));
+        pub.basicPublish(x, "a.b", null, utf8("key a.b"));
+        pub.basicPublish(x, "x", new AMQP.BasicProperties.Builder().headers(Map.of("h", "v")).build(),
+                utf8("header h=v"));
+        pub.waitForConfirmsOrDie(TIMEOUT.toMillis());
+        List<String> expected = switch (type) {
+            case DIRECT -> List.of("key a.*");
+            case FANOUT -> List.of("key a.*", "key a.b", "header h=v");
+            case TOPIC -> List.of("key a.*", "key a.b");
+            case HEADERS -> List.of("header h=v");
+        };
+        assertEquals(expected, drain(channel, q), x + " routes as " + type.getType());
+        pub.close();
+    }
 
     @ParameterizedTest
     @EnumSource(BuiltinExchangeType.class)
     void everyBuiltInTypeCanBeDeclaredAndRedeclared(BuiltinExchangeType type) throws Exception {
         String x = declareExchange("x-" + type.getType(), type);
+        String q = serverNamedQueue();
+        channel.queueBind(q, x, "a.*", H_IS_V);
+        // The redeclare is answered and changes nothing: same type, binding kept.
         channel.exchangeDeclare(x, type, false, false, null);
         channel.exchangeDeclarePassive(x);
+        assertRoutesAs(x, type, q);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"amq.direct", "amq.fanout", "amq.topic", "amq.headers", "amq.match"})
-    void standardExchangesExist(String name) throws Exception {
+    @CsvSource({"amq.direct, DIRECT", "amq.fanout, FANOUT", "amq.topic, TOPIC", "amq.headers, HEADERS",
+            "amq.match, HEADERS"})
+    void standardExchangesExistWithTheirTypes(String name, BuiltinExchangeType type) throws Exception {
         channel.exchangeDeclarePassive(name);
+        String q = serverNamedQueue();
+        channel.queueBind(q, name, "a.*", H_IS_V);
+        assertRoutesAs(name, type, q);
     }
 
     /**

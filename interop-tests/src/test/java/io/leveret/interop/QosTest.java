@@ -28,16 +28,20 @@ class QosTest extends BrokerTestSupport {
         ch.basicQos(3);
         Collector consumer = new Collector(ch);
         ch.basicConsume(q, false, consumer);
+        // The queue's ready count is the signal that it has handed out no more than the consumer holds.
         consumer.awaitCount(3);
-        assertNoMoreDeliveries(consumer, 3);
+        awaitReady(channel, q, 7);
+        assertEquals(3, consumer.size());
 
         ch.basicAck(consumer.received().get(0).getEnvelope().getDeliveryTag(), false);
         consumer.awaitCount(4);
-        assertNoMoreDeliveries(consumer, 4);
+        awaitReady(channel, q, 6);
+        assertEquals(4, consumer.size());
 
         ch.basicAck(consumer.received().get(3).getEnvelope().getDeliveryTag(), true);
         consumer.awaitCount(7);
-        assertNoMoreDeliveries(consumer, 7);
+        awaitReady(channel, q, 3);
+        assertEquals(7, consumer.size());
         assertEquals("m6", text(consumer.received().get(6).getBody()));
     }
 
@@ -52,9 +56,9 @@ class QosTest extends BrokerTestSupport {
         ch.basicConsume(q, false, second);
         first.awaitCount(3);
         second.awaitCount(3);
-        assertNoMoreDeliveries(first, 3);
+        awaitReady(channel, q, 14);
+        assertEquals(3, first.size());
         assertEquals(3, second.size());
-        assertEquals(14, channel.queueDeclarePassive(q).getMessageCount());
     }
 
     @Test
@@ -67,14 +71,13 @@ class QosTest extends BrokerTestSupport {
         ch.basicConsume(q, false, first);
         ch.basicConsume(q, false, second);
         await("3 deliveries across both consumers", () -> first.size() + second.size() == 3);
-        Thread.sleep(QUIET_PERIOD.toMillis());
+        awaitReady(channel, q, 17);
         assertEquals(3, first.size() + second.size(), "the channel-wide limit is 3");
-        assertEquals(17, channel.queueDeclarePassive(q).getMessageCount());
 
         Collector acked = first.size() > 0 ? first : second;
         ch.basicAck(acked.received().get(0).getEnvelope().getDeliveryTag(), false);
         await("one more delivery after the ack", () -> first.size() + second.size() == 4);
-        Thread.sleep(QUIET_PERIOD.toMillis());
+        awaitReady(channel, q, 16);
         assertEquals(4, first.size() + second.size());
     }
 

@@ -180,8 +180,12 @@ class QueueTest extends BrokerTestSupport {
         String q = unique("auto-delete");
         deleteQueueAfterTest(q);
         channel.queueDeclare(q, false, false, true, null);
-        // Never had a consumer: stays (RabbitMQ only deletes on the last consumer going away).
-        Thread.sleep(QUIET_PERIOD.toMillis());
+        // Never had a consumer: stays (RabbitMQ only deletes on the last consumer going away), through a
+        // publish and a get that leave it without a consumer and empty.
+        Channel pub = confirmChannel();
+        pub.basicPublish("", q, null, utf8("m"));
+        pub.waitForConfirmsOrDie(TIMEOUT.toMillis());
+        assertEquals("m", text(channel.basicGet(q, true).getBody()));
         assertTrue(queueExists(connection, q));
 
         String tag1 = channel.basicConsume(q, true, new Collector(channel));

@@ -101,9 +101,19 @@ class TxTest extends BrokerTestSupport {
 
     @Test
     void txSelectTwiceIsHarmless() throws Exception {
-        channel.txSelect();
-        channel.txSelect();
-        channel.txCommit();
+        String q = serverNamedQueue();
+        Channel tx = connection.createChannel();
+        tx.txSelect();
+        tx.txSelect();
+        // Still one transaction: the publish waits for the commit, and a rollback still discards.
+        tx.basicPublish("", q, null, utf8("rolled back"));
+        tx.txRollback();
+        tx.basicPublish("", q, null, utf8("committed"));
+        tx.queueDeclarePassive(q);
+        assertEquals(0, channel.queueDeclarePassive(q).getMessageCount());
+        tx.txCommit();
+        awaitReady(channel, q, 1);
+        assertEquals(List.of("committed"), drain(channel, q));
     }
 
     @Test
