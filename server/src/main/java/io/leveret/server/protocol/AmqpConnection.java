@@ -86,6 +86,9 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     // ---- Netty events, from ConnectionHandler ----
 
     public void onActive() {
+        // Until tune-ok has negotiated frame_max, peers accept frames of up to frame-min-size (spec 4.2.3,
+        // connection.tune frame-max); RabbitMQ refuses a larger one, e.g. a start-ok with big client properties.
+        decoder.setFrameMax(CodecLimits.FRAME_MIN_SIZE);
         int timeout = services.settings().handshakeTimeoutMillis();
         if (timeout > 0 && timeout < Integer.MAX_VALUE) {
             handshakeTimer = ctx.executor().schedule(() -> {
