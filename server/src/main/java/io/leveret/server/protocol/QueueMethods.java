@@ -13,19 +13,34 @@ final class QueueMethods {
     }
 
     static void handle(AmqpChannel ch, QueueMethod m) {
+        // RabbitMQ strips CR and LF from the names declare, bind, unbind and delete are given (strip_cr_lf);
+        // purge, consume, get and publish take names as they come.
         if (m instanceof QueueMethod.Declare d) {
-            declare(ch, d);
+            declare(ch, stripped(d));
         } else if (m instanceof QueueMethod.Bind b) {
-            bind(ch, b, b.queue(), b.exchange(), b.routingKey(), b.arguments(), true, b.noWait());
+            bind(ch, b, Names.stripCrLf(b.queue()), Names.stripCrLf(b.exchange()), b.routingKey(), b.arguments(),
+                    true, b.noWait());
         } else if (m instanceof QueueMethod.Unbind u) {
-            bind(ch, u, u.queue(), u.exchange(), u.routingKey(), u.arguments(), false, false);
+            bind(ch, u, Names.stripCrLf(u.queue()), Names.stripCrLf(u.exchange()), u.routingKey(), u.arguments(),
+                    false, false);
         } else if (m instanceof QueueMethod.Purge p) {
             purge(ch, p);
         } else if (m instanceof QueueMethod.Delete d) {
-            delete(ch, d);
+            delete(ch, stripped(d));
         } else {
             throw AmqpChannel.notImplemented(m);
         }
+    }
+
+    private static QueueMethod.Declare stripped(QueueMethod.Declare d) {
+        String name = Names.stripCrLf(d.queue());
+        return name == d.queue() ? d : new QueueMethod.Declare(d.ticket(), name, d.passive(), d.durable(),
+                d.exclusive(), d.autoDelete(), d.noWait(), d.arguments());
+    }
+
+    private static QueueMethod.Delete stripped(QueueMethod.Delete d) {
+        String name = Names.stripCrLf(d.queue());
+        return name == d.queue() ? d : new QueueMethod.Delete(d.ticket(), name, d.ifUnused(), d.ifEmpty(), d.noWait());
     }
 
     private static void declare(AmqpChannel ch, QueueMethod.Declare d) {
