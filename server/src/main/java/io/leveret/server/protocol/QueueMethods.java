@@ -46,11 +46,8 @@ final class QueueMethods {
     private static void declare(AmqpChannel ch, QueueMethod.Declare d) {
         VirtualHost vhost = ch.vhost();
         Queue q;
-        if (d.passive() && d.queue().equals(VirtualHost.REPLY_TO)) {
-            // Direct reply-to's pseudo-queue exists for anyone who asks (RabbitMQ).
-            if (!d.noWait()) {
-                ch.replyDurably(new QueueMethod.DeclareOk(d.queue(), 0, 0));
-            }
+        if (d.queue().startsWith(VirtualHost.REPLY_TO)) {
+            declareReplyTo(ch, d);
             return;
         }
         if (d.passive()) {
@@ -88,6 +85,23 @@ final class QueueMethods {
             return new long[] {target.messageCount(), target.consumerCount()};
         },
                 counts -> ch.replyDurably(new QueueMethod.DeclareOk(target.name(), counts[0], counts[1])));
+    }
+
+    /**
+     * Direct reply-to's names are answered before anything else, passive or not, whatever the flags and
+     * arguments (RabbitMQ 3.10's first queue.declare clause): {@code amq.rabbitmq.reply-to} itself always
+     * exists, an address handed out to a requester exists while its reply consumer does (from any channel or
+     * connection); each with no messages and one consumer. Anything else under that prefix is not found.
+     */
+    private static void declareReplyTo(AmqpChannel ch, QueueMethod.Declare d) {
+        boolean exists = d.queue().equals(VirtualHost.REPLY_TO) || ch.vhost().replyTarget(d.queue()) != null;
+        if (!exists) {
+            throw ChannelException.notFound(d, "no queue '" + d.queue() + "' in vhost '" + ch.vhost().name() + "'");
+        }
+        ch.lastQueue = d.queue();
+        if (!d.noWait()) {
+            ch.replyDurably(new QueueMethod.DeclareOk(d.queue(), 0, 1));
+        }
     }
 
     private static void bind(AmqpChannel ch, Method m, String queueName, String exchange, String key,
