@@ -41,6 +41,22 @@ class ConnectionTest extends BrokerTestSupport {
         }
     }
 
+    /**
+     * Clients gate features on server-properties.version (the Java client, Hop, Spring AMQP's admin), so it
+     * names the RabbitMQ release whose behaviour the broker has: 3.10.8. Leveret's own version has a
+     * property of its own.
+     */
+    @Test
+    void versionIsTheRabbitMqReleaseWhoseBehaviourTheBrokerHas() {
+        Map<String, Object> props = connection.getServerProperties();
+        assertEquals("3.10.8", String.valueOf(props.get("version")));
+        if ("Leveret".equals(String.valueOf(props.get("product")))) {
+            Object own = props.get("leveret_version");
+            assertNotNull(own, "leveret_version");
+            assertTrue(String.valueOf(own).matches("\\d+\\.\\d+\\.\\d+.*"), "leveret_version " + own);
+        }
+    }
+
     @Test
     void tuneGivesTheServerDefaultsWhenTheClientAsksForNoLimit() throws Exception {
         ConnectionFactory f = BrokerUnderTest.shared().factory();

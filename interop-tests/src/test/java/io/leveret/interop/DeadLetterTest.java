@@ -144,6 +144,64 @@ class DeadLetterTest extends BrokerTestSupport {
         assertEquals("rejected", r.getProps().getHeaders().get("x-first-death-reason").toString());
     }
 
+    /**
+     * An x-death array written by brokers before RabbitMQ 3.5, with an entry per death, is compacted when the
+     * message dies again, as RabbitMQ 3.10 does (the Java client's XDeathHeaderGrowth
+     * .handlingOfXDeathHeadersFromEarlierVersions): one entry per queue and reason, the first one's fields,
+     * its own count or, without one, the number of entries it stands for; counts are not added up. The
+     * entries come out in reverse order of first appearance, the new death first.
+     */
+    @Test
+    void legacyXDeathEntriesAreCompactedPerQueueAndReason() throws Exception {
+        String dlq = declare("dlq", Map.of());
+        String q = declare("src", Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", dlq));
+        List<Map<String, Object>> legacy = List.of(
+                legacyDeath("qa", "expired", null, "a1"), legacyDeath("qb", "expired", 3L, "b1"),
+                legacyDeath("qa", "expired", null, "a2"), legacyDeath("qb", "expired", 5L, "b2"),
+                legacyDeath("qc", "rejected", 2L, "c1"), legacyDeath("qa", "rejected", null, "a3"),
+                legacyDeath(q, "rejected", 7L, "d1"), legacyDeath(q, "rejected", 1L, "d2"),
+                legacyDeath("qa", "expired", 9L, "a4"), legacyDeath("qa", "expired", null, "a5"));
+        channel.basicPublish("", q, new AMQP.BasicProperties.Builder().headers(Map.of("x-death", legacy)).build(),
+                utf8("m"));
+        GetResponse g = awaitGet(channel, q, false);
+        channel.basicReject(g.getEnvelope().getDeliveryTag(), false);
+        GetResponse r = awaitGet(channel, dlq, true);
+        List<?> deaths = (List<?>) r.getProps().getHeaders().get("x-death");
+        // queue/reason/count/which entry: the death in q counts on from d1's 7; qa/expired had no count
+        // in its first entry (a1), so it is the number of its entries (4); qb keeps b1's 3.
+        assertEquals(List.of(q + "/rejected/8/d1", "qa/rejected/1/a3", "qc/rejected/2/c1", "qb/expired/3/b1",
+                "qa/expired/4/a1"), deaths.stream().map(x -> {
+                    Map<?, ?> d = (Map<?, ?>) x;
+                    return d.get("queue") + "/" + d.get("reason") + "/" + d.get("count") + "/" + d.get("id");
+                }).toList());
+        for (Object d : deaths) {
+            assertEquals(Long.class, ((Map<?, ?>) d).get("count").getClass(), "count is a long: " + d);
+        }
+        assertNull(r.getProps().getHeaders().get("x-first-death-queue"), "not a first death");
+
+        // Dying again, the compacted array only gains a count: nothing is regrouped or reordered but the head.
+        channel.basicPublish("", q, r.getProps(), r.getBody());
+        g = awaitGet(channel, q, false);
+        channel.basicReject(g.getEnvelope().getDeliveryTag(), false);
+        r = awaitGet(channel, dlq, true);
+        deaths = (List<?>) r.getProps().getHeaders().get("x-death");
+        assertEquals(5, deaths.size());
+        assertEquals(9L, ((Map<?, ?>) deaths.get(0)).get("count"));
+    }
+
+    private static Map<String, Object> legacyDeath(String queue, String reason, Long count, String id) {
+        Map<String, Object> d = new HashMap<>();
+        d.put("queue", queue);
+        d.put("reason", reason);
+        d.put("exchange", "legacy-" + id);
+        d.put("routing-keys", List.of("k"));
+        d.put("id", id);
+        if (count != null) {
+            d.put("count", count);
+        }
+        return d;
+    }
+
     @Test
     void laterDeathsComeFirstInXDeath() throws Exception {
         String dlq = declare("dlq", Map.of());

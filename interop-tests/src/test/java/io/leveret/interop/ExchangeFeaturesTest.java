@@ -2,16 +2,26 @@ package io.leveret.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** alternate-exchange and sender-selected distribution (CC / BCC headers), as RabbitMQ 3.10.8 does them. */
 class ExchangeFeaturesTest extends BrokerTestSupport {
@@ -94,5 +104,92 @@ class ExchangeFeaturesTest extends BrokerTestSupport {
         assertTrue(ch.waitForConfirms(TIMEOUT.toMillis()));
         assertEquals(List.of("both"), drain(channel, a));
         assertEquals(List.of("both"), drain(channel, b));
+    }
+
+    /**
+     * Every exchange a message reaches routes on all its keys: a CC key leads through an exchange-to-exchange
+     * binding, and the exchange behind it routes the BCC key (the Java client's CcRoutes.boundExchanges).
+     * A key only the first exchange knows does not leak: the queue bound there to "other" gets nothing.
+     */
+    @Test
+    void ccAndBccKeysRouteAtEveryExchangeBehindExchangeToExchangeBindings() throws Exception {
+        String direct = declareExchange("scd-direct", BuiltinExchangeType.DIRECT);
+        String topic = declareExchange("scd-topic", BuiltinExchangeType.TOPIC);
+        channel.exchangeBind(topic, direct, "routing_key1");
+        String behind = declareQueue("behind");
+        channel.queueBind(behind, topic, "routing_key2");
+        String notReached = declareQueue("not-reached");
+        channel.queueBind(notReached, topic, "other");
+        Channel ch = confirmChannel();
+        ch.basicPublish(direct, "", new AMQP.BasicProperties.Builder().headers(Map.of(
+                "CC", List.of("routing_key1"), "BCC", List.of("routing_key2"))).build(), utf8("m"));
+        assertTrue(ch.waitForConfirms(TIMEOUT.toMillis()));
+        GetResponse r = awaitGet(channel, behind, true);
+        assertEquals(0, r.getMessageCount(), "delivered once");
+        assertEquals("[routing_key1]", String.valueOf(r.getProps().getHeaders().get("CC")), "CC is kept");
+        assertFalse(r.getProps().getHeaders().containsKey("BCC"));
+        assertNull(channel.basicGet(notReached, true));
+    }
+
+    /** The type names RabbitMQ's table parser gives, for what the Java client sends. */
+    static Stream<Arguments> nonArrayHeaders() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("signedint", 0);
+        values.put("longstr", "routing_key");
+        values.put("long", 1L);
+        values.put("bool", true);
+        values.put("table", Map.of("a", 1));
+        values.put("byte", (byte) 1);
+        values.put("short", (short) 1);
+        values.put("float", 1.0f);
+        values.put("double", 1.0d);
+        values.put("decimal", new BigDecimal("1.5"));
+        values.put("timestamp", new Date(0));
+        values.put("void", null);
+        values.put("binary", new byte[] {1});
+        List<Arguments> out = new ArrayList<>();
+        for (String header : List.of("CC", "BCC")) {
+            values.forEach((type, value) -> out.add(Arguments.of(header, type, value)));
+        }
+        return out.stream();
+    }
+
+    /**
+     * A CC or BCC header that is not an array makes the message invalid: RabbitMQ closes the channel with
+     * 406 naming the header and its type (the Java client's CcRoutes.nonArray), whatever the exchange.
+     */
+    @ParameterizedTest(name = "{0} of type {1}")
+    @MethodSource("nonArrayHeaders")
+    void aCcOrBccHeaderThatIsNotAnArrayIsRefused(String header, String type, Object value) throws Exception {
+        String q = declareQueue("scd-invalid");
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(header, value);
+        Channel ch = connection.createChannel();
+        Reply reply = closeCausedBy(ch, () -> {
+            ch.basicPublish("", q, new AMQP.BasicProperties.Builder().headers(headers).build(), utf8("m"));
+            ch.basicQos(1);
+        });
+        assertEquals(Reply.channel(406, "PRECONDITION_FAILED - invalid message: {unacceptable_type_in_header,\""
+                + header + "\"," + type + "}", 60, 40), reply);
+        assertNull(channel.basicGet(q, true), "nothing enqueued");
+    }
+
+    /** CC is checked before BCC; a valid CC array does not save a BCC of another type, even unroutable. */
+    @Test
+    void bccIsCheckedAfterAValidCc() throws Exception {
+        Map<String, Object> headers = Map.of("CC", List.of("a", 1), "BCC", 5);
+        Channel ch = connection.createChannel();
+        Reply reply = closeCausedBy(ch, () -> {
+            ch.basicPublish("", unique("nowhere"), new AMQP.BasicProperties.Builder().headers(headers).build(),
+                    utf8("m"));
+            ch.basicQos(1);
+        });
+        assertEquals(Reply.channel(406, "PRECONDITION_FAILED - invalid message: "
+                + "{unacceptable_type_in_header,\"BCC\",signedint}", 60, 40), reply);
+        // Header names are case-sensitive: a lower-case cc is just a header.
+        Channel ok = confirmChannel();
+        ok.basicPublish("", unique("nowhere"), new AMQP.BasicProperties.Builder().headers(Map.of("cc", 1)).build(),
+                utf8("m"));
+        assertTrue(ok.waitForConfirms(TIMEOUT.toMillis()));
     }
 }

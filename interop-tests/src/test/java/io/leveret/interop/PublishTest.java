@@ -227,6 +227,48 @@ class PublishTest extends BrokerTestSupport {
         assertEquals("c-1", reply.getProperties().getCorrelationId());
     }
 
+    /**
+     * A queue.declare of an address handed out by direct reply-to, passive or not, from another channel or
+     * connection, answers declare-ok with 0 messages and 1 consumer while the reply consumer is there, and
+     * 404 once it is cancelled (RabbitMQ 3.10.8; the Java client's DirectReplyTo.roundTrip). The bare
+     * amq.rabbitmq.reply-to always exists; another name under the prefix never does.
+     */
+    @Test
+    void declaringADirectReplyToAddressFindsItWhileItsConsumerIsThere() throws Exception {
+        String server = serverNamedQueue();
+        Channel client = connection.createChannel();
+        String tag = client.basicConsume("amq.rabbitmq.reply-to", true, new Collector(client));
+        client.basicPublish("", server, new AMQP.BasicProperties.Builder()
+                .replyTo("amq.rabbitmq.reply-to").build(), utf8("ping"));
+        String replyTo = awaitGet(channel, server, true).getProps().getReplyTo();
+
+        Channel other = connection.createChannel();
+        assertDeclareOk(replyTo, other.queueDeclarePassive(replyTo));
+        assertDeclareOk(replyTo, other.queueDeclarePassive(replyTo + "\n"));
+        Channel elsewhere = open().createChannel();
+        assertDeclareOk(replyTo, elsewhere.queueDeclarePassive(replyTo));
+        assertDeclareOk(replyTo, elsewhere.queueDeclare(replyTo, true, false, false, Map.of("x-max-length", 1)));
+        assertDeclareOk("amq.rabbitmq.reply-to", elsewhere.queueDeclarePassive("amq.rabbitmq.reply-to"));
+        assertDeclareOk("amq.rabbitmq.reply-to", elsewhere.queueDeclare("amq.rabbitmq.reply-to", false, false, false, null));
+        for (String name : List.of("amq.rabbitmq.reply-to.garbage", "amq.rabbitmq.reply-tox",
+                replyTo.substring(0, replyTo.length() - 5) + "xxxxx")) {
+            Channel ch = open().createChannel();
+            assertEquals(Reply.channel(404, "NOT_FOUND - no queue '" + name + "' in vhost '/'", 50, 10),
+                    closeCausedBy(ch, () -> ch.queueDeclare(name, false, false, false, null)), name);
+        }
+
+        client.basicCancel(tag);
+        Channel after = connection.createChannel();
+        assertEquals(Reply.channel(404, "NOT_FOUND - no queue '" + replyTo + "' in vhost '/'", 50, 10),
+                closeCausedBy(after, () -> after.queueDeclarePassive(replyTo)));
+        assertDeclareOk("amq.rabbitmq.reply-to", connection.createChannel().queueDeclarePassive("amq.rabbitmq.reply-to"));
+    }
+
+    private static void assertDeclareOk(String name, AMQP.Queue.DeclareOk ok) {
+        assertEquals(List.of(name, 0, 1), List.of(ok.getQueue(), ok.getMessageCount(), ok.getConsumerCount()),
+                "declare-ok (queue, message count, consumer count)");
+    }
+
     @Test
     void directReplyToWithoutAReplyConsumerIs406() {
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().replyTo("amq.rabbitmq.reply-to").build();

@@ -261,6 +261,41 @@ class RawProtocolTest {
     }
 
     /**
+     * Spec 4.2.3 / connection.tune frame-max: until frame-max is negotiated, peers accept frames of up to
+     * frame-min-size (4096) octets. RabbitMQ takes a payload of up to 4096 octets (its frame-size fudge) and
+     * treats a larger start-ok, e.g. one with big client properties, as a frame error before connection.open:
+     * it sends nothing and drops the socket after 3 s.
+     */
+    @Test
+    void startOkLargerThanTheMinimumFrameSizeClosesSilentlyAfterThreeSeconds() {
+        Map<String, Consumer<RawAmqp>> cases = new LinkedHashMap<>();
+        cases.put("start-ok with a 4097-octet payload", c -> c.send(frame(FRAME_METHOD, 0, startOkPayload(4097))));
+        cases.put("start-ok with a 20000-octet payload", c -> c.send(frame(FRAME_METHOD, 0, startOkPayload(20000))));
+        runConcurrently(cases, c -> c.sendHeader().expectMethod(10, 10));
+        try (RawAmqp c = open()) {
+            c.sendHeader().expectMethod(10, 10);
+            c.send(frame(FRAME_METHOD, 0, startOkPayload(4096)));
+            c.expectMethod(10, 30);
+        }
+    }
+
+    /** A start-ok method payload of exactly {@code size} octets: PLAIN with the broker's user, padded client properties. */
+    private static byte[] startOkPayload(int size) {
+        byte[] unpadded = startOkPayload(RawAmqp.clientProperties(false), "");
+        int padding = size - unpadded.length;
+        byte[] payload = startOkPayload(RawAmqp.clientProperties(false), "x".repeat(padding));
+        assertEquals(size, payload.length, "start-ok payload size");
+        return payload;
+    }
+
+    private static byte[] startOkPayload(Map<String, Object> clientProperties, String pad) {
+        Map<String, Object> props = new LinkedHashMap<>(clientProperties);
+        props.put("pad", pad);
+        return RawAmqp.methodPayload(10, 11, new Args().table(props).shortstr("PLAIN")
+                .longstr(RawAmqp.plainResponse(broker.user(), broker.password())).shortstr("en_US").bytes());
+    }
+
+    /**
      * connection.tune-ok channel-max: RabbitMQ counts open channels against it (530 on the one too many)
      * and does not check channel numbers against it.
      */

@@ -31,10 +31,14 @@ final class Admin implements AutoCloseable {
         }
     }
 
-    /** "product version" from the server properties of connection.start, e.g. "RabbitMQ 3.10.8". */
+    /**
+     * "product version" from the server properties of connection.start, e.g. "RabbitMQ 3.10.8". Leveret's
+     * {@code version} is the RabbitMQ release it matches; its own is {@code leveret_version}.
+     */
     String product() {
         Map<String, Object> p = connection.getServerProperties();
-        return String.valueOf(p.getOrDefault("product", "broker")) + " " + p.getOrDefault("version", "?");
+        Object version = p.containsKey("leveret_version") ? p.get("leveret_version") : p.getOrDefault("version", "?");
+        return String.valueOf(p.getOrDefault("product", "broker")) + " " + version;
     }
 
     /** Ready messages in {@code queue}, or -1 if it does not exist. */

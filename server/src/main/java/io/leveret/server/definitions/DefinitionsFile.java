@@ -198,10 +198,10 @@ public final class DefinitionsFile {
     public static void write(Definitions defs, Path out) throws IOException {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
-        root.put("rabbit_version", "3.10.8");
-        root.put("rabbitmq_version", "3.10.8");
+        root.put("rabbit_version", Version.RABBITMQ);
+        root.put("rabbitmq_version", Version.RABBITMQ);
         root.put("product_name", "Leveret");
-        root.put("product_version", Version.VERSION);
+        root.put("product_version", Version.LEVERET);
         ArrayNode users = root.putArray("users");
         for (UserDefinition u : defs.users()) {
             ObjectNode n = users.addObject();

@@ -86,6 +86,9 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     // ---- Netty events, from ConnectionHandler ----
 
     public void onActive() {
+        // Until tune-ok has negotiated frame_max, peers accept frames of up to frame-min-size (spec 4.2.3,
+        // connection.tune frame-max); RabbitMQ refuses a larger one, e.g. a start-ok with big client properties.
+        decoder.setFrameMax(CodecLimits.FRAME_MIN_SIZE);
         int timeout = services.settings().handshakeTimeoutMillis();
         if (timeout > 0 && timeout < Integer.MAX_VALUE) {
             handshakeTimer = ctx.executor().schedule(() -> {
@@ -185,6 +188,14 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
 
     private void onMalformed(MalformedFrame m) {
         ConnectionException e = new ConnectionException(m.replyCode(), m.replyText(), m.classId(), m.methodId());
+        if (!ctx.channel().isOpen()) {
+            // The peer sent this and went away: when the input ends Netty decodes what is left after the socket
+            // is closed. Nobody is there to answer, and a closed socket takes no options (SO_LINGER below).
+            LOG.debug("connection {} closed by the peer, after a bad frame: {}", peer(), e.getMessage());
+            state = State.CLOSED;
+            releaseChannels();
+            return;
+        }
         if (m.replyCode() == ReplyCode.NOT_IMPLEMENTED) {
             // An unknown class or method crashes RabbitMQ's reader: the peer sees a reset, no close.
             LOG.warn("dropping connection {}: {}", peer(), e.getMessage());

@@ -20,18 +20,21 @@ final class ExchangeMethods {
     }
 
     static void handle(AmqpChannel ch, ExchangeMethod m) {
+        // RabbitMQ strips CR and LF from the exchange names of all four (strip_cr_lf), not from routing keys.
         if (m instanceof ExchangeMethod.Declare d) {
-            declare(ch, d);
+            declare(ch, stripped(d));
         } else if (m instanceof ExchangeMethod.Delete d) {
-            delete(ch, d);
+            delete(ch, stripped(d));
         } else if (m instanceof ExchangeMethod.Bind b) {
-            CompletableFuture<Void> written = bindOrUnbind(ch, b, b.source(), b.destination(), b.routingKey(),
+            CompletableFuture<Void> written = bindOrUnbind(ch, b, Names.stripCrLf(b.source()),
+                    Names.stripCrLf(b.destination()), b.routingKey(),
                     b.arguments(), true);
             if (!b.noWait()) {
                 ch.replyDurably(written, new ExchangeMethod.BindOk());
             }
         } else if (m instanceof ExchangeMethod.Unbind u) {
-            CompletableFuture<Void> written = bindOrUnbind(ch, u, u.source(), u.destination(), u.routingKey(),
+            CompletableFuture<Void> written = bindOrUnbind(ch, u, Names.stripCrLf(u.source()),
+                    Names.stripCrLf(u.destination()), u.routingKey(),
                     u.arguments(), false);
             if (!u.noWait()) {
                 ch.replyDurably(written, new ExchangeMethod.UnbindOk());
@@ -39,6 +42,17 @@ final class ExchangeMethods {
         } else {
             throw AmqpChannel.notImplemented(m);
         }
+    }
+
+    private static ExchangeMethod.Declare stripped(ExchangeMethod.Declare d) {
+        String name = Names.stripCrLf(d.exchange());
+        return name == d.exchange() ? d : new ExchangeMethod.Declare(d.ticket(), name, d.type(), d.passive(),
+                d.durable(), d.autoDelete(), d.internal(), d.noWait(), d.arguments());
+    }
+
+    private static ExchangeMethod.Delete stripped(ExchangeMethod.Delete d) {
+        String name = Names.stripCrLf(d.exchange());
+        return name == d.exchange() ? d : new ExchangeMethod.Delete(d.ticket(), name, d.ifUnused(), d.noWait());
     }
 
     private static void declare(AmqpChannel ch, ExchangeMethod.Declare d) {

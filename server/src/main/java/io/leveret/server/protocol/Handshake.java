@@ -38,7 +38,8 @@ final class Handshake {
                 .put("information", "Licensed under the Apache License 2.0")
                 .put("platform", "Java " + Runtime.version().feature())
                 .put("product", "Leveret")
-                .put("version", Version.VERSION)
+                .put("version", Version.RABBITMQ)
+                .put("leveret_version", Version.LEVERET)
                 .build();
     }
 

@@ -11,6 +11,25 @@ final class Names {
     private Names() {
     }
 
+    /**
+     * {@code name} without carriage returns and line feeds, as RabbitMQ's strip_cr_lf reads the queue and
+     * exchange names of declare, delete, bind and unbind (not those of publish, consume, get or purge, nor
+     * routing keys). The name itself when it has none, which is nearly always.
+     */
+    static String stripCrLf(String name) {
+        if (name.indexOf('\n') < 0 && name.indexOf('\r') < 0) {
+            return name;
+        }
+        StringBuilder b = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c != '\n' && c != '\r') {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     static String queueName() {
         return "amq.gen-" + random();
     }

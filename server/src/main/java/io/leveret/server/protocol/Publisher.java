@@ -4,6 +4,8 @@ import io.leveret.codec.BasicMethod;
 import io.leveret.codec.ConfirmMethod;
 import io.leveret.codec.ContentBodyFrame;
 import io.leveret.codec.ContentHeaderFrame;
+import io.leveret.codec.FieldTable;
+import io.leveret.codec.FieldValue;
 import io.leveret.codec.ReplyCode;
 import io.leveret.codec.TxMethod;
 import io.leveret.server.vhost.DelayedExchange;
@@ -207,7 +209,27 @@ final class Publisher {
             throw ChannelException.preconditionFailed(p, "invalid expiration '" + m.properties().expiration()
                     + "': " + expirationError);
         }
+        FieldTable headers = m.properties().headers();
+        if (headers != null) {
+            checkRoutingHeaders(p, headers);
+        }
         return ex;
+    }
+
+    private static final String[] ROUTING_HEADERS = {"CC", "BCC"};
+
+    /**
+     * RabbitMQ's header_routes (rabbit_basic:message): CC and BCC, when present, are arrays; any other type
+     * makes the message invalid, named as RabbitMQ's table parser names it (longstr, signedint, ...).
+     */
+    private static void checkRoutingHeaders(BasicMethod.Publish p, FieldTable headers) {
+        for (String name : ROUTING_HEADERS) {
+            FieldValue v = headers.field(name);
+            if (v != null && v.type() != 'A') {
+                throw ChannelException.preconditionFailed(p, "invalid message: {unacceptable_type_in_header,\""
+                        + name + "\"," + v.rabbitTypeName() + "}");
+            }
+        }
     }
 
     private Exchange exchangeFor(BasicMethod.Publish p) {

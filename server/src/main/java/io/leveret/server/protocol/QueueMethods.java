@@ -13,29 +13,41 @@ final class QueueMethods {
     }
 
     static void handle(AmqpChannel ch, QueueMethod m) {
+        // RabbitMQ strips CR and LF from the names declare, bind, unbind and delete are given (strip_cr_lf);
+        // purge, consume, get and publish take names as they come.
         if (m instanceof QueueMethod.Declare d) {
-            declare(ch, d);
+            declare(ch, stripped(d));
         } else if (m instanceof QueueMethod.Bind b) {
-            bind(ch, b, b.queue(), b.exchange(), b.routingKey(), b.arguments(), true, b.noWait());
+            bind(ch, b, Names.stripCrLf(b.queue()), Names.stripCrLf(b.exchange()), b.routingKey(), b.arguments(),
+                    true, b.noWait());
         } else if (m instanceof QueueMethod.Unbind u) {
-            bind(ch, u, u.queue(), u.exchange(), u.routingKey(), u.arguments(), false, false);
+            bind(ch, u, Names.stripCrLf(u.queue()), Names.stripCrLf(u.exchange()), u.routingKey(), u.arguments(),
+                    false, false);
         } else if (m instanceof QueueMethod.Purge p) {
             purge(ch, p);
         } else if (m instanceof QueueMethod.Delete d) {
-            delete(ch, d);
+            delete(ch, stripped(d));
         } else {
             throw AmqpChannel.notImplemented(m);
         }
     }
 
+    private static QueueMethod.Declare stripped(QueueMethod.Declare d) {
+        String name = Names.stripCrLf(d.queue());
+        return name == d.queue() ? d : new QueueMethod.Declare(d.ticket(), name, d.passive(), d.durable(),
+                d.exclusive(), d.autoDelete(), d.noWait(), d.arguments());
+    }
+
+    private static QueueMethod.Delete stripped(QueueMethod.Delete d) {
+        String name = Names.stripCrLf(d.queue());
+        return name == d.queue() ? d : new QueueMethod.Delete(d.ticket(), name, d.ifUnused(), d.ifEmpty(), d.noWait());
+    }
+
     private static void declare(AmqpChannel ch, QueueMethod.Declare d) {
         VirtualHost vhost = ch.vhost();
         Queue q;
-        if (d.passive() && d.queue().equals(VirtualHost.REPLY_TO)) {
-            // Direct reply-to's pseudo-queue exists for anyone who asks (RabbitMQ).
-            if (!d.noWait()) {
-                ch.replyDurably(new QueueMethod.DeclareOk(d.queue(), 0, 0));
-            }
+        if (d.queue().startsWith(VirtualHost.REPLY_TO)) {
+            declareReplyTo(ch, d);
             return;
         }
         if (d.passive()) {
@@ -74,6 +86,23 @@ final class QueueMethods {
         },
                 counts -> ch.replyDurably(target.stored(),
                         new QueueMethod.DeclareOk(target.name(), counts[0], counts[1])));
+    }
+
+    /**
+     * Direct reply-to's names are answered before anything else, passive or not, whatever the flags and
+     * arguments (RabbitMQ 3.10's first queue.declare clause): {@code amq.rabbitmq.reply-to} itself always
+     * exists, an address handed out to a requester exists while its reply consumer does (from any channel or
+     * connection); each with no messages and one consumer. Anything else under that prefix is not found.
+     */
+    private static void declareReplyTo(AmqpChannel ch, QueueMethod.Declare d) {
+        boolean exists = d.queue().equals(VirtualHost.REPLY_TO) || ch.vhost().replyTarget(d.queue()) != null;
+        if (!exists) {
+            throw ChannelException.notFound(d, "no queue '" + d.queue() + "' in vhost '" + ch.vhost().name() + "'");
+        }
+        ch.lastQueue = d.queue();
+        if (!d.noWait()) {
+            ch.replyDurably(new QueueMethod.DeclareOk(d.queue(), 0, 1));
+        }
     }
 
     private static void bind(AmqpChannel ch, Method m, String queueName, String exchange, String key,

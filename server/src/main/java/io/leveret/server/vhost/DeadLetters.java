@@ -63,7 +63,7 @@ final class DeadLetters {
         } else {
             List<FieldValue> others = new ArrayList<>();
             FieldTable match = null;
-            for (FieldValue d : deaths.arrayValue()) {
+            for (FieldValue d : groupByQueueAndReason(deaths.arrayValue())) {
                 FieldTable t = d.tableValue();
                 if (match == null && t != null && queue.equals(string(t, "queue")) && reason.equals(string(t, "reason"))) {
                     match = t;
@@ -93,6 +93,48 @@ final class DeadLetters {
                 props.deliveryMode(), props.priority(), props.correlationId(), props.replyTo(), null, props.messageId(),
                 props.timestamp(), props.type(), props.userId(), props.appId(), props.clusterId());
         return m.republished(dlx, dlrk != null ? dlrk : m.routingKey(), newProps, Unpooled.buffer());
+    }
+
+    /**
+     * RabbitMQ 3.10's group_by_queue_and_reason, for x-death arrays that older brokers grew by one entry per
+     * death: one entry per queue and reason, the first of them as it is, with its own count or, if it has
+     * none, the number of entries it stands for (counts are not added up). RabbitMQ's fold leaves the entries
+     * in reverse order of first appearance, and so do we. A single entry is left alone.
+     */
+    static List<FieldValue> groupByQueueAndReason(List<FieldValue> deaths) {
+        if (deaths.size() < 2) {
+            return deaths;
+        }
+        Map<List<String>, Integer> entries = new java.util.HashMap<>();
+        for (FieldValue d : deaths) {
+            FieldTable t = d.tableValue();
+            if (t != null) {
+                entries.merge(queueAndReason(t), 1, Integer::sum);
+            }
+        }
+        java.util.Set<List<String>> seen = new java.util.HashSet<>();
+        List<FieldValue> grouped = new ArrayList<>();
+        for (FieldValue d : deaths) {
+            FieldTable t = d.tableValue();
+            if (t == null) {
+                grouped.add(d);
+            } else if (seen.add(queueAndReason(t))) {
+                if (t.field("count") != null) {
+                    grouped.add(d);
+                } else {
+                    Map<String, FieldValue> counted = new java.util.LinkedHashMap<>();
+                    counted.put("count", new FieldValue('l', (long) entries.get(queueAndReason(t))));
+                    counted.putAll(t.entries());
+                    grouped.add(table(counted));
+                }
+            }
+        }
+        java.util.Collections.reverse(grouped);
+        return grouped;
+    }
+
+    private static List<String> queueAndReason(FieldTable death) {
+        return java.util.Arrays.asList(string(death, "queue"), string(death, "reason"));
     }
 
     /**

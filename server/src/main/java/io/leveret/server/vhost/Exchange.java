@@ -135,34 +135,60 @@ public abstract sealed class Exchange implements Destination
         routeInto(message, message.routingKey(), queues);
     }
 
-    /** Routes {@code message} as if published with {@code routingKey} (a CC or BCC key: RabbitMQ's sender-selected distribution). */
+    /** Routes {@code message} as if published with {@code routingKey}. */
     public final void routeInto(Message message, String routingKey, Set<Queue> queues) {
         // Every publish comes through here: the first hop goes into a per-thread scratch set, and only
         // exchange-to-exchange bindings (rare) cost allocations.
         Set<Destination> reached = SCRATCH.get();
         try {
             route(message, routingKey, reached);
-            List<Exchange> exchanges = null;
-            for (Destination d : reached) {
-                if (d instanceof Queue q) {
-                    queues.add(q);
-                } else {
-                    if (exchanges == null) {
-                        exchanges = new ArrayList<>();
-                    }
-                    exchanges.add((Exchange) d);
-                }
-            }
+            List<Exchange> exchanges = queuesAndExchanges(reached, queues);
             if (exchanges != null) {
-                followExchanges(message, routingKey, exchanges, queues);
+                followExchanges(message, List.of(routingKey), exchanges, queues);
             }
         } finally {
             reached.clear();
         }
     }
 
-    /** Routes on through bound exchanges, each at most once, so that cycles end. */
-    private void followExchanges(Message message, String routingKey, List<Exchange> work, Set<Queue> queues) {
+    /**
+     * Routes {@code message} under each of {@code routingKeys} (its own and its CC and BCC keys: RabbitMQ's
+     * sender-selected distribution), here and at every exchange bound to this one: like RabbitMQ, each
+     * exchange on the way routes on all the keys, not only on the one that led to it.
+     */
+    public final void routeInto(Message message, List<String> routingKeys, Set<Queue> queues) {
+        Set<Destination> reached = SCRATCH.get();
+        try {
+            for (String routingKey : routingKeys) {
+                route(message, routingKey, reached);
+            }
+            List<Exchange> exchanges = queuesAndExchanges(reached, queues);
+            if (exchanges != null) {
+                followExchanges(message, routingKeys, exchanges, queues);
+            }
+        } finally {
+            reached.clear();
+        }
+    }
+
+    /** Adds the queues of {@code reached} to {@code queues}; returns its exchanges, or null if none. */
+    private static List<Exchange> queuesAndExchanges(Set<Destination> reached, Set<Queue> queues) {
+        List<Exchange> exchanges = null;
+        for (Destination d : reached) {
+            if (d instanceof Queue q) {
+                queues.add(q);
+            } else {
+                if (exchanges == null) {
+                    exchanges = new ArrayList<>();
+                }
+                exchanges.add((Exchange) d);
+            }
+        }
+        return exchanges;
+    }
+
+    /** Routes on through bound exchanges, each at most once (so that cycles end), under every routing key. */
+    private void followExchanges(Message message, List<String> routingKeys, List<Exchange> work, Set<Queue> queues) {
         Set<Exchange> visited = new java.util.HashSet<>();
         visited.add(this);
         for (int i = 0; i < work.size(); i++) {
@@ -171,15 +197,17 @@ public abstract sealed class Exchange implements Destination
                 continue;
             }
             if (e instanceof DelayedExchange d && DelayedExchange.delayOf(message) > 0) {
-                // A delayed exchange further down waits with the message (once, not per CC key), then routes it.
-                if (routingKey.equals(message.routingKey()) && d.waiting() != null) {
+                // A delayed exchange further down waits with the message (once, whatever its keys), then routes it.
+                if (d.waiting() != null) {
                     message.retain();
                     d.waiting().accept(message, DelayedExchange.delayOf(message), failure -> { });
                 }
                 continue;
             }
             Set<Destination> next = new java.util.LinkedHashSet<>();
-            e.route(message, routingKey, next);
+            for (String routingKey : routingKeys) {
+                e.route(message, routingKey, next);
+            }
             for (Destination d : next) {
                 if (d instanceof Queue q) {
                     queues.add(q);

@@ -238,16 +238,27 @@ public final class VirtualHost {
     }
 
     private void routeAllKeys(Exchange exchange, Message message, Set<Queue> out) {
-        routeKey(exchange, message, message.routingKey(), out);
         FieldTable headers = message.properties().headers();
-        if (headers != null && (headers.containsKey("CC") || headers.containsKey("BCC"))) {
-            // Sender-selected distribution (RabbitMQ): CC and BCC name more routing keys.
-            for (io.leveret.codec.FieldValue k : DeadLetters.routes(headers, "CC")) {
-                routeKey(exchange, message, k.stringValue(), out);
+        if (headers == null || !(headers.containsKey("CC") || headers.containsKey("BCC"))) {
+            routeKey(exchange, message, message.routingKey(), out);
+            return;
+        }
+        // Sender-selected distribution (RabbitMQ): CC and BCC name more routing keys, and every exchange the
+        // message reaches routes on all of them (rabbit_exchange:route passes the delivery's keys along).
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        keys.add(message.routingKey());
+        for (io.leveret.codec.FieldValue k : DeadLetters.routes(headers, "CC")) {
+            keys.add(k.stringValue());
+        }
+        for (io.leveret.codec.FieldValue k : DeadLetters.routes(headers, "BCC")) {
+            keys.add(k.stringValue());
+        }
+        if (exchange == defaultExchange) {
+            for (String k : keys) {
+                routeKey(exchange, message, k, out);
             }
-            for (io.leveret.codec.FieldValue k : DeadLetters.routes(headers, "BCC")) {
-                routeKey(exchange, message, k.stringValue(), out);
-            }
+        } else {
+            exchange.routeInto(message, keys, out);
         }
     }
 

@@ -126,4 +126,37 @@ class ExchangeRoutingTest {
         }
         assertNull(Exchange.create("x-consistent-hash", "n", false, false, false, FieldTable.EMPTY));
     }
+
+    /**
+     * CC and BCC keys are routing keys at every exchange the message reaches (RabbitMQ passes the delivery's
+     * keys along exchange-to-exchange bindings): a CC key leads to the topic exchange, which routes the BCC key.
+     */
+    @Test
+    void ccAndBccKeysRouteAtEveryExchangeOnTheWay() {
+        Exchange direct = exchange("direct", "d");
+        Exchange topic = exchange("topic", "t");
+        vhost.bind(direct, topic, "k1", FieldTable.EMPTY);
+        vhost.bind(topic, queue("behind"), "k2.#", FieldTable.EMPTY);
+        vhost.bind(topic, queue("other"), "other", FieldTable.EMPTY);
+        vhost.bind(direct, queue("direct-bcc"), "k2.x", FieldTable.EMPTY);
+        FieldTable headers = FieldTable.builder()
+                .put("CC", new io.leveret.codec.FieldValue('A', java.util.List.of(longstr("k1"))))
+                .put("BCC", new io.leveret.codec.FieldValue('A', java.util.List.of(longstr("k2.x"))))
+                .build();
+        Message m = messages.message("d", "", io.leveret.codec.BasicProperties.EMPTY.withHeaders(headers), "");
+        try {
+            Set<Queue> out = new java.util.LinkedHashSet<>();
+            vhost.route(direct, m, out);
+            Set<String> names = new java.util.TreeSet<>();
+            out.forEach(q -> names.add(q.name()));
+            assertEquals(Set.of("behind", "direct-bcc"), names);
+        } finally {
+            m.release();
+        }
+        assertEquals(Set.of(), messages.routeThroughVhost(vhost, direct, ""), "without CC nothing is reached");
+    }
+
+    private static io.leveret.codec.FieldValue longstr(String s) {
+        return new io.leveret.codec.FieldValue('S', io.leveret.codec.LongString.of(s));
+    }
 }
