@@ -129,7 +129,8 @@ class QosTest extends BrokerTestSupport {
 
         // Two of two: the no-ack consumer waits too, until an ack makes room.
         channel.basicPublish("", noAck, null, utf8("n5"));
-        assertNoMoreDeliveries(auto, 5);
+        awaitReady(channel, noAck, 1); // after the publish on the same channel: the queue has held it back
+        assertEquals(5, auto.size());
         ch.basicAck(manual.received().get(0).getEnvelope().getDeliveryTag(), false);
         auto.awaitCount(6);
         assertEquals("n5", text(auto.received().get(5).getBody()));
@@ -151,11 +152,13 @@ class QosTest extends BrokerTestSupport {
             channel.basicPublish("", q, null, utf8("m" + i));
         }
         consumer.awaitCount(3);
-        assertNoMoreDeliveries(consumer, 3);
+        awaitReady(channel, q, 3);
+        assertEquals(3, consumer.size());
 
         ch.basicAck(consumer.received().get(1).getEnvelope().getDeliveryTag(), true);
         consumer.awaitCount(5);
-        assertNoMoreDeliveries(consumer, 5);
+        awaitReady(ch, q, 1); // on the acking channel: after the acks have been handled
+        assertEquals(5, consumer.size());
     }
 
     @Test
@@ -168,7 +171,8 @@ class QosTest extends BrokerTestSupport {
         Collector consumer = new Collector(ch);
         ch.basicConsume(q, false, consumer);
         channel.basicPublish("", q, null, utf8("held"));
-        assertNoMoreDeliveries(consumer, 0);
+        awaitReady(channel, q, 1);
+        assertEquals(0, consumer.size());
         // (RabbitMQ 3.10 never gives that unit back when the get is acked: its own TODO in rabbit_channel.
         // Leveret does; the test stops short of it.)
     }
@@ -184,10 +188,12 @@ class QosTest extends BrokerTestSupport {
 
         ch.basicQos(1, true);
         ch.basicAck(consumer.received().get(1).getEnvelope().getDeliveryTag(), true);
-        assertNoMoreDeliveries(consumer, 3);
+        awaitReady(ch, q, 3); // on the acking channel: after the acks have been handled
+        assertEquals(3, consumer.size());
         ch.basicAck(consumer.received().get(2).getEnvelope().getDeliveryTag(), false);
         consumer.awaitCount(4);
-        assertNoMoreDeliveries(consumer, 4);
+        awaitReady(ch, q, 2);
+        assertEquals(4, consumer.size());
 
         ch.basicQos(3, true);
         consumer.awaitCount(6);
