@@ -30,6 +30,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** basic.publish: content framing, properties, mandatory, immediate, and publish-time checks. */
 class PublishTest extends BrokerTestSupport {
 
+    /** Persistent messages to durable queues, without confirms, go through like any other (a plain worker queue). */
+    @Test
+    void persistentPublishesWithoutConfirmsReachDurableQueues() throws Exception {
+        String q = unique("durable-no-confirms");
+        String other = unique("durable-no-confirms-2");
+        for (String name : java.util.List.of(q, other)) {
+            channel.queueDeclare(name, true, false, false, null);
+            deleteQueueAfterTest(name);
+            channel.queueBind(name, "amq.fanout", "");
+        }
+        com.rabbitmq.client.AMQP.BasicProperties persistent =
+                new com.rabbitmq.client.AMQP.BasicProperties.Builder().deliveryMode(2).build();
+        for (int i = 0; i < 5; i++) {
+            channel.basicPublish("", q, persistent, utf8("direct-" + i));
+            channel.basicPublish("amq.fanout", "", persistent, utf8("both-" + i)); // two durable queues: two answers
+        }
+        awaitReady(channel, q, 10);
+        awaitReady(channel, other, 5);
+        for (String name : java.util.List.of(q, other)) {
+            channel.queueUnbind(name, "amq.fanout", "");
+        }
+        assertEquals("direct-0", text(channel.basicGet(q, true).getBody()));
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 131_063, 131_064, 1 << 20, 5 << 20})
     void bodiesOfAnySizeArriveByteExact(int size) throws Exception {

@@ -178,9 +178,12 @@ final class Publisher {
         }
         long seq = confirms.next();
         int answers = route(p, ex, m, seq);
+        if (seq == 0) {
+            return; // confirms are off: nothing to wait for
+        }
         if (answers > 0) {
             confirms.await(seq, answers);
-        } else if (seq != 0) {
+        } else {
             confirms.confirmed(seq);
         }
     }
