@@ -196,6 +196,19 @@ class QueueTest extends BrokerTestSupport {
         await("auto-delete queue to go with its last consumer", () -> !queueExists(connection, q));
     }
 
+    /** A durable auto-delete queue is gone by the time basic.cancel-ok for its last consumer is back (not later). */
+    @Test
+    void durableAutoDeleteQueueIsGoneOnceItsLastConsumersCancelIsAnswered() throws Exception {
+        String q = unique("durable-auto-delete");
+        deleteQueueAfterTest(q);
+        Channel ch = connection.createChannel();
+        ch.queueDeclare(q, true, false, true, null);
+        String tag = ch.basicConsume(q, true, new Collector(ch));
+        ch.basicCancel(tag);
+        Reply reply = closeCausedBy(ch, () -> ch.queueDeclarePassive(q));
+        assertEquals(404, reply.code(), reply.toString());
+    }
+
     @Test
     void autoDeleteQueueGoesWhenTheConsumersChannelCloses() throws Exception {
         String q = unique("auto-delete");

@@ -218,11 +218,6 @@ public abstract sealed class Exchange implements Destination
         }
     }
 
-    /** True if an identical binding exists. */
-    public synchronized boolean hasBinding(Binding binding) {
-        return bindings.contains(binding);
-    }
-
     /** Adds a binding; returns false if an identical one exists. */
     public synchronized boolean bind(Binding binding) {
         if (bindings.contains(binding)) {

@@ -9,6 +9,7 @@ import io.leveret.store.definitions.Definitions;
 import io.leveret.store.definitions.ExchangeDefinition;
 import io.leveret.store.definitions.QueueDefinition;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,17 +120,19 @@ public final class VirtualHost {
     }
 
     /**
-     * Deletes a durable object: the store first, then {@code forget} takes it out of memory (under this
-     * object's monitor), so that a delete the store cannot make leaves everything as it was.
+     * Makes a delete durable: {@code hidden} is what was already taken out of routing and lookups (reversible),
+     * {@code restore} puts it back if the store cannot make the change, and {@code finish} (cancelling
+     * consumers, dropping messages, deleting auto-delete exchanges left unused: not reversible) runs once it is
+     * stored. Called with this object's monitor held.
      */
-    private CompletableFuture<Void> persistThenForget(Change change, Runnable forget) {
+    private CompletableFuture<Void> persistDelete(Change change, Runnable restore, Runnable finish) {
         if (!storing()) {
-            forget.run();
+            finish.run();
             return DONE;
         }
-        return persist(change, () -> { }).thenRun(() -> {
+        return persist(change, restore).thenRun(() -> {
             synchronized (this) {
-                forget.run();
+                finish.run();
             }
         });
     }
@@ -363,41 +366,73 @@ public final class VirtualHost {
         exchanges.put(exchangeName, e);
         e.policyAlternate(alternateExchange(policies, e));
         if (durable) {
-            e.stored(persist(new Change.PutExchange(Persistence.definition(this, e)), () -> forgetExchange(e)));
+            e.stored(persist(new Change.PutExchange(Persistence.definition(this, e)), () -> {
+                if (exchanges.get(e.name()) == e) {
+                    finishExchange(e, hideExchange(e));
+                }
+            }));
         }
         return e;
     }
 
     /**
-     * Deletes an exchange and every binding from or to it; the result completes once that is durable (the
-     * store drops the exchange's bindings with it).
+     * Deletes an exchange and every binding from or to it: gone from lookups and routing at once, for good once
+     * that is durable (the store drops the exchange's bindings with it), back as it was if it cannot be.
      */
     public synchronized CompletableFuture<Void> deleteExchange(Exchange e) {
         if (exchanges.get(e.name()) != e) {
             return barrier;
         }
+        HiddenExchange hidden = hideExchange(e);
         if (!e.durable()) {
-            forgetExchange(e);
+            finishExchange(e, hidden);
             return DONE;
         }
-        return persistThenForget(new Change.DeleteExchange(name, e.name()), () -> forgetExchange(e));
+        return persistDelete(new Change.DeleteExchange(name, e.name()), () -> restoreExchange(e, hidden),
+                () -> finishExchange(e, hidden));
     }
 
-    /** Takes an exchange and its bindings out of memory. Called with this object's monitor held. */
-    private void forgetExchange(Exchange e) {
-        if (!exchanges.remove(e.name(), e)) {
-            return;
-        }
-        for (Binding b : e.bindings()) {
-            e.unbind(b);
-        }
+    /** The bindings an exchange had when it was taken out, to put back if its delete cannot be stored. */
+    private record HiddenExchange(List<Binding> outgoing, List<Binding> incoming) {
+    }
+
+    /** Takes an exchange out of lookups and routing, with its bindings. Called with the monitor held. */
+    private HiddenExchange hideExchange(Exchange e) {
+        exchanges.remove(e.name(), e);
+        List<Binding> outgoing = e.bindings();
+        outgoing.forEach(e::unbind);
+        List<Binding> incoming = e.incoming();
+        incoming.forEach(b -> b.source().unbind(b));
+        return new HiddenExchange(outgoing, incoming);
+    }
+
+    private void finishExchange(Exchange e, HiddenExchange hidden) {
+        // Bindings a concurrent restore of one of its ends put back onto this exchange go with it.
+        e.bindings().forEach(e::unbind);
+        e.incoming().forEach(b -> b.source().unbind(b));
         if (e instanceof DelayedExchange d) {
             d.waiting().drop();
         }
-        for (Binding b : e.incoming()) {
-            b.source().unbind(b);
-            autoDeleteIfUnused(b.source());
+        hidden.incoming().forEach(b -> autoDeleteIfUnused(b.source()));
+    }
+
+    /** Puts back an exchange whose delete could not be stored (unless its name was taken meanwhile). */
+    private void restoreExchange(Exchange e, HiddenExchange hidden) {
+        if (exchanges.putIfAbsent(e.name(), e) != null) {
+            finishExchange(e, hidden);
+            return;
         }
+        hidden.outgoing().stream().filter(b -> notReplaced(b.destination())).forEach(e::bind);
+        hidden.incoming().stream().filter(b -> notReplaced(b.source())).forEach(b -> b.source().bind(b));
+    }
+
+    /**
+     * True if {@code d} is this vhost's exchange or queue of its name, or one whose delete is being stored (a
+     * binding put back to it goes again when that delete is done): a restore puts back the bindings to both.
+     */
+    private boolean notReplaced(Destination d) {
+        Destination current = d instanceof Queue q ? queues.get(q.name()) : exchanges.get(d.name());
+        return current == null || current == d;
     }
 
     /** The executor a new queue lives on: see {@link QueuePlacement}. */
@@ -421,40 +456,59 @@ public final class VirtualHost {
             q.execute(q::touch);
         }
         if (durable) {
-            q.stored(persist(new Change.PutQueue(Persistence.definition(this, q)), () -> forgetQueue(q)));
+            q.stored(persist(new Change.PutQueue(Persistence.definition(this, q)), () -> {
+                if (queues.get(q.name()) == q) {
+                    finishQueue(q, hideQueue(q));
+                }
+            }));
         }
         return q;
     }
 
     /**
-     * Deletes a queue: forgets it and its bindings, then lets it free its messages and cancel its consumers.
-     * The result completes once that is durable (the store drops the queue's bindings with it).
+     * Deletes a queue and its bindings: gone from lookups and routing at once; once that is durable (the store
+     * drops the queue's bindings with it) its consumers are cancelled and its messages freed; back as it was if
+     * it cannot be stored.
      */
     public synchronized CompletableFuture<Void> deleteQueue(Queue q) {
         if (queues.get(q.name()) != q) {
             return barrier;
         }
+        List<Binding> bindings = hideQueue(q);
         if (!q.durable()) {
-            forgetQueue(q);
+            finishQueue(q, bindings);
             return DONE;
         }
-        return persistThenForget(new Change.DeleteQueue(name, q.name()), () -> forgetQueue(q));
+        return persistDelete(new Change.DeleteQueue(name, q.name()), () -> restoreQueue(q, bindings),
+                () -> finishQueue(q, bindings));
     }
 
-    /** Takes a queue and its bindings out of memory, and its messages out of the log. Called with the monitor held. */
-    private void forgetQueue(Queue q) {
-        if (!queues.remove(q.name(), q)) {
-            return;
-        }
+    /** Takes a queue out of lookups and routing; returns the bindings it had. Called with the monitor held. */
+    private List<Binding> hideQueue(Queue q) {
+        queues.remove(q.name(), q);
+        List<Binding> bindings = q.bindings();
+        bindings.forEach(b -> b.source().unbind(b));
+        return bindings;
+    }
+
+    /** Frees a hidden queue: its messages (in the log too), its consumers, auto-delete sources left unused. */
+    private void finishQueue(Queue q, List<Binding> bindings) {
+        q.bindings().forEach(b -> b.source().unbind(b)); // put back meanwhile by a restore of their exchange
         if (q.durable() && persistence != null) {
             persistence.messages().dropQueue(q.storeName());
         }
-        for (Binding b : q.bindings()) {
-            b.source().unbind(b);
-            autoDeleteIfUnused(b.source());
-        }
+        bindings.forEach(b -> autoDeleteIfUnused(b.source()));
         q.execute(q::onDeleted);
         QueuePlacement.removed(q.executor());
+    }
+
+    /** Puts back a queue whose delete could not be stored (unless its name was taken meanwhile). */
+    private void restoreQueue(Queue q, List<Binding> bindings) {
+        if (queues.putIfAbsent(q.name(), q) != null) {
+            finishQueue(q, bindings);
+            return;
+        }
+        bindings.stream().filter(b -> notReplaced(b.source())).forEach(b -> b.source().bind(b));
     }
 
     /**
@@ -478,27 +532,21 @@ public final class VirtualHost {
     }
 
     /**
-     * Removes a binding (absent is fine, as in RabbitMQ); an auto-delete source goes with its last binding.
-     * The result completes once that is durable.
+     * Removes a binding (absent is fine, as in RabbitMQ): it stops routing at once; an auto-delete source goes
+     * with its last binding once the removal is durable; the binding is back if it cannot be stored.
      */
     public synchronized CompletableFuture<Void> unbind(Exchange source, Destination destination, String routingKey,
                                                        FieldTable args) {
         Binding b = new Binding(source, destination, routingKey, args);
-        if (!source.hasBinding(b)) {
+        if (!source.unbind(b)) {
             return barrier;
         }
-        Runnable forget = () -> {
-            if (source.unbind(b)) {
-                autoDeleteIfUnused(source);
-            }
-        };
-        return Persistence.durable(b) ? persistThenForget(new Change.DeleteBinding(Persistence.definition(this, b)),
-                forget) : forgetNow(forget);
-    }
-
-    private static CompletableFuture<Void> forgetNow(Runnable forget) {
-        forget.run();
-        return DONE;
+        Runnable finish = () -> autoDeleteIfUnused(source);
+        if (!Persistence.durable(b)) {
+            finish.run();
+            return DONE;
+        }
+        return persistDelete(new Change.DeleteBinding(Persistence.definition(this, b)), () -> source.bind(b), finish);
     }
 
     /** The policies and operator policies of this vhost now. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,14 +40,22 @@ class DefinitionFaultTest {
     private VirtualHost vhost;
     /** While set, every definition change fails as a journal write would. */
     private final AtomicBoolean failing = new AtomicBoolean();
+    /** When set, the next definition change is answered by this future, not by the store. */
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> held =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     @BeforeEach
     void open() throws IOException {
         store = Store.open(dir);
         store.definitions().apply(new Change.PutVhost(new VhostDefinition("/"))).join();
-        vhost = new VirtualHost("/", ImmediateEventExecutor.INSTANCE, new Persistence(change -> failing.get()
-                ? CompletableFuture.failedFuture(new UncheckedIOException(new IOException("injected")))
-                : store.definitions().apply(change), store.messages(), store.spill(), PagingBudget.unlimited()));
+        vhost = new VirtualHost("/", ImmediateEventExecutor.INSTANCE, new Persistence(change -> {
+            CompletableFuture<Void> gate = held.getAndSet(null);
+            if (gate != null) {
+                return gate;
+            }
+            return failing.get() ? CompletableFuture.failedFuture(new UncheckedIOException(new IOException("injected")))
+                    : store.definitions().apply(change);
+        }, store.messages(), store.spill(), PagingBudget.unlimited()));
     }
 
     @AfterEach
@@ -120,6 +129,38 @@ class DefinitionFaultTest {
         assertNull(vhost.queue("q"));
         assertTrue(x.bindings().isEmpty());
         assertTrue(storedBindings().isEmpty());
+        assertAgreesWithTheStore();
+    }
+
+    /** A delete is seen at once (as RabbitMQ's), before it is stored, and undone if it cannot be stored. */
+    @Test
+    void aDeleteIsSeenAtOnceAndUndoneIfItCannotBeStored() {
+        Queue q = vhost.declareQueue("q", true, false, FieldTable.EMPTY, null);
+        Exchange x = vhost.declareExchange("fanout", "x", true, false, false, FieldTable.EMPTY);
+        vhost.bind(vhost.exchange("amq.direct"), q, "k", FieldTable.EMPTY).join();
+        vhost.bind(x, q, "", FieldTable.EMPTY).join();
+        vhost.bind(vhost.exchange("amq.fanout"), x, "", FieldTable.EMPTY).join();
+
+        CompletableFuture<Void> queueWrite = new CompletableFuture<>();
+        held.set(queueWrite);
+        CompletableFuture<Void> queueDeleted = vhost.deleteQueue(q);
+        assertNull(vhost.queue("q"), "gone from lookups while its delete is being stored");
+        assertTrue(vhost.exchange("amq.direct").bindings().isEmpty(), "and from routing");
+        CompletableFuture<Void> exchangeWrite = new CompletableFuture<>();
+        held.set(exchangeWrite);
+        CompletableFuture<Void> exchangeDeleted = vhost.deleteExchange(x);
+        assertNull(vhost.exchange("x"));
+        assertTrue(vhost.exchange("amq.fanout").bindings().isEmpty());
+
+        queueWrite.completeExceptionally(new UncheckedIOException(new IOException("injected")));
+        exchangeWrite.completeExceptionally(new UncheckedIOException(new IOException("injected")));
+        assertFails(queueDeleted);
+        assertFails(exchangeDeleted);
+        assertSame(q, vhost.queue("q"));
+        assertSame(x, vhost.exchange("x"));
+        assertEquals(1, vhost.exchange("amq.direct").bindings().size());
+        assertEquals(1, vhost.exchange("amq.fanout").bindings().size());
+        assertEquals(1, x.bindings().size(), "x routes to q again");
         assertAgreesWithTheStore();
     }
 
