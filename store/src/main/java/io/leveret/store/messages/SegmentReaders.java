@@ -2,6 +2,7 @@ package io.leveret.store.messages;
 
 import io.leveret.store.file.FrameScanner;
 import io.leveret.store.file.Frames;
+import io.leveret.store.file.IoDelay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -29,6 +30,7 @@ final class SegmentReaders implements AutoCloseable {
             throw new IllegalArgumentException("not a message location: " + location);
         }
         ByteBuffer frame = ByteBuffer.allocate(location.length());
+        IoDelay.beforeIo();
         FrameScanner.readFully(channel(location.segment()), frame, location.offset());
         frame.flip();
         int length = frame.getInt();
