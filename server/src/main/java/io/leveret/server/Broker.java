@@ -243,7 +243,7 @@ public final class Broker implements AutoCloseable {
             }
             List<RecoveredMessage> list = e.getValue();
             messages += list.size();
-            q.execute(() -> q.recover(list));
+            q.recover(list);
         }
         LOG.info("recovered {} vhosts, {} exchanges, {} queues, {} bindings and {} messages in {} ms",
                 defs.vhosts().size(), defs.exchanges().size(), defs.queues().size(), defs.bindings().size(), messages,
