@@ -792,17 +792,17 @@ public final class Queue implements Destination {
             if (hasDeadlines) {
                 expireHead(false, now);
             }
-            if (ready.isEmpty()) {
+            // The head first: picking a consumer may take a unit of its channel's prefetch, which a head whose
+            // body is still on disk would leave taken.
+            QueueEntry e = readyHead(now);
+            if (e == null) {
                 break;
             }
             QueueConsumer c = consumers.nextWithCredit();
             if (c == null) {
                 break;
             }
-            QueueEntry e = poll(now);
-            if (e == null) {
-                break;
-            }
+            take(e);
             Delivery d = handOut(e, c, c.noAck(), consumers.lastCreditWasChannelWide());
             // Each channel's list is new (it goes to that channel's thread); the map is ours to reuse.
             batches.computeIfAbsent(c.channel(), k -> new ArrayList<>()).add(d);
@@ -833,6 +833,28 @@ public final class Queue implements Destination {
 
     /** {@link #poll()}, judging deadlines at {@code now}. */
     private QueueEntry poll(long now) {
+        QueueEntry e = readyHead(now);
+        if (e != null) {
+            take(e);
+        }
+        return e;
+    }
+
+    /** Takes {@code e}, the {@link #readyHead}; reads the next window ahead if this one runs low. */
+    private void take(QueueEntry e) {
+        boolean readAhead = e.body == QueueEntry.Body.AHEAD;
+        takeHead();
+        if (readAhead) {
+            paging.pageIn().readAheadIfLow();
+        }
+    }
+
+    /**
+     * The head, if its body is in memory, without taking it; null if there is none or its body is being read
+     * back (then the read's arrival dispatches again). Expired heads go first; entries whose body could not be
+     * read are dropped.
+     */
+    private QueueEntry readyHead(long now) {
         for (QueueEntry e = head(); e != null; e = head()) {
             if (hasDeadlines && e.expiresAt < now) {
                 die(takeHead(), DeadLetters.EXPIRED);
@@ -842,11 +864,6 @@ public final class Queue implements Destination {
             } else if (e.body == QueueEntry.Body.UNREADABLE) {
                 forget(takeHead());
             } else if (e.message != null) {
-                boolean readAhead = e.body == QueueEntry.Body.AHEAD;
-                takeHead();
-                if (readAhead) {
-                    paging.pageIn().readAheadIfLow();
-                }
                 return e;
             } else {
                 paging.pageIn().readHead();

@@ -102,6 +102,46 @@ class PagingOffThreadTest {
     }
 
     @Test
+    void aConsumerWithAChannelWidePrefetchKeepsItsCreditWhileHeadsAreReadBack() throws Exception {
+        Queue q = vhost.declareQueue("q", false, false, FieldTable.EMPTY, null);
+        fill(q);
+        RecordingChannel ch = new RecordingChannel();
+        ch.channelLimit = 20; // basic.qos global: a unit taken for a head still on disk would never come back
+        on(q, () -> {
+            q.addConsumer(new QueueConsumer(ch, "c", false, false, 0, FieldTable.EMPTY));
+            q.consumerReady();
+            return null;
+        });
+        int acked = 0;
+        while (acked < MESSAGES) {
+            int from = acked;
+            await(() -> on(q, () -> ch.deliveries.size()) > from, "deliveries after " + from + " acks");
+            acked = on(q, () -> {
+                int n = ch.deliveries.size() - from;
+                long[] seqs = new long[n];
+                for (int i = 0; i < n; i++) {
+                    seqs[i] = ch.deliveries.get(from + i).seq();
+                }
+                ch.channelUsed -= n;
+                q.settle(seqs, n, new long[0], 0);
+                return from + n;
+            });
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < MESSAGES; i++) {
+            expected.add(body(i));
+        }
+        assertEquals(expected, on(q, () -> List.copyOf(ch.bodies)));
+        assertEquals(0, (int) on(q, () -> ch.channelUsed));
+        on(q, () -> {
+            ch.releaseAll();
+            return null;
+        });
+        vhost.deleteQueue(q).get(10, TimeUnit.SECONDS);
+        await(() -> spillFiles() == 0, "every spilled record was given back");
+    }
+
+    @Test
     void pagedOutMessagesThatExpireAreDeadLetteredInOrder() throws Exception {
         Queue dead = vhost.declareQueue("dead", false, false, FieldTable.EMPTY, null);
         Queue q = vhost.declareQueue("q", false, false, FieldTable.of(Map.of(
