@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a queue's paged-out bodies back, from its spill file or the message log, on the queue's
  * {@link DiskIo} lane: never on the queue's own thread, which is a network loop. Reads go by windows of
- * {@link #WINDOW_BYTES} of upcoming messages, one lane task each, and one window is read ahead while the one
- * before it drains, so a consumer of a paged-out backlog rarely waits. Messages that die (expire, overflow,
+ * {@link #WINDOW_BYTES} of upcoming messages, one lane task each, and reading goes on while less than two
+ * windows wait in memory, so a consumer of a paged-out backlog rarely waits for the disk (and a queue holds
+ * at most three windows read ahead). Messages that die (expire, overflow,
  * are rejected) while paged out wait here, in order, for their bodies before they are dead-lettered.
  * Confined to the queue's thread, like {@link Paging}.
  */
@@ -63,9 +64,9 @@ final class PageIn {
         }
     }
 
-    /** The head was read ahead: reads the next window once less than one is left in memory. */
+    /** The head was read ahead: reads the next window while less than two are left in memory. */
     void readAheadIfLow() {
-        if (!readingWindow && !nothingToRead && aheadBytes < WINDOW_BYTES) {
+        if (!readingWindow && !nothingToRead && aheadBytes < 2 * WINDOW_BYTES) {
             readWindow();
         }
     }
