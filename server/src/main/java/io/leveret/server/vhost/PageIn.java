@@ -3,7 +3,6 @@ package io.leveret.server.vhost;
 import io.leveret.server.vhost.QueueEntry.Body;
 import io.leveret.store.messages.Location;
 import io.leveret.store.messages.MessageStore;
-import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.StoredMessage;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -31,7 +30,6 @@ final class PageIn {
     private final Queue queue;
     private final Paging paging;
     private final MessageStore store;
-    private final QueueName storeName;
     /** The last look for a window found no paged-out entry: none is looked for until one is paged out. */
     private boolean nothingToRead;
     /** A window of ready entries is being read. */
@@ -44,11 +42,10 @@ final class PageIn {
     /** A read for {@link #dying} entries is under way. */
     private boolean readingDying;
 
-    PageIn(Queue queue, Paging paging, MessageStore store, QueueName storeName) {
+    PageIn(Queue queue, Paging paging, MessageStore store) {
         this.queue = queue;
         this.paging = paging;
         this.store = store;
-        this.storeName = storeName;
     }
 
     /** A ready entry's body was paged out (or a recovered entry's never came in). */

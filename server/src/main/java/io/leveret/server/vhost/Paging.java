@@ -2,7 +2,6 @@ package io.leveret.server.vhost;
 
 import io.leveret.server.vhost.QueueEntry.Body;
 import io.leveret.store.messages.MessageStore;
-import io.leveret.store.messages.QueueName;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,9 +44,6 @@ final class Paging {
     private static final int STALE_SLACK = 1024;
 
     private final Queue queue;
-    /** The message log, for a durable queue of a broker with storage; null otherwise. */
-    private final MessageStore store;
-    private final QueueName storeName;
     private final PagingBudget budget;
     /** Where this queue's disk work runs, in order; null for a broker without storage. */
     private final Executor lane;
@@ -71,15 +67,14 @@ final class Paging {
     private long[] releases = new long[16];
     private int releaseCount;
 
-    Paging(Queue queue, MessageStore store, QueueName storeName) {
+    /** {@code store}: the message log, for a durable queue of a broker with storage; null otherwise. */
+    Paging(Queue queue, MessageStore store) {
         this.queue = queue;
-        this.store = store;
-        this.storeName = storeName;
         Persistence p = queue.vhost().persistence();
         this.budget = p == null ? PagingBudget.unlimited() : p.pagingBudget();
         this.lane = p == null ? null : p.diskIo().lane();
         this.spill = p == null || p.spill() == null ? null : new Spill(p.spill());
-        this.pageIn = new PageIn(queue, this, store, storeName);
+        this.pageIn = new PageIn(queue, this, store);
     }
 
     /** Reads paged-out bodies back. */

@@ -86,7 +86,7 @@ public final class Queue implements Destination {
         this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
         this.storeName = new QueueName(vhost.name(), name);
         this.deduplication = QueueDeduplication.of(arguments);
-        this.paging = new Paging(this, store, storeName);
+        this.paging = new Paging(this, store);
         this.withheld = new WithheldCredit(executor);
     }
 
