@@ -23,6 +23,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.internal.PlatformDependent;
 import io.leveret.server.transport.AmqpServer;
 import io.leveret.server.vhost.VirtualHost;
+import io.leveret.server.vhost.DiskIo;
 import io.leveret.server.vhost.PagingBudget;
 import io.leveret.server.vhost.Persistence;
 import io.leveret.server.vhost.Queue;
@@ -50,13 +51,16 @@ public final class Broker implements AutoCloseable {
 
     private final AmqpServer server;
     private final Store store;
+    private final Persistence persistence;
     private final ResourceAlarms alarms;
     private final List<Integer> ports;
     private final List<Integer> tlsPorts;
 
-    private Broker(AmqpServer server, Store store, ResourceAlarms alarms, List<Integer> ports, List<Integer> tlsPorts) {
+    private Broker(AmqpServer server, Store store, Persistence persistence, ResourceAlarms alarms, List<Integer> ports,
+                   List<Integer> tlsPorts) {
         this.server = server;
         this.store = store;
+        this.persistence = persistence;
         this.alarms = alarms;
         this.ports = ports;
         this.tlsPorts = tlsPorts;
@@ -71,6 +75,7 @@ public final class Broker implements AutoCloseable {
         Store store = Store.open(config.dataDir());
         AmqpServer server = new AmqpServer();
         ResourceAlarms alarms = null;
+        Persistence persistence = null;
         try {
             SslContext tls = config.tls().listeners().isEmpty() ? null : TlsContext.of(config.tls());
             seedOnFirstBoot(store, config);
@@ -82,7 +87,9 @@ public final class Broker implements AutoCloseable {
                     ResourceAlarms.watermarkShare(memoryLimit), Runtime.getRuntime().maxMemory(),
                     PlatformDependent.maxDirectMemory());
             LOG.info("queues page message bodies out beyond {} bytes in memory", paging.limit());
-            Map<String, VirtualHost> vhosts = recover(store, server, paging);
+            persistence = new Persistence(store.definitions(), store.messages(), store.spill(), paging,
+                    DiskIo.start());
+            Map<String, VirtualHost> vhosts = recover(store, server, persistence);
             Definitions defs = store.definitions().snapshot();
             UserDatabase users = users(defs, config);
             Limits limits = new Limits(config.resources().connectionMax());
@@ -114,12 +121,15 @@ public final class Broker implements AutoCloseable {
             if (config.portFile() != null && !ports.isEmpty()) {
                 writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
             }
-            return new Broker(server, store, alarms, List.copyOf(ports), List.copyOf(tlsPorts));
+            return new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts));
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (alarms != null) {
                 alarms.close();
             }
             server.close();
+            if (persistence != null) {
+                persistence.close();
+            }
             store.close();
             throw e;
         }
@@ -206,10 +216,9 @@ public final class Broker implements AutoCloseable {
      * The durable model first (through the same paths AMQP declares take), then each durable queue's
      * messages, in order; bodies stay on disk until a consumer needs them.
      */
-    private static Map<String, VirtualHost> recover(Store store, AmqpServer server, PagingBudget paging) {
+    private static Map<String, VirtualHost> recover(Store store, AmqpServer server, Persistence persistence) {
         long start = System.nanoTime();
         Definitions defs = store.definitions().snapshot();
-        Persistence persistence = new Persistence(store.definitions(), store.messages(), store.spill(), paging);
         Map<String, VirtualHost> vhosts = new HashMap<>();
         for (VhostDefinition vd : defs.vhosts()) {
             VirtualHost v = new VirtualHost(vd.name(), server.workers(), persistence);
@@ -234,7 +243,7 @@ public final class Broker implements AutoCloseable {
             }
             List<RecoveredMessage> list = e.getValue();
             messages += list.size();
-            q.execute(() -> q.recover(list));
+            q.recover(list);
         }
         LOG.info("recovered {} vhosts, {} exchanges, {} queues, {} bindings and {} messages in {} ms",
                 defs.vhosts().size(), defs.exchanges().size(), defs.queues().size(), defs.bindings().size(), messages,
@@ -263,6 +272,8 @@ public final class Broker implements AutoCloseable {
     public void close() {
         alarms.close();
         server.close();
+        // The loops are stopped: no queue asks for disk work any more, and what was asked for finishes first.
+        persistence.close();
         try {
             store.close();
         } catch (IOException e) {

@@ -207,9 +207,17 @@ public final class AmqpChannel implements ConsumerChannel {
      * connection's loop; frames that arrive in between wait, so the channel keeps its order.
      */
     <T> void ask(Queue q, Supplier<T> onQueue, Consumer<T> onLoop) {
+        askLater(q, answer -> answer.accept(onQueue.get()), onLoop);
+    }
+
+    /**
+     * {@link #ask} for a question the queue may answer later (basic.get while the head's body is read back from
+     * disk): {@code onQueue} runs on the queue's thread and hands its result, then or later but on that thread,
+     * to the callback it is given, exactly once.
+     */
+    <T> void askLater(Queue q, Consumer<Consumer<T>> onQueue, Consumer<T> onLoop) {
         awaiting = true;
-        q.execute(() -> {
-            T result = onQueue.get();
+        q.execute(() -> onQueue.accept(result -> {
             io.netty.util.concurrent.EventExecutor loop = connection.ctx().executor();
             if (loop.inEventLoop()) {
                 // The queue shares our loop: answer before its next task, which may be a delivery the answer
@@ -218,7 +226,7 @@ public final class AmqpChannel implements ConsumerChannel {
             } else {
                 loop.execute(() -> answered(result, onLoop));
             }
-        });
+        }));
     }
 
     /**

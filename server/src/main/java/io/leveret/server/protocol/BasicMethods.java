@@ -144,10 +144,7 @@ final class BasicMethods {
         QueueMethods.exclusiveAccess(ch, g, q, false);
         record Got(Delivery delivery, int remaining) {
         }
-        ch.ask(q, () -> {
-            Delivery d = q.get(g.noAck());
-            return new Got(d, q.messageCount());
-        }, got -> {
+        ch.<Got>askLater(q, answer -> q.get(g.noAck(), d -> answer.accept(new Got(d, q.messageCount()))), got -> {
             Delivery d = got.delivery();
             if (d == null) {
                 ch.send(new BasicMethod.GetEmpty(""));

@@ -32,6 +32,8 @@ public final class DelayedMessages {
     private static final Logger LOG = LoggerFactory.getLogger(DelayedMessages.class);
     /** Bodies of delayed messages kept in memory per exchange; beyond this they wait in the log. */
     static final long IN_MEMORY_BYTES = 16L << 20;
+    /** Bodies of due messages read back from the log in one task of the disk lane. */
+    private static final long READ_BATCH_BYTES = 256 << 10;
 
     private final VirtualHost vhost;
     private final DelayedExchange exchange;
@@ -45,11 +47,16 @@ public final class DelayedMessages {
     /** Numbers messages as they are published, so equal due times go out in publish order. */
     private final AtomicLong arrivals = new AtomicLong();
 
+    /** Where bodies waiting in the log are read back, off the executor (a network loop); null without a store. */
+    private final java.util.concurrent.Executor lane;
+
     // Executor-confined.
     private final DueIndex index = new DueIndex();
     private ScheduledFuture<?> timer;
     private long timerAt;
     private boolean dropped;
+    /** Due messages are being read back from the log: the next ones wait for them, to go out in order. */
+    private boolean reading;
 
     DelayedMessages(VirtualHost vhost, DelayedExchange exchange, EventExecutor executor) {
         this.vhost = vhost;
@@ -58,6 +65,7 @@ public final class DelayedMessages {
         this.store = vhost.persistence() == null ? null : vhost.persistence().messages();
         this.durableName = QueueName.delayedExchange(vhost.name(), exchange.name());
         this.spillName = QueueName.delayedExchangeSpill(vhost.name(), exchange.name());
+        this.lane = store == null ? null : vhost.persistence().diskIo().lane();
     }
 
     /**
@@ -187,37 +195,138 @@ public final class DelayedMessages {
         timer = executor.schedule(this::fire, Math.max(0, at - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
     }
 
-    /** Routes every message that is due, earliest first, then waits for the next. */
+    /**
+     * Routes every message that is due, earliest first, then waits for the next. Messages waiting in the log
+     * are read back on the disk lane, up to {@link #READ_BATCH_BYTES} of them at once; due messages behind
+     * them wait for that read, so that all go out in order.
+     */
     private void fire() {
         timer = null;
-        if (dropped) {
+        if (dropped || reading) {
             return;
         }
         long now = System.currentTimeMillis();
-        while (!index.isEmpty() && index.peekDue() <= now) {
+        List<Message> messages = null;
+        List<Location> locations = null;
+        List<QueueName> names = null;
+        long bytes = 0;
+        while (!index.isEmpty() && index.peekDue() <= now && bytes < READ_BATCH_BYTES) {
             Message m = index.headMessage();
-            if (m != null) {
+            if (m != null && messages == null) {
                 index.removeHead();
                 inMemory.addAndGet(-m.bodySize());
                 publish(m);
                 continue;
             }
-            Location at = index.headLocation();
-            QueueName name = index.headSpilled() ? spillName : durableName;
-            index.removeHead();
-            try {
-                m = Persistence.message(store.read(at));
-            } catch (IOException | RuntimeException e) {
-                LOG.error("{}: cannot read a delayed message at {} back from the log; it is dropped", exchange, at, e);
-                store.ack(name, at);
-                continue;
+            if (messages == null) {
+                messages = new java.util.ArrayList<>();
+                locations = new java.util.ArrayList<>();
+                names = new java.util.ArrayList<>();
             }
-            // Routing writes the message again for its durable queues before this ack: the log takes both in
-            // that order, so a crash between them cannot lose it (at worst it is delivered twice).
-            publish(m);
-            store.ack(name, at);
+            Location at = m == null ? index.headLocation() : null;
+            messages.add(m);
+            locations.add(at);
+            names.add(m != null ? null : index.headSpilled() ? spillName : durableName);
+            bytes += m != null ? m.bodySize() : at.length();
+            if (m != null) {
+                inMemory.addAndGet(-m.bodySize());
+            }
+            index.removeHead();
         }
-        armTimer();
+        if (messages == null) {
+            armTimer();
+            return;
+        }
+        reading = true;
+        DueRead r = new DueRead(messages, locations, names);
+        try {
+            lane.execute(() -> r.readOnLane(store, exchange));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The broker is stopping and its disk threads are gone: nothing waits for this thread any more.
+            r.readOnLane(store, exchange);
+        }
+    }
+
+    /** Due messages in order: those in memory, and those read back from the log on the disk lane. */
+    private final class DueRead {
+        final Message[] messages;
+        final Location[] locations;
+        final QueueName[] names;
+        final IOException[] failures;
+
+        DueRead(List<Message> messages, List<Location> locations, List<QueueName> names) {
+            this.messages = messages.toArray(new Message[0]);
+            this.locations = locations.toArray(new Location[0]);
+            this.names = names.toArray(new QueueName[0]);
+            this.failures = new IOException[this.messages.length];
+        }
+
+        /** On the lane: reads the log's messages, then hands them all back to the exchange's executor. */
+        void readOnLane(MessageStore store, DelayedExchange exchange) {
+            Location[] wanted = new Location[locations.length];
+            int n = 0;
+            for (Location l : locations) {
+                if (l != null) {
+                    wanted[n++] = l;
+                }
+            }
+            io.leveret.store.messages.StoredMessage[] stored = new io.leveret.store.messages.StoredMessage[n];
+            IOException[] failed = new IOException[n];
+            store.read(wanted, n, stored, failed);
+            for (int i = 0, j = 0; i < locations.length; i++) {
+                if (locations[i] == null) {
+                    continue;
+                }
+                try {
+                    if (failed[j] != null) {
+                        failures[i] = failed[j];
+                    } else {
+                        messages[i] = Persistence.message(stored[j]);
+                    }
+                } catch (RuntimeException e) {
+                    failures[i] = new IOException("malformed delayed message at " + locations[i], e);
+                }
+                j++;
+            }
+            try {
+                executor.execute(this::publishAll);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                releaseAll();
+            }
+        }
+
+        /** Back on the executor: routes them in order, then goes on with the next due ones. */
+        void publishAll() {
+            reading = false;
+            if (dropped) {
+                // The exchange went meanwhile, and the log already forgot its messages.
+                releaseAll();
+                return;
+            }
+            for (int i = 0; i < messages.length; i++) {
+                if (messages[i] == null) {
+                    LOG.error("{}: cannot read a delayed message at {} back from the log; it is dropped", exchange,
+                            locations[i], failures[i]);
+                    store.ack(names[i], locations[i]);
+                    continue;
+                }
+                // Routing writes the message again for its durable queues before this ack: the log takes both
+                // in that order, so a crash between them cannot lose it (at worst it is delivered twice).
+                publish(messages[i]);
+                if (locations[i] != null) {
+                    store.ack(names[i], locations[i]);
+                }
+            }
+            fire();
+        }
+
+        private void releaseAll() {
+            for (Message m : messages) {
+                if (m != null) {
+                    m.release();
+                }
+            }
+        }
     }
 
     /**

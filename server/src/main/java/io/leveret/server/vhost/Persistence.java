@@ -28,14 +28,19 @@ import java.util.function.Consumer;
  * persistent messages in durable queues to the message log. Also the translation between our objects
  * (field tables, messages) and the store's opaque bytes, so the store never learns the wire format.
  */
-public final class Persistence {
+public final class Persistence implements AutoCloseable {
     /** Where definition changes go: the definition store's {@code apply}, or a test's stand-in for it. */
     private final java.util.function.Function<Change, CompletableFuture<Void>> definitions;
     private final MessageStore messages;
     private final SpillDirectory spill;
     private final PagingBudget pagingBudget;
+    private final DiskIo diskIo;
 
-    /** {@code spill}: where queues page transient bodies out of memory; null keeps them all in memory. */
+    /**
+     * {@code spill}: where queues page transient bodies out of memory; null keeps them all in memory. Bodies
+     * are paged out and back on the calling thread ({@link DiskIo#callingThread()}): for queues that run on
+     * the caller's thread.
+     */
     public Persistence(DefinitionStore definitions, MessageStore messages, SpillDirectory spill) {
         this(definitions, messages, spill, PagingBudget.unlimited());
     }
@@ -43,16 +48,31 @@ public final class Persistence {
     /** {@code pagingBudget}: the bodies all queues together keep in memory before they page out. */
     public Persistence(DefinitionStore definitions, MessageStore messages, SpillDirectory spill,
                        PagingBudget pagingBudget) {
-        this(definitions::apply, messages, spill, pagingBudget);
+        this(definitions, messages, spill, pagingBudget, DiskIo.callingThread());
+    }
+
+    /**
+     * {@code diskIo}: where queues and delayed exchanges read and write bodies; it is this object's from now
+     * on, and {@link #close()} stops it.
+     */
+    public Persistence(DefinitionStore definitions, MessageStore messages, SpillDirectory spill,
+                       PagingBudget pagingBudget, DiskIo diskIo) {
+        this(definitions::apply, messages, spill, pagingBudget, diskIo);
     }
 
     /** {@code definitions} applies a definition change durably, as {@link DefinitionStore#apply} does. */
     Persistence(java.util.function.Function<Change, CompletableFuture<Void>> definitions, MessageStore messages,
                 SpillDirectory spill, PagingBudget pagingBudget) {
+        this(definitions, messages, spill, pagingBudget, DiskIo.callingThread());
+    }
+
+    private Persistence(java.util.function.Function<Change, CompletableFuture<Void>> definitions,
+                        MessageStore messages, SpillDirectory spill, PagingBudget pagingBudget, DiskIo diskIo) {
         this.definitions = definitions;
         this.messages = messages;
         this.spill = spill;
         this.pagingBudget = pagingBudget;
+        this.diskIo = diskIo;
     }
 
     public MessageStore messages() {
@@ -62,6 +82,17 @@ public final class Persistence {
     /** The bodies all queues together keep in memory. */
     PagingBudget pagingBudget() {
         return pagingBudget;
+    }
+
+    /** Where bodies are read and written, off the network loops. */
+    DiskIo diskIo() {
+        return diskIo;
+    }
+
+    /** Lets the disk work already asked for finish, then stops its threads. Call once the event loops stopped. */
+    @Override
+    public void close() {
+        diskIo.close();
     }
 
     /** Scratch space for transient bodies; null when there is none. */

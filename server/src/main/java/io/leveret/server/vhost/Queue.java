@@ -54,6 +54,10 @@ public final class Queue implements Destination {
     private final WithheldCredit withheld;
     /** One dispatch's deliveries by channel; cleared after each dispatch. */
     private final Map<ConsumerChannel, List<Delivery>> batches = new IdentityHashMap<>(4);
+    /** basic.gets waiting for the head's body to be read back, in order. */
+    private final java.util.ArrayDeque<WaitingGet> gets = new java.util.ArrayDeque<>();
+    /** A dispatch or a get is under way: a read finishing on this very thread leaves it to them. */
+    private boolean busy;
     private long nextSeq;
     private boolean hadConsumer;
     private boolean deleted;
@@ -82,7 +86,7 @@ public final class Queue implements Destination {
         this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
         this.storeName = new QueueName(vhost.name(), name);
         this.deduplication = QueueDeduplication.of(arguments);
-        this.paging = new Paging(this, store, storeName);
+        this.paging = new Paging(this, store);
         this.withheld = new WithheldCredit(executor);
     }
 
@@ -193,7 +197,7 @@ public final class Queue implements Destination {
     public boolean enqueue(Message message, Location location, PublisherCredit credit) {
         int units = PublisherCredit.units(message.bodySize());
         boolean accepted = offer(message, location);
-        if (!deleted && !consumers.isEmpty() && messageCount() > BACKLOG_FOR_CREDIT) {
+        if (withholdsCredit()) {
             withheld.withhold(credit, units);
         } else {
             credit.granted(units);
@@ -201,11 +205,22 @@ public final class Queue implements Destination {
         return accepted;
     }
 
+    /** Publishers wait while consumers lag behind a backlog, or while the spill file lags behind the queue. */
+    private boolean withholdsCredit() {
+        return !deleted && (!consumers.isEmpty() && messageCount() > BACKLOG_FOR_CREDIT || paging.behind());
+    }
+
     /** Gives back the credit held while the backlog was long, as far as it is short again. */
     private void releaseCredit() {
-        if (deleted || consumers.isEmpty() || messageCount() <= BACKLOG_FOR_CREDIT) {
+        if (!withholdsCredit()) {
             withheld.releaseAll();
         }
+    }
+
+    /** A spill write is done: progress for the credit withheld meanwhile. */
+    void pagingProgressed() {
+        withheld.progressed();
+        releaseCredit();
     }
 
     /**
@@ -351,11 +366,25 @@ public final class Queue implements Destination {
 
     /** A ready or unacknowledged entry leaves the queue for {@code reason}: to the dead-letter exchange, or gone. */
     private void die(QueueEntry e, String reason) {
-        QueueArguments a = settings;
-        if (a.deadLetterExchange() != null && (e.message != null || paging.load(e))) {
-            e.message.retain();
-            deadLetter(e.message, reason);
+        if (settings.deadLetterExchange() == null) {
+            forget(e);
+        } else if (e.message == null || paging.pageIn().hasDying()) {
+            // Its body is read back first, off this thread; dead letters after it wait their turn behind it.
+            paging.pageIn().dieLater(e, reason);
+        } else {
+            deadLetterEntry(e, reason);
         }
+    }
+
+    /** Dead-letters an entry whose body is in memory, then lets go of it. */
+    void deadLetterEntry(QueueEntry e, String reason) {
+        e.message.retain();
+        deadLetter(e.message, reason);
+        forget(e);
+    }
+
+    /** An entry whose body could not be read back is dropped (the error is logged). */
+    void forgetUnreadable(QueueEntry e) {
         forget(e);
     }
 
@@ -438,24 +467,34 @@ public final class Queue implements Destination {
     }
 
     /**
-     * At boot: the messages the log kept for this queue, in order; bodies are read when handed out. A
-     * priority queue reads each message's properties now, for its priority, and a deduplicating one for its
-     * key (the log's records are opaque). A message that was out to a consumer when the broker stopped came
-     * back once more than the log says.
+     * At boot, on the booting thread (not the queue's): the messages the log kept for this queue, in order;
+     * bodies are read when handed out. A priority queue reads each message's properties now, here, for its
+     * priority, and a deduplicating one for its key (the log's records are opaque); the queue's thread then
+     * takes the messages in. A message that was out to a consumer when the broker stopped came back once more
+     * than the log says.
      */
     public void recover(List<RecoveredMessage> messages) {
-        for (RecoveredMessage r : messages) {
+        if (ready.maxPriority() == 0 && deduplication == null) {
+            execute(() -> recovered(messages, null));
+            return;
+        }
+        RecoveredProperties props = RecoveredProperties.read(store, messages, this);
+        execute(() -> recovered(messages, props));
+    }
+
+    /** On the queue's thread: the recovered messages join the ready list, those {@code props} could not read left out. */
+    private void recovered(List<RecoveredMessage> messages, RecoveredProperties props) {
+        for (int i = 0; i < messages.size(); i++) {
+            RecoveredMessage r = messages.get(i);
             int priority = 0;
-            if (ready.maxPriority() > 0 || deduplication != null) {
-                QueueEntry probe = new QueueEntry(0, null, r.location(), 0, 0);
-                if (!paging.load(probe)) {
+            if (props != null) {
+                if (!props.readable(i)) {
                     continue;
                 }
-                priority = ready.laneOf(probe.message.properties().priority());
+                priority = ready.laneOf(props.priority(i));
                 if (deduplication != null) {
-                    deduplication.admit(probe.message, nextSeq);
+                    deduplication.admit(props.deduplicationKey(i), nextSeq);
                 }
-                probe.message.release();
             }
             QueueEntry e = new QueueEntry(nextSeq++, null, r.location(), r.location().length(), priority);
             e.redelivered = r.redelivered();
@@ -471,6 +510,7 @@ public final class Queue implements Destination {
             }
             ready.add(e);
         }
+        paging.pageIn().pagedOut();
         if (hasDeadlines) {
             expireHead();
         }
@@ -529,19 +569,59 @@ public final class Queue implements Destination {
         releaseCredit();
     }
 
-    /** basic.get: the next message, or null. Takes the delivery's reference for the caller. */
-    public Delivery get(boolean noAck) {
+    /**
+     * basic.get: {@code answer} gets the next message, or null if none is ready, on this thread; the delivery's
+     * reference is the caller's. If the head's body is on disk the answer waits until it has been read back
+     * (never get-empty while messages are ready), as do gets that come after it.
+     */
+    public void get(boolean noAck, Consumer<Delivery> answer) {
         touch();
-        QueueEntry e = poll();
-        if (e == null) {
-            return null;
+        if (gets.isEmpty() && tryGet(noAck, answer)) {
+            return;
         }
-        Delivery d = handOut(e, null, noAck, false);
-        if (hasDeadlines) {
+        gets.add(new WaitingGet(noAck, answer));
+    }
+
+    /** A basic.get waiting for the head's body. */
+    private record WaitingGet(boolean noAck, Consumer<Delivery> answer) {
+    }
+
+    /** Answers a get unless the head's body is being read back; false then. */
+    private boolean tryGet(boolean noAck, Consumer<Delivery> answer) {
+        boolean wasBusy = busy;
+        busy = true;
+        QueueEntry e;
+        try {
+            e = poll();
+        } finally {
+            busy = wasBusy;
+        }
+        if (e == null && !ready.isEmpty() && !deleted) {
+            return false;
+        }
+        Delivery d = e == null ? null : handOut(e, null, noAck, false);
+        if (d != null && hasDeadlines) {
             // The next message is the head now: its deadline needs the timer (RabbitMQ's drop_expired_msgs).
             expireHead();
         }
-        return d;
+        answer.accept(d);
+        return true;
+    }
+
+    /** Answers the gets that waited, in order, as far as the head allows. */
+    private void answerWaitingGets() {
+        for (WaitingGet g; (g = gets.peekFirst()) != null && tryGet(g.noAck(), g.answer()); ) {
+            gets.pollFirst();
+        }
+    }
+
+    /** Bodies were read back: waiting gets first, then the consumers. */
+    void pagedIn() {
+        if (busy) {
+            // Read on this very thread (a broker without a network, in tests): the caller looks again.
+            return;
+        }
+        dispatch();
     }
 
     public void ack(long seq) {
@@ -560,13 +640,19 @@ public final class Queue implements Destination {
         if (deduplication != null) {
             deduplication.left(e.seq);
         }
-        if (e.location != null && !deleted) {
-            store.ack(storeName, e.location);
+        if (paging.forget(e)) {
+            doneWithLogRecord(e);
         }
-        paging.forget(e);
         if (e.message != null) {
             e.message.release();
             e.message = null;
+        }
+    }
+
+    /** Tells the log the queue is done with {@code e}'s record, if it has one (a deleted queue dropped them all). */
+    void doneWithLogRecord(QueueEntry e) {
+        if (e.location != null && !deleted) {
+            store.ack(storeName, e.location);
         }
     }
 
@@ -650,6 +736,7 @@ public final class Queue implements Destination {
         ready.drain(this::forget);
         paging.clear();
         releaseCredit();
+        answerWaitingGets();
         return n;
     }
 
@@ -665,6 +752,7 @@ public final class Queue implements Destination {
         }
         unacked.clear();
         paging.close();
+        answerWaitingGets();
         List<QueueConsumer> cs = consumers.clear();
         for (QueueConsumer c : cs) {
             c.channel().consumerCancelled(c.tag());
@@ -681,25 +769,40 @@ public final class Queue implements Destination {
 
     /** {@link #dispatch()} at {@code now} (ms since the epoch; only read when the queue has deadlines). */
     private void dispatch(long now) {
+        if (busy) {
+            return;
+        }
+        answerWaitingGets();
         if (consumers.isEmpty() || deleted) {
             return;
         }
+        busy = true;
+        try {
+            dispatchReady(now);
+        } finally {
+            busy = false;
+        }
+        deliverBatches();
+        releaseCredit();
+    }
+
+    private void dispatchReady(long now) {
         long batchBytes = 0;
         for (;;) {
             if (hasDeadlines) {
                 expireHead(false, now);
             }
-            if (ready.isEmpty()) {
+            // The head first: picking a consumer may take a unit of its channel's prefetch, which a head whose
+            // body is still on disk would leave taken.
+            QueueEntry e = readyHead(now);
+            if (e == null) {
                 break;
             }
             QueueConsumer c = consumers.nextWithCredit();
             if (c == null) {
                 break;
             }
-            QueueEntry e = poll(now);
-            if (e == null) {
-                break;
-            }
+            take(e);
             Delivery d = handOut(e, c, c.noAck(), consumers.lastCreditWasChannelWide());
             // Each channel's list is new (it goes to that channel's thread); the map is ours to reuse.
             batches.computeIfAbsent(c.channel(), k -> new ArrayList<>()).add(d);
@@ -711,8 +814,6 @@ public final class Queue implements Destination {
                 batchBytes = 0;
             }
         }
-        deliverBatches();
-        releaseCredit();
     }
 
     private void deliverBatches() {
@@ -722,28 +823,57 @@ public final class Queue implements Destination {
         }
     }
 
-    /** The next message to hand out, with its body loaded; entries whose body cannot be read are dropped. */
+    /**
+     * The next message to hand out, with its body in memory; null if there is none or its body is being read
+     * back (then the read's arrival dispatches again). Entries whose body could not be read are dropped.
+     */
     private QueueEntry poll() {
         return poll(hasDeadlines ? System.currentTimeMillis() : 0);
     }
 
     /** {@link #poll()}, judging deadlines at {@code now}. */
     private QueueEntry poll(long now) {
-        for (;;) {
-            QueueEntry e = takeHead();
-            if (e != null && hasDeadlines && e.expiresAt < now) {
-                die(e, DeadLetters.EXPIRED);
-                continue;
-            }
-            if (e != null && overDeliveryLimit(e)) {
+        QueueEntry e = readyHead(now);
+        if (e != null) {
+            take(e);
+        }
+        return e;
+    }
+
+    /** Takes {@code e}, the {@link #readyHead}; reads the next window ahead if this one runs low. */
+    private void take(QueueEntry e) {
+        boolean readAhead = e.body == QueueEntry.Body.AHEAD;
+        takeHead();
+        if (readAhead) {
+            paging.pageIn().readAheadIfLow();
+        }
+    }
+
+    /**
+     * The head, if its body is in memory, without taking it; null if there is none or its body is being read
+     * back (then the read's arrival dispatches again). Expired heads go first; entries whose body could not be
+     * read are dropped.
+     */
+    private QueueEntry readyHead(long now) {
+        for (QueueEntry e = head(); e != null; e = head()) {
+            if (hasDeadlines && e.expiresAt < now) {
+                die(takeHead(), DeadLetters.EXPIRED);
+            } else if (overDeliveryLimit(e)) {
                 // recovered after a stop that returned it once too often
-                die(e, DeadLetters.DELIVERY_LIMIT);
-                continue;
-            }
-            if (e == null || e.message != null || paging.load(e)) {
+                die(takeHead(), DeadLetters.DELIVERY_LIMIT);
+            } else if (e.body == QueueEntry.Body.UNREADABLE) {
+                forget(takeHead());
+            } else if (e.message != null) {
                 return e;
+            } else {
+                paging.pageIn().readHead();
+                if (e.message == null && e.body != QueueEntry.Body.UNREADABLE) {
+                    return null;
+                }
+                // read (or failed) at once, on this thread (a broker without a network, in tests): look again
             }
         }
+        return null;
     }
 
     private Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
@@ -801,6 +931,11 @@ public final class Queue implements Destination {
 
     synchronized List<Binding> bindings() {
         return List.copyOf(bindings);
+    }
+
+    /** The ready list, for {@link PageIn} to find the bodies to read ahead. */
+    ReadyList ready() {
+        return ready;
     }
 
     @Override

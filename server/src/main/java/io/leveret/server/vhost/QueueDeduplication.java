@@ -19,7 +19,11 @@ final class QueueDeduplication {
 
     /** True if {@code m} may be enqueued as entry {@code seq}; false for a duplicate of a waiting message. */
     boolean admit(Message m, long seq) {
-        String key = Deduplication.key(m);
+        return admit(Deduplication.key(m), seq);
+    }
+
+    /** {@link #admit(Message, long)} for a message whose key ({@link Deduplication#key}) is {@code key}. */
+    boolean admit(String key, long seq) {
         if (key == null) {
             return true;
         }

@@ -26,8 +26,10 @@ final class QueueEntry {
     final Location location;
     boolean redelivered;
     boolean handedOut;
-    /** Ready with its body in memory, counted by the queue's {@link Paging} and the broker's budget. */
-    boolean pageable;
+    /** Where the body is, as the queue's {@link Paging} sees it. */
+    Body body;
+    /** A read of the body back from disk is under way (see {@link PageIn}). */
+    boolean reading;
     /**
      * How often the message came back without an ack (requeue, a closed channel): RabbitMQ quorum queues'
      * delivery count, which x-delivery-limit bounds.
@@ -41,5 +43,26 @@ final class QueueEntry {
         this.location = location;
         this.size = size;
         this.priority = priority;
+        this.body = message == null ? Body.PAGED_OUT : Body.HELD;
+    }
+
+    /** The states of an entry's body; every change of state is {@link Paging}'s or {@link PageIn}'s. */
+    enum Body {
+        /** In memory and not counted: handed out, requeued, or in a queue that does not page. */
+        HELD,
+        /** Ready, in memory, counted by the queue's {@link Paging} and the broker's budget: may be paged out. */
+        PAGEABLE,
+        /** Ready, in memory, and being written to the spill file; the body is dropped once it is written. */
+        SPILLING,
+        /** On disk only (spill file or message log); {@link #reading} while it is read back. */
+        PAGED_OUT,
+        /** Ready, read back ahead of its turn, and counted as read ahead. */
+        AHEAD,
+        /** Ready, but its body could not be read back: dropped when it reaches the head. */
+        UNREADABLE,
+        /** Left the queue to be dead-lettered, in order, once its body is back in memory. */
+        DYING,
+        /** The queue is done with it; a read still under way has its result thrown away. */
+        GONE
     }
 }

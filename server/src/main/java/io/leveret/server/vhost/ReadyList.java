@@ -3,6 +3,7 @@ package io.leveret.server.vhost;
 import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A queue's ready messages in the order they go out, as RabbitMQ's classic (priority) queues order them:
@@ -110,6 +111,21 @@ final class ReadyList {
             top--;
         }
         return lanes[top];
+    }
+
+    /**
+     * Shows {@code visitor} the messages never delivered in the order they go out (highest lane first), until
+     * it returns false. Requeued messages are left out: they come back from a consumer, so their bodies are in
+     * memory, and this serves to find bodies to read back from disk ahead of their turn.
+     */
+    void upcoming(Predicate<QueueEntry> visitor) {
+        for (int i = top; i >= 0; i--) {
+            for (QueueEntry e : lanes[i].fresh) {
+                if (!visitor.test(e)) {
+                    return;
+                }
+            }
+        }
     }
 
     int size() {

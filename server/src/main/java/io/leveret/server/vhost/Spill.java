@@ -1,6 +1,7 @@
 package io.leveret.server.vhost;
 
 import io.leveret.codec.Wire;
+import io.leveret.store.spill.SpillDirectory;
 import io.leveret.store.spill.SpillFile;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -10,11 +11,13 @@ import java.nio.ByteBuffer;
 /**
  * A queue's spill file and the form messages take in it while their bodies are paged out: a 4-byte length,
  * the {@link Persistence#envelope} (exchange, routing key, property bytes as they arrived), then the body.
- * Confined to the queue's thread, like the queue; writing a message allocates next to nothing (a reused
- * buffer takes the envelope, the body is copied from where it is).
+ * Confined to the queue's {@link DiskIo} lane, never its network loop; writing a message allocates next to
+ * nothing (a reused buffer takes the envelope, the body is copied from where it is). Made on the queue's
+ * thread; the file is created by the first write.
  */
 final class Spill implements AutoCloseable {
-    private final SpillFile file;
+    private final SpillDirectory directory;
+    private SpillFile file;
     /** The length and envelope of the message being written; reused. */
     private final ByteBuf head = Unpooled.buffer(512);
     /** The parts of one record; reused. */
@@ -22,12 +25,15 @@ final class Spill implements AutoCloseable {
     /** The last record's length. */
     private int lastLength;
 
-    Spill(SpillFile file) {
-        this.file = file;
+    Spill(SpillDirectory directory) {
+        this.directory = directory;
     }
 
     /** Appends {@code m} (left as it is) and returns its position; {@link #lastLength()} is the record's length. */
     long write(Message m) throws IOException {
+        if (file == null) {
+            file = directory.newFile();
+        }
         head.clear();
         head.writeInt(0);
         Wire.writeShortstr(head, m.exchange());
@@ -83,7 +89,9 @@ final class Spill implements AutoCloseable {
     /** Deletes the file's segments. */
     @Override
     public void close() {
-        file.close();
+        if (file != null) {
+            file.close();
+        }
         if (head.refCnt() > 0) {
             head.release();
         }

@@ -57,6 +57,11 @@ final class WithheldCredit {
         handedOut++;
     }
 
+    /** The queue wrote bodies out to its spill file: progress too, for credit kept while that lagged. */
+    void progressed() {
+        handedOut++;
+    }
+
     /** Gives every withheld credit back. */
     void releaseAll() {
         while (!withheld.isEmpty()) {

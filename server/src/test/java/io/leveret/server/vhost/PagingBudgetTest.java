@@ -87,7 +87,7 @@ class PagingBudgetTest {
                 // Each high-priority message goes out before the old one: behind it, the queue's record of
                 // what it may page out must not keep every message that already left.
                 q.enqueue(messages.message("x", "p", priority(5), "new" + i));
-                Delivery d = q.get(true);
+                Delivery d = Gets.now(q, true);
                 assertEquals("new" + i, TestMessages.body(d.message()));
                 d.message().release();
             }

@@ -80,7 +80,7 @@ class PolicyChangeTest {
     private static List<String> drain(Queue q) throws Exception {
         return on(q, () -> {
             List<String> out = new ArrayList<>();
-            for (Delivery d = q.get(true); d != null; d = q.get(true)) {
+            for (Delivery d = Gets.now(q, true); d != null; d = Gets.now(q, true)) {
                 out.add(d.message().body().toString(java.nio.charset.StandardCharsets.UTF_8));
                 d.message().release();
             }
@@ -195,10 +195,10 @@ class PolicyChangeTest {
         Thread.sleep(200);
         // Only the head expires (RabbitMQ): "after" waits behind "before", which has no deadline.
         assertEquals(2, (int) on(q, q::messageCount));
-        Delivery first = on(q, () -> q.get(true));
+        Delivery first = on(q, () -> Gets.now(q, true));
         assertEquals("before", first.message().body().toString(java.nio.charset.StandardCharsets.UTF_8));
         first.message().release();
-        assertNull(on(q, () -> q.get(true)), "'after' had expired");
+        assertNull(on(q, () -> Gets.now(q, true)), "'after' had expired");
     }
 
     @Test

@@ -68,7 +68,7 @@ class PriorityFeaturesTest {
         publish(q, "b", 9);
         publish(q, "c", 3);
         publish(q, "d", 1);
-        Delivery first = q.get(false);
+        Delivery first = Gets.now(q, false);
         assertEquals("b", TestMessages.body(first.message()));
         publish(q, "e", 3);
         settle(q, List.of(first), true);
@@ -118,7 +118,7 @@ class PriorityFeaturesTest {
     /** Takes every ready message with basic.get, no-ack, and returns the bodies in order. */
     private static List<String> bodiesOf(Queue q) {
         List<String> out = new ArrayList<>();
-        for (Delivery d = q.get(true); d != null; d = q.get(true)) {
+        for (Delivery d = Gets.now(q, true); d != null; d = Gets.now(q, true)) {
             out.add(TestMessages.body(d.message()));
             d.message().release();
         }
@@ -173,7 +173,7 @@ class PriorityFeaturesTest {
         publish(q, "a", null);
         List<Long> counts = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Delivery d = q.get(false);
+            Delivery d = Gets.now(q, false);
             FieldValue count = d.message().properties().headers().field("x-delivery-count");
             assertEquals('l', count.type());
             counts.add(count.longValue());
@@ -189,7 +189,7 @@ class PriorityFeaturesTest {
     void aQueueWithoutDeliveryLimitAddsNoHeader() {
         Queue q = queue(Map.of());
         publish(q, "a", null);
-        Delivery d = q.get(true);
+        Delivery d = Gets.now(q, true);
         assertEquals(null, d.message().properties().headers());
         d.message().release();
     }

@@ -223,9 +223,9 @@ class QueueTest {
     @Test
     void requeuedMessagesGoBackToTheirOriginalPlaceMarkedRedelivered() {
         enqueue("m0", "m1", "m2", "m3");
-        Delivery d0 = queue.get(false);
-        Delivery d1 = queue.get(false);
-        Delivery d2 = queue.get(false);
+        Delivery d0 = Gets.now(queue, false);
+        Delivery d1 = Gets.now(queue, false);
+        Delivery d2 = Gets.now(queue, false);
         assertEquals(List.of("m0", "m1", "m2"), List.of(TestMessages.body(d0.message()),
                 TestMessages.body(d1.message()), TestMessages.body(d2.message())));
         List.of(d0, d1, d2).forEach(d -> d.message().release());
@@ -238,7 +238,7 @@ class QueueTest {
 
         List<String> got = new ArrayList<>();
         List<Boolean> redelivered = new ArrayList<>();
-        for (Delivery d; (d = queue.get(true)) != null; ) {
+        for (Delivery d; (d = Gets.now(queue, true)) != null; ) {
             got.add(TestMessages.body(d.message()));
             redelivered.add(d.redelivered());
             d.message().release();
@@ -274,14 +274,14 @@ class QueueTest {
     @Test
     void purgeDropsReadyMessagesButNotUnackedOnes() {
         enqueue("m0", "m1", "m2");
-        Delivery d0 = queue.get(false);
+        Delivery d0 = Gets.now(queue, false);
         d0.message().release();
         assertEquals(2, queue.purge());
         assertEquals(0, queue.messageCount());
         assertEquals(1, d0.message().refCnt(), "the unacked message is still held");
         queue.requeue(d0.seq());
         assertEquals(1, queue.messageCount());
-        Delivery again = queue.get(true);
+        Delivery again = Gets.now(queue, true);
         assertEquals("m0", TestMessages.body(again.message()));
         assertTrue(again.redelivered());
         again.message().release();
@@ -290,8 +290,8 @@ class QueueTest {
 
     @Test
     void getOnAnEmptyQueueIsNull() {
-        assertNull(queue.get(false));
-        assertNull(queue.get(true));
+        assertNull(Gets.now(queue, false));
+        assertNull(Gets.now(queue, true));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.leveret.store.messages;
 import io.leveret.store.file.Durable;
 import io.leveret.store.file.FileHeader;
 import io.leveret.store.file.Frames;
+import io.leveret.store.file.IoDelay;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -124,6 +125,7 @@ final class AckLog implements AutoCloseable {
     /** Writes what is buffered to the file, without forcing it. */
     void flush() throws IOException {
         if (out.position() > 0) {
+            IoDelay.beforeIo();
             out.flip();
             while (out.hasRemaining()) {
                 size += channel.write(out);

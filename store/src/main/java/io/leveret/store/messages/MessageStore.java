@@ -182,6 +182,19 @@ public final class MessageStore implements AutoCloseable {
         return readers.read(location);
     }
 
+    /**
+     * Reads the first {@code count} of {@code locations} at once, as {@link #read(Location)} each would: a run
+     * of neighbouring records (a queue's backlog, in order) costs one positional read. {@code results[i]} is
+     * the message at {@code locations[i]} or, if it could not be read, null with {@code failures[i]} saying
+     * why. Reads nothing but the records asked for and what lies between them.
+     */
+    public void read(Location[] locations, int count, StoredMessage[] results, IOException[] failures) {
+        if (count > locations.length || count > results.length || count > failures.length) {
+            throw new IllegalArgumentException(count + " reads asked for with room for fewer");
+        }
+        readers.read(locations, count, results, failures);
+    }
+
     /** Bytes accepted but not yet written: for a broker's memory alarm. */
     public long pendingBytes() {
         return intake.pendingBytes();

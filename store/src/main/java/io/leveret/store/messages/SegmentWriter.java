@@ -3,6 +3,7 @@ package io.leveret.store.messages;
 import io.leveret.store.file.Durable;
 import io.leveret.store.file.FileHeader;
 import io.leveret.store.file.Frames;
+import io.leveret.store.file.IoDelay;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -118,6 +119,7 @@ final class SegmentWriter implements AutoCloseable {
     }
 
     private void writeFully(ByteBuffer buffer) throws IOException {
+        IoDelay.beforeIo();
         while (buffer.hasRemaining()) {
             written += channel.write(buffer);
         }

@@ -1,5 +1,6 @@
 package io.leveret.store.spill;
 
+import io.leveret.store.file.IoDelay;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -161,6 +162,7 @@ public final class SpillFile implements AutoCloseable {
         }
         int end = segment == segments.size() - 1 ? bufferedFrom : segmentBytes;
         int size = Math.max(length, Math.min(READ_WINDOW, end - offset));
+        IoDelay.beforeIo();
         ByteBuffer w = ByteBuffer.allocate(size);
         long at = offset;
         while (w.hasRemaining()) {
@@ -194,6 +196,7 @@ public final class SpillFile implements AutoCloseable {
         if (writeBuffer.position() == 0) {
             return;
         }
+        IoDelay.beforeIo();
         ByteBuffer out = writeBuffer.duplicate().flip();
         FileChannel c = segments.get(segments.size() - 1);
         long at = bufferedFrom;
@@ -206,6 +209,7 @@ public final class SpillFile implements AutoCloseable {
 
     /** A record larger than the (just emptied) write buffer goes straight to the file. */
     private void writeDirectly(ByteBuffer[] parts) throws IOException {
+        IoDelay.beforeIo();
         FileChannel c = segments.get(segments.size() - 1);
         long at = bufferedFrom;
         for (ByteBuffer p : parts) {

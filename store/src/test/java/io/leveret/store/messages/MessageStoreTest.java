@@ -131,6 +131,40 @@ class MessageStoreTest {
     }
 
     @Test
+    void aBatchedReadGivesWhatSingleReadsGiveAcrossRunsSegmentsAndBadLocations() throws IOException {
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            store.recover();
+            List<Location> wanted = new ArrayList<>();
+            for (int i = 0; i < 300; i++) { // several segments, with other queues' records in between
+                Location l = appendDurably(store, Q1, "m" + i + "x".repeat(i % 7 * 300));
+                if (i % 3 != 1) {
+                    wanted.add(l);
+                }
+                if (i % 10 == 0) {
+                    appendDurably(store, Q2, "y".repeat(20_000)); // a gap too wide to read through
+                }
+            }
+            Location last = wanted.get(wanted.size() - 1);
+            wanted.add(5, new Location(last.segment(), last.offset() + last.length() + 64, 100)); // past the end
+            Location[] locations = wanted.toArray(new Location[0]);
+            StoredMessage[] results = new StoredMessage[locations.length];
+            IOException[] failures = new IOException[locations.length];
+            store.read(locations, locations.length, results, failures);
+            for (int i = 0; i < locations.length; i++) {
+                if (i == 5) {
+                    assertTrue(results[i] == null && failures[i] != null, "no message there");
+                    continue;
+                }
+                assertEquals(null, failures[i], "message " + i + " could not be read");
+                StoredMessage single = store.read(locations[i]);
+                assertEquals(single.body(), results[i].body(), "message " + i);
+                assertEquals(single.properties(), results[i].properties());
+                assertEquals(single.queues(), results[i].queues());
+            }
+        }
+    }
+
+    @Test
     void reopenAfterCloseRecoversUnackedMessagesInPublishOrder() throws IOException {
         List<Location> locations = new ArrayList<>();
         try (MessageStore store = MessageStore.open(dir, SMALL)) {
