@@ -73,6 +73,7 @@ final class SegmentWriter implements AutoCloseable {
         head.putInt(0, frame - Frames.OVERHEAD).putInt(4, (int) crc.getValue()).flip();
         parts[0] = head;
         long left = frame;
+        IoDelay.beforeIo();
         while (left > 0) {
             long n = channel.write(parts);
             written += n;
