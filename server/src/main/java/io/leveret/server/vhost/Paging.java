@@ -92,12 +92,8 @@ final class Paging {
         if (e.body != Body.HELD || e.location == null && spill == null) {
             return;
         }
-        e.body = Body.PAGEABLE;
+        count(e);
         pageable.add(e);
-        long n = pagedBytes(e);
-        pageableBytes += n;
-        pageableCount++;
-        budget.kept(n);
         pageOut();
     }
 
@@ -130,6 +126,15 @@ final class Paging {
             // Entries taken out of order (priorities) pile up behind an old one still waiting.
             pageable.removeIf(x -> x.body != Body.PAGEABLE);
         }
+    }
+
+    /** {@code e}'s body is in memory and may be paged out: it counts here and against the budget. */
+    private void count(QueueEntry e) {
+        e.body = Body.PAGEABLE;
+        long n = pagedBytes(e);
+        pageableBytes += n;
+        pageableCount++;
+        budget.kept(n);
     }
 
     private void uncount(QueueEntry e) {
@@ -262,12 +267,8 @@ final class Paging {
             for (int i = w.entries.length - 1; i >= w.written; i--) {
                 QueueEntry e = w.entries[i];
                 if (e.body == Body.SPILLING) {
-                    e.body = Body.PAGEABLE;
+                    count(e);
                     pageable.addFirst(e);
-                    long n = pagedBytes(e);
-                    pageableBytes += n;
-                    pageableCount++;
-                    budget.kept(n);
                 }
             }
             // Tried again with the next message the queue takes in.
