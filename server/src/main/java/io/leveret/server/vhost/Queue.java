@@ -9,7 +9,6 @@ import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.RecoveredMessage;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,9 @@ public final class Queue implements Destination {
 
     // Queue-thread state.
     private final ReadyList ready;
-    private final Map<Long, QueueEntry> unacked = new HashMap<>();
+    /** Handed-out entries by their sequence number: a primitive-keyed map, no boxed key per delivery. */
+    private final io.netty.util.collection.LongObjectHashMap<QueueEntry> unacked =
+            new io.netty.util.collection.LongObjectHashMap<>();
     private final Consumers consumers;
     private final Paging paging;
     private final WithheldCredit withheld;
@@ -914,11 +915,6 @@ public final class Queue implements Destination {
             m.retain();
         }
         return new Delivery(this, c == null ? null : c.tag(), e.seq, m, e.redelivered, false, channelCredit);
-    }
-
-    /** Runs {@code task} with every consumer of this queue: used when a channel's socket drains. */
-    void forEachConsumer(Consumer<QueueConsumer> task) {
-        consumers.forEach(task);
     }
 
     synchronized void addBinding(Binding b) {

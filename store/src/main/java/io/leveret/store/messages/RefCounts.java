@@ -70,9 +70,4 @@ final class RefCounts {
     boolean isLive(long segment) {
         return segments.containsKey(segment);
     }
-
-    /** Makes {@code segment} known even before its first reference, so it is reclaimed in order. */
-    void track(long segment) {
-        segments.computeIfAbsent(segment, s -> new int[1]);
-    }
 }
