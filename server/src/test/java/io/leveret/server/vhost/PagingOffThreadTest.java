@@ -96,8 +96,7 @@ class PagingOffThreadTest {
             ch.releaseAll();
             return null;
         });
-        vhost.deleteQueue(q).get(10, TimeUnit.SECONDS);
-        await(() -> spillFiles() == 0, "every spilled record was given back");
+        deleteAndAwaitSpillGone(q);
         assertEquals(0, budget.used());
     }
 
@@ -137,8 +136,7 @@ class PagingOffThreadTest {
             ch.releaseAll();
             return null;
         });
-        vhost.deleteQueue(q).get(10, TimeUnit.SECONDS);
-        await(() -> spillFiles() == 0, "every spilled record was given back");
+        deleteAndAwaitSpillGone(q);
     }
 
     @Test
@@ -161,9 +159,7 @@ class PagingOffThreadTest {
             expected.add(body(i));
         }
         assertEquals(expected, got, "dead letters in the order the messages expired");
-        vhost.deleteQueue(q).get(10, TimeUnit.SECONDS);
-        vhost.deleteQueue(dead).get(10, TimeUnit.SECONDS);
-        await(() -> spillFiles() == 0, "every spilled record was given back");
+        deleteAndAwaitSpillGone(q, dead);
         assertEquals(0, budget.used());
     }
 
@@ -212,8 +208,7 @@ class PagingOffThreadTest {
             ch.releaseAll();
             return null;
         });
-        vhost.deleteQueue(q).get(10, TimeUnit.SECONDS);
-        await(() -> spillFiles() == 0, "every spilled record was given back");
+        deleteAndAwaitSpillGone(q);
         assertEquals(0, budget.used());
     }
 
@@ -255,5 +250,13 @@ class PagingOffThreadTest {
             }
             Thread.sleep(5);
         }
+    }
+
+    /** Deletes the queues, then waits until their spill files are gone: every spilled record was given back. */
+    private void deleteAndAwaitSpillGone(Queue... queues) throws Exception {
+        for (Queue q : queues) {
+            vhost.deleteQueue(q).get(10, TimeUnit.SECONDS);
+        }
+        await(() -> spillFiles() == 0, "every spilled record was given back");
     }
 }
