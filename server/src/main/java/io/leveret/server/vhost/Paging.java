@@ -58,6 +58,8 @@ final class Paging {
     private final ArrayDeque<QueueEntry> pageable = new ArrayDeque<>();
     /** Bytes of the entries that count, exactly; the same bytes are counted in {@link #budget}. */
     private long pageableBytes;
+    /** Bytes of the spill write under way: out of {@link #pageableBytes}, still in the budget until it is done. */
+    private long spillingBytes;
     private int pageableCount;
     /** A spill write is under way (one at a time: the next takes everything that piled up meanwhile). */
     private boolean writing;
@@ -178,7 +180,12 @@ final class Paging {
                 target = IN_MEMORY_BYTES - SPILL_BATCH_BYTES;
             }
             pageable.pollFirst();
-            uncount(e);
+            // Out of this queue's own count, but still in memory until the write is done: the broker-wide
+            // budget keeps counting it until then.
+            long n = pagedBytes(e);
+            pageableBytes -= n;
+            pageableCount--;
+            spillingBytes += n;
             e.body = Body.SPILLING;
             batch.add(e);
         }
@@ -246,6 +253,8 @@ final class Paging {
      */
     private void written(SpillWrite w) {
         writing = false;
+        budget.released(spillingBytes); // written, or back in the count below
+        spillingBytes = 0;
         for (int i = 0; i < w.written; i++) {
             QueueEntry e = w.entries[i];
             if (e.body == Body.SPILLING) {
@@ -330,7 +339,8 @@ final class Paging {
             }
         }
         pageable.clear();
-        budget.released(pageableBytes);
+        budget.released(pageableBytes + spillingBytes);
+        spillingBytes = 0;
         pageableBytes = 0;
         pageableCount = 0;
     }
