@@ -1,8 +1,10 @@
 package io.leveret.server;
 
+import io.leveret.server.admin.Admin;
 import io.leveret.server.config.BrokerConfig;
 import io.leveret.server.config.Listener;
 import io.leveret.server.protocol.BrokerServices;
+import io.leveret.server.protocol.OpenConnections;
 import io.leveret.server.protocol.ProtocolSettings;
 import io.leveret.server.definitions.DefinitionsFile;
 import io.leveret.server.definitions.PolicyForm;
@@ -42,6 +44,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,15 +58,19 @@ public final class Broker implements AutoCloseable {
     private final ResourceAlarms alarms;
     private final List<Integer> ports;
     private final List<Integer> tlsPorts;
+    private final BrokerServices services;
+    private final Admin admin;
 
     private Broker(AmqpServer server, Store store, Persistence persistence, ResourceAlarms alarms, List<Integer> ports,
-                   List<Integer> tlsPorts) {
+                   List<Integer> tlsPorts, BrokerServices services, Admin admin) {
         this.server = server;
         this.store = store;
         this.persistence = persistence;
         this.alarms = alarms;
         this.ports = ports;
         this.tlsPorts = tlsPorts;
+        this.services = services;
+        this.admin = admin;
     }
 
     /**
@@ -89,7 +96,8 @@ public final class Broker implements AutoCloseable {
             LOG.info("queues page message bodies out beyond {} bytes in memory", paging.limit());
             persistence = new Persistence(store.definitions(), store.messages(), store.spill(), paging,
                     DiskIo.start());
-            Map<String, VirtualHost> vhosts = recover(store, server, persistence);
+            // Live: vhosts added and deleted at runtime come and go here, where connections look them up.
+            Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>(recover(store, server, persistence));
             Definitions defs = store.definitions().snapshot();
             UserDatabase users = users(defs, config);
             Limits limits = new Limits(config.resources().connectionMax());
@@ -99,8 +107,12 @@ public final class Broker implements AutoCloseable {
                     diskFreeLimit(config.resources()));
             ProtocolSettings settings = new ProtocolSettings(config.channelMax(), config.frameMax(),
                     config.heartbeat(), config.maxMessageSize(), config.handshakeTimeoutMillis());
-            BrokerServices services = new BrokerServices(settings, users, Map.copyOf(vhosts), limits, alarms,
-                    config.security().authMechanisms(), config.clusterName());
+            OpenConnections connections = new OpenConnections();
+            BrokerServices services = new BrokerServices(settings, users, vhosts, limits, alarms,
+                    config.security().authMechanisms(), config.clusterName(), connections);
+            Persistence stored = persistence;
+            Admin admin = new Admin(store.definitions(), users, limits, vhosts, connections,
+                    name -> new VirtualHost(name, server.workers(), stored), defs);
             List<Integer> ports = new ArrayList<>();
             for (Listener l : config.listeners()) {
                 int port = server.listen(l.host(), l.port(), services);
@@ -121,7 +133,8 @@ public final class Broker implements AutoCloseable {
             if (config.portFile() != null && !ports.isEmpty()) {
                 writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
             }
-            return new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts));
+            return new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts), services,
+                    admin);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (alarms != null) {
                 alarms.close();
@@ -266,6 +279,16 @@ public final class Broker implements AutoCloseable {
     /** The bound TLS ports, in the order of listeners.ssl.*. */
     public List<Integer> tlsPorts() {
         return tlsPorts;
+    }
+
+    /** What connections share: users, the live vhost map, limits, alarms, the open connections. */
+    public BrokerServices services() {
+        return services;
+    }
+
+    /** The one way to change users, permissions, limits, policies and vhosts while running. */
+    public Admin admin() {
+        return admin;
     }
 
     @Override

@@ -6,32 +6,37 @@ import io.leveret.server.security.Permission.Access;
 import io.leveret.server.security.TopicPermission;
 import io.leveret.server.security.UserDatabase;
 import io.leveret.server.vhost.Exchange;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One connection's user in its vhost: the checks of RabbitMQ's access-control table, each refusing with
- * RabbitMQ's 403 text ({@code access to queue 'q' in vhost '/' refused for user 'u'}). The permissions are
- * read once at connection.open, as RabbitMQ's channels cache them; answers are cached per name so that a
- * publisher pays for the regular expression once per exchange. Confined to the connection's loop.
+ * One channel's user in its vhost: the checks of RabbitMQ's access-control table, each refusing with
+ * RabbitMQ's 403 text ({@code access to queue 'q' in vhost '/' refused for user 'u'}). As RabbitMQ's
+ * rabbit_channel does, a channel remembers its last {@value #CACHE_SIZE} checks that passed and asks the
+ * user database afresh for anything else: a permission changed or cleared at runtime refuses the next
+ * check that is not in the cache (a new name, or any check on a new channel), while a repeated publish
+ * to the same exchange keeps passing without a regular expression. Refusals are never cached, so a
+ * permission granted later works at once. Confined to the connection's loop.
  */
 final class AccessControl {
-    /** A cache holds at most this many names per kind of access before it starts over. */
-    private static final int CACHE_SIZE = 128;
+    /** RabbitMQ's MAX_PERMISSION_CACHE_SIZE: how many passed checks a channel remembers, oldest dropped first. */
+    static final int CACHE_SIZE = 12;
 
     private final UserDatabase users;
     private final String user;
     private final String vhost;
-    private final Permission.Compiled permission;
-    private final Map<String, Boolean> configureCache = new HashMap<>();
-    private final Map<String, Boolean> writeCache = new HashMap<>();
-    private final Map<String, Boolean> readCache = new HashMap<>();
+    /** Passed checks, keyed by access, kind and name; insertion order, so the oldest goes first. */
+    private final Map<String, Boolean> passed = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
 
-    AccessControl(UserDatabase users, String user, String vhost, Permission permission) {
+    AccessControl(UserDatabase users, String user, String vhost) {
         this.users = users;
         this.user = user;
         this.vhost = vhost;
-        this.permission = permission.compiled();
     }
 
     void configureExchange(Method m, String name) {
@@ -79,24 +84,16 @@ final class AccessControl {
     }
 
     private void check(Method m, Access access, String kind, String name) {
-        Map<String, Boolean> cache = switch (access) {
-            case CONFIGURE -> configureCache;
-            case WRITE -> writeCache;
-            case READ -> readCache;
-        };
         // Queues and exchanges share the expressions, so the cache key carries the kind.
-        String key = kind.charAt(0) + name;
-        Boolean allowed = cache.get(key);
-        if (allowed == null) {
-            if (cache.size() >= CACHE_SIZE) {
-                cache.clear();
-            }
-            allowed = permission.allows(access, name);
-            cache.put(key, allowed);
+        String key = (char) ('0' + access.ordinal()) + kind.substring(0, 1) + name;
+        if (passed.containsKey(key)) {
+            return;
         }
-        if (!allowed) {
+        Permission.Compiled permission = users.compiledPermission(user, vhost);
+        if (permission == null || !permission.allows(access, name)) {
             throw ChannelException.accessRefused(m, "access to " + kind + " '" + name + "' in vhost '" + vhost
                     + "' refused for user '" + user + "'");
         }
+        passed.put(key, Boolean.TRUE);
     }
 }

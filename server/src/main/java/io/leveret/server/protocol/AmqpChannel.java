@@ -46,6 +46,8 @@ public final class AmqpChannel implements ConsumerChannel {
     private static final long STALL_RETRY_MILLIS = 20;
     private final AmqpConnection connection;
     private final int id;
+    /** This channel's access checks and their cache, as each of RabbitMQ's channels keeps its own. */
+    private final AccessControl access;
     private final ArrayDeque<Frame> held = new ArrayDeque<>();
     final Map<String, ChannelConsumer> consumers = new HashMap<>();
     final UnackedMap unacked = new UnackedMap();
@@ -77,6 +79,11 @@ public final class AmqpChannel implements ConsumerChannel {
         this.id = id;
         this.publisher = new Publisher(this);
         this.replyTo = new DirectReplyTo(this);
+        this.access = new AccessControl(connection.services().users(), connection.user(), connection.vhost().name());
+    }
+
+    AccessControl access() {
+        return access;
     }
 
     int id() {

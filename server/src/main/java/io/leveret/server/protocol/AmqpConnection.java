@@ -68,9 +68,8 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     private boolean consumerCancelNotify;
     private boolean authenticationFailureClose;
     private boolean amqp08;
-    private String user;
-    private VirtualHost vhost;
-    private AccessControl access;
+    private volatile String user;
+    private volatile VirtualHost vhost;
     /** This connection has published: a resource alarm blocks it (RabbitMQ blocks publishers only). */
     private boolean publisher;
     /** Reading is stopped for a resource alarm; the credit flow must not start it again. */
@@ -147,6 +146,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         if (wasOpen) {
             services.limits().closeConnection(vhost.name(), user);
             services.alarms().unregister(this);
+            services.connections().remove(this);
         }
         state = State.CLOSED;
         releaseChannels();
@@ -296,15 +296,14 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         }
         // RabbitMQ checks the connection limits before the user's access to the vhost.
         services.limits().openConnection(m, v.name(), user);
-        io.leveret.server.security.Permission permission = services.users().permission(user, v.name());
-        if (permission == null) {
+        if (services.users().permission(user, v.name()) == null) {
             services.limits().closeConnection(v.name(), user);
             throw new ConnectionException(ReplyCode.NOT_ALLOWED,
                     "access to vhost '" + v.name() + "' refused for user '" + user + "'", m);
         }
-        access = new AccessControl(services.users(), user, v.name(), permission);
         vhost = v;
         services.alarms().register(this);
+        services.connections().add(this);
         state = State.OPEN;
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
@@ -370,12 +369,25 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         return vhost;
     }
 
-    AccessControl access() {
-        return access;
-    }
-
     String user() {
         return user;
+    }
+
+    /** The name of the vhost this connection opened; null before connection.open. Read from any thread. */
+    String vhostName() {
+        VirtualHost v = vhost;
+        return v == null ? null : v.name();
+    }
+
+    /**
+     * Closes this connection from another thread, as rabbitmqctl close_connection and a deleted user or vhost
+     * do: connection.close with {@code code} and RabbitMQ's "CONNECTION_FORCED - reason", channels gone at once.
+     */
+    void closeForced(int code, String reason) {
+        ctx.executor().execute(() -> {
+            closeWithError(new ConnectionException(code, reason, 0, 0));
+            ctx.flush();
+        });
     }
 
     BrokerServices services() {

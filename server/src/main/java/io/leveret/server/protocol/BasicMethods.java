@@ -66,7 +66,7 @@ final class BasicMethods {
             throw new ConnectionException(ReplyCode.NOT_ALLOWED,
                     "attempt to reuse consumer tag '" + c.consumerTag() + "'", c);
         }
-        ch.connection().access().readQueue(c, QueueMethods.resolve(ch, c, c.queue()));
+        ch.access().readQueue(c, QueueMethods.resolve(ch, c, c.queue()));
         Queue q = QueueMethods.require(ch, c, c.queue());
         QueueMethods.exclusiveAccess(ch, c, q, false);
         checkConsumeArguments(ch, c, q);
@@ -139,7 +139,7 @@ final class BasicMethods {
     }
 
     private static void get(AmqpChannel ch, BasicMethod.Get g) {
-        ch.connection().access().readQueue(g, QueueMethods.resolve(ch, g, g.queue()));
+        ch.access().readQueue(g, QueueMethods.resolve(ch, g, g.queue()));
         Queue q = QueueMethods.require(ch, g, g.queue());
         QueueMethods.exclusiveAccess(ch, g, q, false);
         record Got(Delivery delivery, int remaining) {

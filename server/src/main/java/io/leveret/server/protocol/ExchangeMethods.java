@@ -66,7 +66,7 @@ final class ExchangeMethods {
                 throw new ConnectionException(ReplyCode.COMMAND_INVALID, "unknown exchange type '" + d.type() + "'", d);
             }
             notDefault(d, d.exchange());
-            ch.connection().access().configureExchange(d, d.exchange());
+            ch.access().configureExchange(d, d.exchange());
             x = vhost.exchange(d.exchange());
             if (x == null) {
                 checkName(d, "exchange", d.exchange());
@@ -74,8 +74,8 @@ final class ExchangeMethods {
                 Object ae = d.arguments().get("alternate-exchange");
                 if (ae != null) {
                     // RabbitMQ: declaring with an alternate exchange reads this one and writes to that one.
-                    ch.connection().access().readExchange(d, d.exchange());
-                    ch.connection().access().writeExchange(d, ae.toString());
+                    ch.access().readExchange(d, d.exchange());
+                    ch.access().writeExchange(d, ae.toString());
                 }
                 x = vhost.declareExchange(d.type(), d.exchange(), d.durable(), d.autoDelete(), d.internal(),
                         d.arguments());
@@ -98,7 +98,7 @@ final class ExchangeMethods {
             throw ChannelException.accessRefused(d, "deletion of system exchange '" + d.exchange() + "' in vhost '"
                     + ch.vhost().name() + "' not allowed");
         }
-        ch.connection().access().configureExchange(d, d.exchange());
+        ch.access().configureExchange(d, d.exchange());
         Exchange x = ch.vhost().exchange(d.exchange());
         CompletableFuture<Void> written = ch.vhost().persisted();
         if (x != null) {
@@ -119,7 +119,7 @@ final class ExchangeMethods {
     private static CompletableFuture<Void> bindOrUnbind(AmqpChannel ch, Method m, String source, String destination, String key,
                                      FieldTable args, boolean bind) {
         // RabbitMQ's binding_action: write on the destination, read on the source, then topic permissions.
-        AccessControl access = ch.connection().access();
+        AccessControl access = ch.access();
         access.writeExchange(m, destination);
         notDefault(m, destination);
         notDefault(m, source);

@@ -193,12 +193,12 @@ final class Publisher {
         if (p.immediate()) {
             throw new ConnectionException(ReplyCode.NOT_IMPLEMENTED, "immediate=true", p);
         }
-        channel.connection().access().writeExchange(p, p.exchange());
+        channel.access().writeExchange(p, p.exchange());
         Exchange ex = exchangeFor(p);
         if (ex.internal()) {
             throw ChannelException.accessRefused(p, "cannot publish to internal " + describe(ex));
         }
-        channel.connection().access().topic(p, ex, true, p.routingKey());
+        channel.access().topic(p, ex, true, p.routingKey());
         if (VirtualHost.REPLY_TO.equals(m.properties().replyTo()) && !channel.replyTo.active()) {
             throw ChannelException.preconditionFailed(p, "fast reply consumer does not exist");
         }

@@ -58,7 +58,7 @@ final class QueueMethods {
             if (!d.queue().isEmpty()) {
                 ExchangeMethods.checkName(d, "queue", name);
             }
-            ch.connection().access().configureQueue(d, name);
+            ch.access().configureQueue(d, name);
             if (vhost.queue(name) == null) {
                 newQueueChecks(ch, d, name);
             }
@@ -110,7 +110,7 @@ final class QueueMethods {
         String routingKey = key.isEmpty() && queueName.isEmpty() && ch.lastQueue != null ? ch.lastQueue : key;
         // RabbitMQ's binding_action: the name shortcut, the default exchange, then the source before the queue.
         String resolved = resolve(ch, m, queueName);
-        AccessControl access = ch.connection().access();
+        AccessControl access = ch.access();
         access.writeQueue(m, resolved);
         ExchangeMethods.notDefault(m, exchange);
         access.readExchange(m, exchange);
@@ -143,7 +143,7 @@ final class QueueMethods {
     }
 
     private static void purge(AmqpChannel ch, QueueMethod.Purge p) {
-        ch.connection().access().readQueue(p, resolve(ch, p, p.queue()));
+        ch.access().readQueue(p, resolve(ch, p, p.queue()));
         Queue q = require(ch, p, p.queue());
         exclusiveAccess(ch, p, q, false);
         ch.ask(q, q::purge, n -> {
@@ -154,7 +154,7 @@ final class QueueMethods {
     }
 
     private static void delete(AmqpChannel ch, QueueMethod.Delete d) {
-        ch.connection().access().configureQueue(d, resolve(ch, d, d.queue()));
+        ch.access().configureQueue(d, resolve(ch, d, d.queue()));
         Queue q = ch.vhost().queue(resolve(ch, d, d.queue()));
         if (q == null) {
             // Deleting a queue that is not there succeeds (RabbitMQ 3.x).
@@ -203,8 +203,8 @@ final class QueueMethods {
                         + "' for arg 'x-dead-letter-exchange' in queue '" + name + "' in vhost '"
                         + ch.vhost().name() + "'");
             }
-            ch.connection().access().readQueue(d, name);
-            ch.connection().access().writeExchange(d, dlx.stringValue());
+            ch.access().readQueue(d, name);
+            ch.access().writeExchange(d, dlx.stringValue());
         }
         String invalid = QueueArguments.validate(d.arguments(), name, ch.vhost().name());
         if (invalid != null) {

@@ -22,7 +22,11 @@ public final class UserDatabase {
     }
 
     private final Map<String, User> users = new ConcurrentHashMap<>();
-    private final Map<VhostUser, Permission> permissions = new ConcurrentHashMap<>();
+    /** A permission with its expressions compiled once, for the checks channels make. */
+    private record Grant(Permission permission, Permission.Compiled compiled) {
+    }
+
+    private final Map<VhostUser, Grant> permissions = new ConcurrentHashMap<>();
     private final Map<TopicKey, TopicPermission> topicPermissions = new ConcurrentHashMap<>();
     private volatile Set<String> loopbackUsers = Set.of();
 
@@ -56,7 +60,7 @@ public final class UserDatabase {
     }
 
     public void setPermission(String user, String vhost, Permission permission) {
-        permissions.put(new VhostUser(user, vhost), permission);
+        permissions.put(new VhostUser(user, vhost), new Grant(permission, permission.compiled()));
     }
 
     public void clearPermission(String user, String vhost) {
@@ -65,7 +69,48 @@ public final class UserDatabase {
 
     /** The user's permissions in {@code vhost}, or null if it has none (and so may not open it). */
     public Permission permission(String user, String vhost) {
-        return permissions.get(new VhostUser(user, vhost));
+        Grant g = permissions.get(new VhostUser(user, vhost));
+        return g == null ? null : g.permission();
+    }
+
+    /** The user's permissions in {@code vhost} compiled, or null if it has none: what an access check reads. */
+    public Permission.Compiled compiledPermission(String user, String vhost) {
+        Grant g = permissions.get(new VhostUser(user, vhost));
+        return g == null ? null : g.compiled();
+    }
+
+    /** Every user's permissions in every vhost, as (user, vhost, permission) triples. */
+    public List<UserPermission> permissions() {
+        return permissions.entrySet().stream()
+                .map(e -> new UserPermission(e.getKey().user(), e.getKey().vhost(), e.getValue().permission()))
+                .toList();
+    }
+
+    /** Every topic permission, as (user, vhost, permission). */
+    public List<UserTopicPermission> topicPermissions() {
+        return topicPermissions.entrySet().stream()
+                .map(e -> new UserTopicPermission(e.getKey().user(), e.getKey().vhost(), e.getValue()))
+                .toList();
+    }
+
+    /** A user's permission in one vhost. */
+    public record UserPermission(String user, String vhost, Permission permission) {
+    }
+
+    /** A user's topic permission in one vhost. */
+    public record UserTopicPermission(String user, String vhost, TopicPermission permission) {
+    }
+
+    /** Removes the user's topic permission on {@code exchange}, or on every exchange if it is null. */
+    public void clearTopicPermission(String user, String vhost, String exchange) {
+        topicPermissions.keySet().removeIf(k -> k.user().equals(user) && k.vhost().equals(vhost)
+                && (exchange == null || k.exchange().equals(exchange)));
+    }
+
+    /** Forgets every permission and topic permission in a deleted vhost. */
+    public void deleteVhost(String vhost) {
+        permissions.keySet().removeIf(k -> k.vhost().equals(vhost));
+        topicPermissions.keySet().removeIf(k -> k.vhost().equals(vhost));
     }
 
     public void setTopicPermission(String user, String vhost, TopicPermission permission) {

@@ -502,6 +502,16 @@ public final class VirtualHost {
         QueuePlacement.removed(q.executor());
     }
 
+    /**
+     * This vhost was deleted from the store, which removed everything in it: frees every queue (its
+     * messages in the log too) and cancels its consumers, writing no further change.
+     */
+    public synchronized void discard() {
+        for (Queue q : List.copyOf(queues.values())) {
+            finishQueue(q, hideQueue(q));
+        }
+    }
+
     /** Puts back a queue whose delete could not be stored (unless its name was taken meanwhile). */
     private void restoreQueue(Queue q, List<Binding> bindings) {
         if (queues.putIfAbsent(q.name(), q) != null) {
