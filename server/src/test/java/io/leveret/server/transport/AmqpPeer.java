@@ -75,6 +75,14 @@ final class AmqpPeer implements AutoCloseable {
 
     /** A peer whose connection comes from {@code remote} (null: the embedded channel's own address). */
     AmqpPeer(java.net.SocketAddress remote, UserDatabase users) {
+        this(remote, v -> new BrokerServices(SETTINGS, users, Map.of("/", v)));
+    }
+
+    /**
+     * A peer on the services {@code services} builds around this peer's "/" vhost (which runs on the peer's
+     * loop): for tests that change users, permissions or vhosts while it is connected.
+     */
+    AmqpPeer(java.net.SocketAddress remote, java.util.function.Function<VirtualHost, BrokerServices> services) {
         server = remote == null ? new EmbeddedChannel() : new EmbeddedChannel() {
             @Override
             protected java.net.SocketAddress remoteAddress0() {
@@ -82,11 +90,10 @@ final class AmqpPeer implements AutoCloseable {
             }
         };
         vhost = new VirtualHost("/", server.eventLoop());
-        BrokerServices services = new BrokerServices(SETTINGS, users, Map.of("/", vhost));
         server.pipeline()
                 .addLast("decoder", new AmqpFrameDecoder(CodecLimits.DEFAULT))
                 .addLast("encoder", AmqpFrameEncoder.INSTANCE)
-                .addLast("amqp", new ConnectionHandler(services));
+                .addLast("amqp", new ConnectionHandler(services.apply(vhost)));
         server.pipeline().fireChannelActive();
         // The client side reads frames only: get its decoder past the protocol header state.
         decoder.writeInbound(Unpooled.wrappedBuffer(ProtocolHeader.AMQP_0_9_1));
