@@ -1,0 +1,43 @@
+package io.leveret.server.management;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * A request the API refuses, answered with RabbitMQ's body {@code {"error":…,"reason":…}} and status.
+ * Only {@link HttpHandler} catches it.
+ */
+public class ApiException extends RuntimeException {
+    private final HttpResponseStatus status;
+    private final String error;
+
+    public ApiException(HttpResponseStatus status, String error, String reason) {
+        super(reason, null, false, false);
+        this.status = status;
+        this.error = error;
+    }
+
+    public HttpResponseStatus status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public String reason() {
+        return getMessage();
+    }
+
+    /** RabbitMQ's answer for a path naming something that is not there. */
+    public static ApiException notFound() {
+        return new ApiException(HttpResponseStatus.NOT_FOUND, "Object Not Found", "Not Found");
+    }
+
+    public static ApiException badRequest(String reason) {
+        return new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request", reason);
+    }
+
+    public static ApiException notAuthorised(String reason) {
+        return new ApiException(HttpResponseStatus.UNAUTHORIZED, "not_authorized", reason);
+    }
+}
