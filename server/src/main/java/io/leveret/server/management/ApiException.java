@@ -9,11 +9,27 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 public class ApiException extends RuntimeException {
     private final HttpResponseStatus status;
     private final String error;
+    private final com.fasterxml.jackson.databind.JsonNode reasonJson;
 
     public ApiException(HttpResponseStatus status, String error, String reason) {
         super(reason, null, false, false);
         this.status = status;
         this.error = error;
+        this.reasonJson = null;
+    }
+
+    /** A reason that RabbitMQ sends as a JSON value other than a string (an Erlang tuple as a list). */
+    public ApiException(HttpResponseStatus status, String error, com.fasterxml.jackson.databind.JsonNode reason) {
+        super(reason.toString(), null, false, false);
+        this.status = status;
+        this.error = error;
+        this.reasonJson = reason;
+    }
+
+    /** The reason as the body carries it. */
+    public com.fasterxml.jackson.databind.JsonNode reasonJson() {
+        return reasonJson != null ? reasonJson
+                : com.fasterxml.jackson.databind.node.TextNode.valueOf(getMessage());
     }
 
     public HttpResponseStatus status() {

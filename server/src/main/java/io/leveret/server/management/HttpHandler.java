@@ -158,7 +158,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             r.headers().set(HttpHeaderNames.ALLOW, m.reason());
             return r;
         }
-        FullHttpResponse r = json(e.status(), Json.object().put("error", e.error()).put("reason", e.reason()));
+        FullHttpResponse r = json(e.status(), (com.fasterxml.jackson.databind.JsonNode) Json.object().put("error", e.error()).set("reason", e.reasonJson()));
         if (e.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, REALM);
         }

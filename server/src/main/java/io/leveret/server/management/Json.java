@@ -60,7 +60,9 @@ public final class Json {
         if (v.isTextual() && (v.textValue().equals("true") || v.textValue().equals("false"))) {
             return v.textValue().equals("true");
         }
-        throw ApiException.badRequest("Invalid value for " + field + ": expected true or false");
+        // RabbitMQ's reason is the Erlang tuple {not_boolean, Value}, which its JSON encoder turns into a list.
+        throw new ApiException(io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST, "bad_request",
+                array().add("not_boolean").add(v.isTextual() ? v.textValue() : v.toString()));
     }
 
     /** An integer field given as a JSON number or a numeric string; absent is {@code absent}. */

@@ -7,7 +7,10 @@ public final class ManagementApi {
     /** In no particular order: routes do not overlap between areas. */
     static final List<Routes> AREAS = List.of(
             new OverviewRoutes(),
-            new VhostRoutes());
+            new VhostRoutes(),
+            new ExchangeRoutes(),
+            new QueueRoutes(),
+            new BindingRoutes());
 
     private ManagementApi() {
     }
