@@ -36,6 +36,8 @@ public final class BrokerUnderTest {
 
     /** Rewritten by each start, read by every accessor: volatile, as a restart and a reader may be on different threads. */
     private volatile String uri;
+    /** The management API's base URI ({@code http://host:port}), rewritten by each start like {@link #uri}. */
+    private volatile String managementUri;
     private volatile Process process;
     private final Path workDir;
     private final Path jar;
@@ -90,6 +92,8 @@ public final class BrokerUnderTest {
             Path dir = Files.createTempDirectory("leveret-interop");
             Files.writeString(dir.resolve("leveret.conf"), "listeners.tcp.default = 0\n"
                     + "port_file = " + dir.resolve("port") + "\n"
+                    + "management.tcp.port = 0\n"
+                    + "management.port_file = " + dir.resolve("management.port") + "\n"
                     + "data_dir = " + dir.resolve("data") + "\n"
                     + extraConfig + "\n");
             BrokerUnderTest broker = new BrokerUnderTest(null, null, dir, jar, List.copyOf(jvmOptions));
@@ -192,6 +196,7 @@ public final class BrokerUnderTest {
         Path log = workDir.resolve("broker.log");
         try {
             Files.deleteIfExists(portFile);
+            Files.deleteIfExists(workDir.resolve("management.port"));
             List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m",
                     "-Dio.netty.leakDetection.level=paranoid"));
             cmd.addAll(jvmOptions);
@@ -214,6 +219,10 @@ public final class BrokerUnderTest {
             }
             int port = Integer.parseInt(Files.readString(portFile).trim());
             uri = "amqp://guest:guest@127.0.0.1:" + port + "/%2F";
+            // The broker writes the management port before port_file, so it is there now unless a test's
+            // config turned management off.
+            Path mgmt = workDir.resolve("management.port");
+            managementUri = Files.exists(mgmt) ? "http://127.0.0.1:" + Files.readString(mgmt).trim() : null;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -264,6 +273,22 @@ public final class BrokerUnderTest {
     /** {@code amqp://user:pass@host:port/vhost}, vhost URL-encoded ({@code %2F} for "/"). */
     public String uri() {
         return uri;
+    }
+
+    /**
+     * The management HTTP API's base URI, {@code http://host:port} without a trailing slash. For an external
+     * broker it is {@code -Dinterop.management.uri}, by default the AMQP host on the AMQP port + 10000 (which
+     * is where the reference RabbitMQ script puts it). Null for a private broker with management off.
+     */
+    public String managementUri() {
+        if (workDir != null) {
+            return managementUri;
+        }
+        String given = System.getProperty("interop.management.uri", "").trim();
+        if (!given.isEmpty()) {
+            return given.endsWith("/") ? given.substring(0, given.length() - 1) : given;
+        }
+        return "http://" + host() + ":" + (port() + 10000);
     }
 
     public String host() {

@@ -61,6 +61,15 @@ final class ClientScripts {
         require(nodePresent, "node or amqplib is missing (the build runs 'npm ci' in " + nodeDir() + ")");
     }
 
+    /** Skips (or fails) unless RabbitMQ's rabbitmqadmin (Debian's rabbitmq-server package) is installed. */
+    static void requireRabbitmqadmin() {
+        require(Files.isExecutable(Path.of(RABBITMQADMIN)),
+                "rabbitmqadmin is not installed (apt-get install rabbitmq-server)");
+    }
+
+    /** Debian installs it here; the test runs this very file. */
+    static final String RABBITMQADMIN = "/usr/bin/rabbitmqadmin";
+
     private static void require(boolean present, String why) {
         if (!present && clientsRequired()) {
             fail(why + ", and interop.requireClients=true");

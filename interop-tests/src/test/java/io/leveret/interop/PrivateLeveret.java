@@ -50,9 +50,12 @@ final class PrivateLeveret implements AutoCloseable {
         Path tlsPortFile = dir.resolve("port.tls");
         Files.deleteIfExists(portFile);
         Files.deleteIfExists(tlsPortFile);
+        Files.deleteIfExists(dir.resolve("management.port"));
         Path conf = dir.resolve("leveret.conf");
         Files.writeString(conf, "listeners.tcp.default = 0\n"
                 + "port_file = " + portFile + "\n"
+                + "management.tcp.port = 0\n"
+                + "management.port_file = " + dir.resolve("management.port") + "\n"
                 + "data_dir = " + dir.resolve("data") + "\n"
                 + config + "\n");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -88,6 +91,16 @@ final class PrivateLeveret implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The management API's port, or -1 when the test's config turned management off. */
+    int managementPort() {
+        try {
+            Path f = dir.resolve("management.port");
+            return Files.exists(f) ? Integer.parseInt(Files.readString(f).trim()) : -1;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     int tlsPort() {

@@ -3,6 +3,8 @@ package io.leveret.server;
 import io.leveret.server.admin.Admin;
 import io.leveret.server.config.BrokerConfig;
 import io.leveret.server.config.Listener;
+import io.leveret.server.management.ManagementContext;
+import io.leveret.server.management.ManagementServer;
 import io.leveret.server.protocol.BrokerServices;
 import io.leveret.server.protocol.OpenConnections;
 import io.leveret.server.protocol.ProtocolSettings;
@@ -60,9 +62,11 @@ public final class Broker implements AutoCloseable {
     private final List<Integer> tlsPorts;
     private final BrokerServices services;
     private final Admin admin;
+    private final ManagementServer management;
 
     private Broker(AmqpServer server, Store store, Persistence persistence, ResourceAlarms alarms, List<Integer> ports,
-                   List<Integer> tlsPorts, BrokerServices services, Admin admin) {
+                   List<Integer> tlsPorts, BrokerServices services, Admin admin, ManagementServer management) {
+        this.management = management;
         this.server = server;
         this.store = store;
         this.persistence = persistence;
@@ -83,6 +87,7 @@ public final class Broker implements AutoCloseable {
         AmqpServer server = new AmqpServer();
         ResourceAlarms alarms = null;
         Persistence persistence = null;
+        ManagementServer management = null;
         try {
             SslContext tls = config.tls().listeners().isEmpty() ? null : TlsContext.of(config.tls());
             seedOnFirstBoot(store, config);
@@ -108,11 +113,11 @@ public final class Broker implements AutoCloseable {
             ProtocolSettings settings = new ProtocolSettings(config.channelMax(), config.frameMax(),
                     config.heartbeat(), config.maxMessageSize(), config.handshakeTimeoutMillis());
             OpenConnections connections = new OpenConnections();
-            BrokerServices services = new BrokerServices(settings, users, vhosts, limits, alarms,
-                    config.security().authMechanisms(), config.clusterName(), connections);
             Persistence stored = persistence;
             Admin admin = new Admin(store.definitions(), users, limits, vhosts, connections,
                     name -> new VirtualHost(name, server.workers(), stored), defs);
+            BrokerServices services = new BrokerServices(settings, users, vhosts, limits, alarms,
+                    config.security().authMechanisms(), config.clusterName(), connections, admin);
             List<Integer> ports = new ArrayList<>();
             for (Listener l : config.listeners()) {
                 int port = server.listen(l.host(), l.port(), services);
@@ -125,6 +130,15 @@ public final class Broker implements AutoCloseable {
                 tlsPorts.add(port);
                 LOG.info("listening for AMQP 0-9-1 over TLS on {}:{}", l.host() == null ? "*" : l.host(), port);
             }
+            if (config.management().enabled()) {
+                BrokerConfig.Management m = config.management();
+                management = ManagementServer.start(m.ip(), m.port(), new ManagementContext(services,
+                        "leveret@" + hostName(), ports, tlsPorts, java.time.Instant.now()));
+                LOG.info("management API listening on {}:{}", m.ip() == null ? "*" : m.ip(), management.port());
+                if (m.portFile() != null) {
+                    writeAtomically(m.portFile(), Integer.toString(management.port()));
+                }
+            }
             // The TLS port first: whoever waits for port_file finds port_file.tls already there.
             if (config.portFile() != null && !tlsPorts.isEmpty()) {
                 Path tlsPortFile = config.portFile().resolveSibling(config.portFile().getFileName() + ".tls");
@@ -134,8 +148,11 @@ public final class Broker implements AutoCloseable {
                 writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
             }
             return new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts), services,
-                    admin);
+                    admin, management);
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (management != null) {
+                management.close();
+            }
             if (alarms != null) {
                 alarms.close();
             }
@@ -232,7 +249,8 @@ public final class Broker implements AutoCloseable {
     private static Map<String, VirtualHost> recover(Store store, AmqpServer server, Persistence persistence) {
         long start = System.nanoTime();
         Definitions defs = store.definitions().snapshot();
-        Map<String, VirtualHost> vhosts = new HashMap<>();
+        // Concurrent: the management API adds and removes vhosts while connections look them up.
+        Map<String, VirtualHost> vhosts = new java.util.concurrent.ConcurrentHashMap<>();
         for (VhostDefinition vd : defs.vhosts()) {
             VirtualHost v = new VirtualHost(vd.name(), server.workers(), persistence);
             v.recover(defs, PolicyForm.policies(defs, vd.name()));
@@ -291,8 +309,26 @@ public final class Broker implements AutoCloseable {
         return admin;
     }
 
+    /** The management API's bound port, or -1 when management.enabled is false. */
+    public int managementPort() {
+        return management == null ? -1 : management.port();
+    }
+
+    /** The node name the management API reports, as connection.start's default cluster_name spells it. */
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     @Override
     public void close() {
+        // The HTTP side first: no request may reach a vhost whose loops are going away.
+        if (management != null) {
+            management.close();
+        }
         alarms.close();
         server.close();
         // The loops are stopped: no queue asks for disk work any more, and what was asked for finishes first.

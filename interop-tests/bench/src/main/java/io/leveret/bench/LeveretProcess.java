@@ -38,6 +38,7 @@ final class LeveretProcess implements AutoCloseable {
         Path dir = Files.createTempDirectory("leveret-bench");
         Path portFile = dir.resolve("port");
         Files.writeString(dir.resolve("leveret.conf"), "listeners.tcp.default = 127.0.0.1:0\n"
+                + "management.enabled = false\n"
                 + "port_file = " + portFile + "\n"
                 + "data_dir = " + dir.resolve("data") + "\n");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));

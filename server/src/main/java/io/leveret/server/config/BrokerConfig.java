@@ -26,6 +26,8 @@ import java.util.Map;
  * @param loadDefinitions {@code load_definitions}: a RabbitMQ definitions file imported at boot, or null
  * @param log            {@code log.console.level}, {@code log.file}, {@code log.file.level}
  * @param clusterName    {@code cluster_name}: announced in connection.start; empty for leveret@HOSTNAME
+ * @param management     {@code management.enabled}, {@code management.tcp.ip}, {@code management.tcp.port},
+ *                       {@code management.port_file}
  * @param warnings       settings that were recognised but ignored (e.g. RabbitMQ keys Leveret does not
  *                       support yet); Main logs each one at WARN
  */
@@ -47,6 +49,7 @@ public record BrokerConfig(
         Path loadDefinitions,
         Log log,
         String clusterName,
+        Management management,
         List<String> warnings) {
 
     /**
@@ -87,6 +90,16 @@ public record BrokerConfig(
      */
     public record Resources(int connectionMax, double memoryRelative, long memoryAbsolute, double pagingRatio,
                             long diskFreeAbsolute, double diskFreeRelative) {
+    }
+
+    /**
+     * The management HTTP API listener.
+     *
+     * @param ip       address to bind, or null for every interface
+     * @param port     0 picks a free port
+     * @param portFile where to write the bound port, or null
+     */
+    public record Management(boolean enabled, String ip, int port, Path portFile) {
     }
 
     /** @param file log file, or null for standard error */

@@ -122,6 +122,12 @@ public final class ConfigLoader {
                         value(assignments, Settings.LOG_FILE).orElse(null),
                         value(assignments, Settings.LOG_FILE_LEVEL)),
                 value(assignments, Settings.CLUSTER_NAME),
+                new BrokerConfig.Management(
+                        value(assignments, Settings.MANAGEMENT_ENABLED),
+                        value(assignments, Settings.MANAGEMENT_TCP_IP).isEmpty() ? null
+                                : value(assignments, Settings.MANAGEMENT_TCP_IP),
+                        value(assignments, Settings.MANAGEMENT_TCP_PORT),
+                        value(assignments, Settings.MANAGEMENT_PORT_FILE).orElse(null)),
                 warnings);
     }
 

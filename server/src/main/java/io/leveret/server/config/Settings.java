@@ -98,6 +98,16 @@ final class Settings {
     static final Setting<String> CLUSTER_NAME = new Setting<>("cluster_name", ValueType.anyText(), "",
             "Name announced to clients in connection.start (empty = leveret@HOSTNAME).");
 
+    static final Setting<Boolean> MANAGEMENT_ENABLED = new Setting<>("management.enabled", ValueType.bool(), "true",
+            "Serve the management HTTP API (Leveret's own key; RabbitMQ enables it as a plugin).");
+    static final Setting<Integer> MANAGEMENT_TCP_PORT = new Setting<>("management.tcp.port",
+            ValueType.integer(0, 65535), "15672", "Management HTTP API port (0 = pick a free port).");
+    static final Setting<String> MANAGEMENT_TCP_IP = new Setting<>("management.tcp.ip", ValueType.anyText(), "",
+            "Address the management HTTP API listens on (empty = every interface).");
+    static final Setting<Optional<Path>> MANAGEMENT_PORT_FILE = new Setting<>("management.port_file",
+            ValueType.optionalPath(), "",
+            "If set, the broker writes the management port it bound to this file, before port_file (Leveret's own key).");
+
     /** In the order conf/leveret.conf lists them. */
     static final List<Setting<?>> ALL = List.of(LISTENERS_TCP, DATA_DIR, PORT_FILE, HEARTBEAT, FRAME_MAX,
             CHANNEL_MAX, DEFAULT_USER, DEFAULT_PASS, DEFAULT_VHOST, MAX_MESSAGE_SIZE, HANDSHAKE_TIMEOUT,
@@ -105,7 +115,8 @@ final class Settings {
             DEFAULT_USER_TAGS, DEFAULT_PERMISSIONS_CONFIGURE, DEFAULT_PERMISSIONS_WRITE, DEFAULT_PERMISSIONS_READ,
             LOOPBACK_USERS_NONE, LOOPBACK_USERS, CONNECTION_MAX, VM_MEMORY_HIGH_WATERMARK_RELATIVE,
             VM_MEMORY_HIGH_WATERMARK_ABSOLUTE, VM_MEMORY_HIGH_WATERMARK_PAGING_RATIO, DISK_FREE_LIMIT_ABSOLUTE, DISK_FREE_LIMIT_RELATIVE, LOAD_DEFINITIONS,
-            AUTH_MECHANISMS, LOG_CONSOLE_LEVEL, LOG_FILE, LOG_FILE_LEVEL, CLUSTER_NAME);
+            AUTH_MECHANISMS, LOG_CONSOLE_LEVEL, LOG_FILE, LOG_FILE_LEVEL, CLUSTER_NAME, MANAGEMENT_ENABLED,
+            MANAGEMENT_TCP_PORT, MANAGEMENT_TCP_IP, MANAGEMENT_PORT_FILE);
 
     /** RabbitMQ's log levels. */
     private static ValueType<String> logLevel() {

@@ -81,7 +81,7 @@ public final class StoredForm {
      * JSON to a field table as RabbitMQ's rabbit_misc:to_amqp_table does: integers as signed 64-bit
      * ('l'), other numbers as doubles, strings as long strings, objects as tables, arrays as arrays.
      */
-    static FieldTable table(JsonNode node) {
+    public static FieldTable table(JsonNode node) {
         if (node == null || !node.isObject()) {
             return FieldTable.EMPTY;
         }
@@ -117,7 +117,7 @@ public final class StoredForm {
         return FieldValue.of(LongString.of(n.asText()));
     }
 
-    static ObjectNode toJson(FieldTable table) {
+    public static ObjectNode toJson(FieldTable table) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         table.entries().forEach((k, v) -> o.set(k, toJson(v)));
         return o;

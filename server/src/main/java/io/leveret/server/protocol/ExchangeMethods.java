@@ -148,7 +148,7 @@ final class ExchangeMethods {
     }
 
     /** RabbitMQ's check of a headers binding: x-match, if given, is a string naming a known mode. */
-    private static void validateXMatch(Method m, FieldTable args) {
+    static void validateXMatch(Method m, FieldTable args) {
         io.leveret.codec.FieldValue v = args.field("x-match");
         if (v == null) {
             return;

@@ -525,6 +525,25 @@ public final class Queue implements Destination {
         return consumers.size();
     }
 
+    /** Body bytes of the ready messages (management's message_bytes_ready). */
+    public long readyBytes() {
+        return ready.bytes();
+    }
+
+    /** Deliveries awaiting an ack (management's messages_unacknowledged). */
+    public int unackedCount() {
+        return unacked.size();
+    }
+
+    /** Body bytes of the deliveries awaiting an ack; walks them, so for management, not the hot path. */
+    public long unackedBytes() {
+        long sum = 0;
+        for (QueueEntry e : unacked.values()) {
+            sum += e.size;
+        }
+        return sum;
+    }
+
     public boolean isDeleted() {
         return deleted;
     }

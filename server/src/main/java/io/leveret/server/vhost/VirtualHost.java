@@ -334,6 +334,18 @@ public final class VirtualHost {
         m.release();
     }
 
+    /**
+     * Routes and enqueues a message the broker publishes on a client's behalf (the management API's publish),
+     * taking over its reference; returns how many queues it reached.
+     */
+    public int publish(Exchange exchange, Message m) {
+        Set<Queue> targets = new java.util.LinkedHashSet<>();
+        route(exchange, m, targets);
+        int routed = targets.size();
+        deliver(m, targets);
+        return routed;
+    }
+
     /** Registers a direct reply-to consumer under {@code suffix} (its address is the prefix plus suffix). */
     public void addReplyTarget(String suffix, ReplyTarget target) {
         replyTargets.put(suffix, target);

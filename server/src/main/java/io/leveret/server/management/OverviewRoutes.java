@@ -1,0 +1,111 @@
+package io.leveret.server.management;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leveret.server.protocol.Version;
+import io.leveret.server.security.User;
+import io.leveret.server.vhost.Queue;
+import io.leveret.server.vhost.VirtualHost;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The node as a whole: overview, whoami, cluster-name, nodes, extensions. */
+final class OverviewRoutes implements Routes {
+
+    @Override
+    public void register(Router router, ManagementContext ctx) {
+        router.add(io.netty.handler.codec.http.HttpMethod.GET, "/api/overview", Tag.MANAGEMENT, req -> overview(ctx, req));
+        router.get("/api/whoami", Tag.MANAGEMENT, req -> whoami(req.user()));
+        router.get("/api/cluster-name", Tag.MANAGEMENT, req -> Json.object().put("name", ctx.clusterName()));
+        router.get("/api/extensions", Tag.MANAGEMENT, req -> Json.array());
+        router.get("/api/nodes", Tag.MONITORING, req -> Json.array().add(node(ctx)));
+        router.get("/api/nodes/{node}", Tag.MONITORING, req -> {
+            if (!req.param("node").equals(ctx.nodeName())) {
+                throw ApiException.notFound();
+            }
+            return node(ctx);
+        });
+    }
+
+    static ObjectNode whoami(User user) {
+        ObjectNode o = Json.object().put("name", user.name());
+        ArrayNode tags = o.putArray("tags");
+        user.tags().forEach(tags::add);
+        return o;
+    }
+
+    private static java.util.concurrent.CompletionStage<ApiResponse> overview(ManagementContext ctx, ApiRequest req) {
+        List<VirtualHost> vhosts = Access.visibleVhosts(ctx, req.user());
+        List<Queue> queues = new ArrayList<>();
+        long exchanges = 0;
+        for (VirtualHost v : vhosts) {
+            queues.addAll(v.queues());
+            exchanges += v.exchanges().size();
+        }
+        long exchangeCount = exchanges;
+        return QueueState.of(queues).thenApply(states -> {
+            QueueState.Totals t = QueueState.Totals.of(states);
+            ObjectNode o = Json.object();
+            o.put("management_version", Version.RABBITMQ);
+            o.put("rates_mode", "none");
+            ArrayNode types = o.putArray("exchange_types");
+            for (String type : List.of("direct", "fanout", "headers", "topic")) {
+                types.addObject().put("name", type)
+                        .put("description", "AMQP " + type + " exchange, as per the AMQP specification")
+                        .put("enabled", true);
+            }
+            o.put("product_version", Version.RABBITMQ);
+            o.put("product_name", "RabbitMQ");
+            o.put("rabbitmq_version", Version.RABBITMQ);
+            o.put("leveret_version", Version.LEVERET);
+            o.put("cluster_name", ctx.clusterName());
+            o.put("erlang_version", "none");
+            o.put("erlang_full_version", "Leveret on Java " + Runtime.version());
+            o.put("disable_stats", false);
+            o.put("enable_queue_totals", false);
+            o.putObject("queue_totals")
+                    .put("messages", t.messages())
+                    .put("messages_ready", t.ready())
+                    .put("messages_unacknowledged", t.unacked());
+            o.putObject("object_totals")
+                    .put("channels", 0)
+                    .put("connections", 0)
+                    .put("consumers", t.consumers())
+                    .put("exchanges", exchangeCount)
+                    .put("queues", queues.size());
+            o.put("statistics_db_event_queue", 0);
+            o.put("node", ctx.nodeName());
+            ArrayNode listeners = o.putArray("listeners");
+            ctx.amqpPorts().forEach(p -> listener(listeners, ctx, "amqp", p));
+            ctx.tlsPorts().forEach(p -> listener(listeners, ctx, "amqp/ssl", p));
+            o.putArray("contexts");
+            return ApiResponse.ok(o);
+        });
+    }
+
+    private static void listener(ArrayNode out, ManagementContext ctx, String protocol, int port) {
+        out.addObject().put("node", ctx.nodeName()).put("protocol", protocol).put("ip_address", "::")
+                .put("port", port);
+    }
+
+    /** This node as /api/nodes shows it: what the JVM can tell truthfully. */
+    static ObjectNode node(ManagementContext ctx) {
+        Runtime rt = Runtime.getRuntime();
+        ObjectNode o = Json.object();
+        o.put("name", ctx.nodeName());
+        o.put("type", "disc");
+        o.put("running", true);
+        o.put("being_drained", false);
+        o.put("processors", rt.availableProcessors());
+        o.put("uptime", System.currentTimeMillis() - ctx.started().toEpochMilli());
+        o.put("mem_used", rt.totalMemory() - rt.freeMemory());
+        o.put("mem_limit", rt.maxMemory());
+        String alarm = ctx.services().alarms().reason();
+        o.put("mem_alarm", alarm != null && alarm.contains("memory"));
+        o.put("disk_free_alarm", alarm != null && alarm.contains("disk"));
+        o.putArray("partitions");
+        o.putArray("applications");
+        o.putArray("enabled_plugins").add("rabbitmq_management");
+        return o;
+    }
+}
