@@ -177,7 +177,8 @@ public final class Admin {
     /** Sets one of a user's limits (max-connections, max-channels); negative is none. Open ones stay. */
     public synchronized CompletableFuture<Void> setUserLimit(String user, String name, int value) {
         if (!USER_LIMIT_NAMES.contains(name)) {
-            return failed(AdminException.badRequest("Validation failed\n\n" + name + " is not a recognised user limit"));
+            return failed(AdminException.badRequest("Unrecognised terms [{<<\"" + name + "\">>," + value
+                    + "}] in user-limits"));
         }
         Map<String, Integer> next = new TreeMap<>(userLimits.getOrDefault(user, Map.of()));
         next.put(name, value);
@@ -187,7 +188,7 @@ public final class Admin {
     public synchronized CompletableFuture<Void> clearUserLimit(String user, String name) {
         Map<String, Integer> next = new TreeMap<>(userLimits.getOrDefault(user, Map.of()));
         if (next.remove(name) == null) {
-            return failed(AdminException.notFound("user '" + user + "' has no limit " + name));
+            return CompletableFuture.completedFuture(null); // RabbitMQ answers 204 for a limit not set
         }
         return putUserLimits(user, next);
     }
@@ -216,7 +217,8 @@ public final class Admin {
     /** Sets one of a vhost's limits (max-connections, max-queues); negative is none. Open ones stay. */
     public synchronized CompletableFuture<Void> setVhostLimit(String vhost, String name, int value) {
         if (!VHOST_LIMIT_NAMES.contains(name)) {
-            return failed(AdminException.badRequest("Validation failed\n\n" + name + " is not a recognised vhost limit"));
+            return failed(AdminException.badRequest("Validation failed\n\nUnrecognised terms [{<<\"" + name + "\">>,"
+                    + value + "}] in limits\n"));
         }
         Map<String, Integer> next = new TreeMap<>(vhostLimits.getOrDefault(vhost, Map.of()));
         next.put(name, value);
@@ -226,7 +228,7 @@ public final class Admin {
     public synchronized CompletableFuture<Void> clearVhostLimit(String vhost, String name) {
         Map<String, Integer> next = new TreeMap<>(vhostLimits.getOrDefault(vhost, Map.of()));
         if (next.remove(name) == null) {
-            return failed(AdminException.notFound("vhost '" + vhost + "' has no limit " + name));
+            return CompletableFuture.completedFuture(null); // RabbitMQ answers 204 for a limit not set
         }
         return putVhostLimits(vhost, next);
     }

@@ -10,7 +10,8 @@ public final class ManagementApi {
             new VhostRoutes(),
             new ExchangeRoutes(),
             new QueueRoutes(),
-            new BindingRoutes());
+            new BindingRoutes(),
+            new UserRoutes(), new PermissionRoutes(), new PolicyRoutes(), new LimitRoutes(), new ParameterRoutes());
 
     private ManagementApi() {
     }
