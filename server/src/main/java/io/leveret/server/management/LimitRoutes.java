@@ -13,7 +13,8 @@ import java.util.TreeMap;
 /**
  * /api/vhost-limits and /api/user-limits: list, per vhost or user, PUT {@code {"value": N}} and DELETE of one
  * limit (a limit not set deletes with 204, as in RabbitMQ). Rows are RabbitMQ's
- * {@code {"vhost": v, "value": {...}}} and {@code {"user": u, "value": {...}}}.
+ * {@code {"vhost": v, "value": {...}}} and {@code {"user": u, "value": {...}}}. Any management user may
+ * read every user's limits, as in RabbitMQ 3.10.8; only administrators change them.
  */
 final class LimitRoutes implements Routes {
     @Override
@@ -32,8 +33,8 @@ final class LimitRoutes implements Routes {
                     ApiResponse.noContent());
         });
 
-        router.get("/api/user-limits", Tag.ADMINISTRATOR, req -> userRows(ctx, null));
-        router.get("/api/user-limits/{user}", Tag.ADMINISTRATOR, req -> userRows(ctx, req.param("user")));
+        router.get("/api/user-limits", Tag.MANAGEMENT, req -> userRows(ctx, null));
+        router.get("/api/user-limits/{user}", Tag.MANAGEMENT, req -> userRows(ctx, req.param("user")));
         router.add(HttpMethod.PUT, "/api/user-limits/{user}/{name}", Tag.ADMINISTRATOR, req -> {
             UserRoutes.require(ctx, req);
             JsonNode body = req.json();

@@ -25,9 +25,12 @@ final class PolicyRoutes implements Routes {
     }
 
     private static void area(Router router, ManagementContext ctx, String base, Tag tag, boolean operator) {
-        router.get(base, tag, req -> list(Access.visibleVhosts(ctx, req.user()), req, operator));
-        router.get(base + "/{vhost}", tag, req -> list(List.of(Access.vhost(ctx, req)), req, operator));
-        router.get(base + "/{vhost}/{name}", tag, req -> {
+        // Any management user reads the policies and operator policies of the vhosts it sees (RabbitMQ
+        // 3.10.8); policymakers change policies, administrators operator policies.
+        Tag read = Tag.MANAGEMENT;
+        router.get(base, read, req -> list(Access.visibleVhosts(ctx, req.user()), req, operator));
+        router.get(base + "/{vhost}", read, req -> list(List.of(Access.vhost(ctx, req)), req, operator));
+        router.get(base + "/{vhost}/{name}", read, req -> {
             VirtualHost v = Access.vhost(ctx, req);
             Policy p = v.policies().get(req.param("name"), operator);
             if (p == null) {
