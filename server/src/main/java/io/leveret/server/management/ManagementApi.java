@@ -10,7 +10,10 @@ public final class ManagementApi {
             new VhostRoutes(),
             new ExchangeRoutes(),
             new QueueRoutes(),
-            new BindingRoutes());
+            new BindingRoutes(),
+            new ConnectionRoutes(),
+            new HealthRoutes(),
+            new DefinitionRoutes());
 
     private ManagementApi() {
     }

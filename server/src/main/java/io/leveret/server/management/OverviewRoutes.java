@@ -69,7 +69,7 @@ final class OverviewRoutes implements Routes {
                     .put("messages_unacknowledged", t.unacked());
             o.putObject("object_totals")
                     .put("channels", 0)
-                    .put("connections", 0)
+                    .put("connections", ctx.services().alarms().openConnections().size())
                     .put("consumers", t.consumers())
                     .put("exchanges", exchangeCount)
                     .put("queues", queues.size());
