@@ -76,6 +76,48 @@ class ManagementEndpointsTest {
         }
     }
 
+    @Test
+    void channelsAndConsumersAreListed() throws Exception {
+        String queue = "mgmt-consumed-" + suffix;
+        Connection c = broker.factory().newConnection("mgmt-chan-" + suffix);
+        try {
+            com.rabbitmq.client.Channel ch = c.createChannel();
+            ch.basicQos(7);
+            ch.queueDeclare(queue, false, false, true, null);
+            ch.basicConsume(queue, false, "tag-" + suffix, new com.rabbitmq.client.DefaultConsumer(ch));
+            String connection = awaitConnection("mgmt-chan-" + suffix).get("name").asText();
+            JsonNode consumer = awaitRow("/api/consumers/%2F", r -> r.path("consumer_tag").asText()
+                    .equals("tag-" + suffix));
+            assertEquals(queue, consumer.path("queue").path("name").asText());
+            assertEquals("/", consumer.path("queue").path("vhost").asText());
+            assertTrue(consumer.path("ack_required").asBoolean());
+            assertEquals(7, consumer.path("prefetch_count").asInt());
+            assertEquals(connection, consumer.path("channel_details").path("connection_name").asText());
+            JsonNode channel = awaitRow("/api/channels", r -> r.path("connection_details").path("name").asText()
+                    .equals(connection));
+            assertEquals(1, channel.path("consumer_count").asInt());
+            assertEquals(connection + " (1)", channel.path("name").asText());
+            String encoded = URLEncoder.encode(connection, StandardCharsets.UTF_8).replace("+", "%20");
+            assertEquals(1, ManagementHttp.json(http.get("/api/connections/" + encoded + "/channels")).size());
+        } finally {
+            c.abort();
+        }
+    }
+
+    /** The first row of a list that matches, awaited as RabbitMQ's statistics arrive late. */
+    private JsonNode awaitRow(String path, java.util.function.Predicate<JsonNode> match) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (JsonNode row : ManagementHttp.json(http.get(path))) {
+                if (match.test(row)) {
+                    return row;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no matching row in " + path + ": " + http.get(path).body());
+    }
+
     /** RabbitMQ lists a connection once its statistics have been emitted: wait for it. */
     private JsonNode awaitConnection(String connectionName) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -12,6 +12,7 @@ public final class ManagementApi {
             new QueueRoutes(),
             new BindingRoutes(),
             new ConnectionRoutes(),
+            new ChannelRoutes(),
             new HealthRoutes(),
             new DefinitionRoutes());
 

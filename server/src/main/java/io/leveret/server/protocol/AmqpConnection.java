@@ -598,9 +598,24 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
             f.complete(new ConnectionView(this, user, vhost.name(), peer.getAddress().getHostAddress(), peer.getPort(),
                     local.getAddress().getHostAddress(), local.getPort(), mechanism,
                     ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null, clientProperties, channels.size(),
-                    channelMax, frameMax, heartbeat, connectedAt));
+                    channelMax, frameMax, heartbeat, connectedAt, channelViews()));
         });
         return f;
+    }
+
+    private java.util.List<ConnectionView.ChannelView> channelViews() {
+        java.util.List<ConnectionView.ChannelView> out = new ArrayList<>();
+        for (AmqpChannel ch : channels.values()) {
+            java.util.List<ConnectionView.ConsumerView> consumers = new ArrayList<>();
+            for (AmqpChannel.ChannelConsumer c : ch.consumers.values()) {
+                io.leveret.server.vhost.QueueConsumer qc = c.queueConsumer();
+                consumers.add(new ConnectionView.ConsumerView(c.tag(), c.queue().name(), !qc.noAck(), qc.exclusive(),
+                        qc.prefetch(), qc.arguments()));
+            }
+            out.add(new ConnectionView.ChannelView(ch.id(), ch.unacked.size(), ch.consumerPrefetch, consumers));
+        }
+        out.sort(java.util.Comparator.comparingInt(ConnectionView.ChannelView::number));
+        return out;
     }
 
     /** Closes the connection from the broker's side: connection.close 320 CONNECTION_FORCED with {@code reason}. */

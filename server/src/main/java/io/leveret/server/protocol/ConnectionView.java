@@ -10,7 +10,17 @@ import io.leveret.codec.FieldTable;
  */
 public record ConnectionView(AmqpConnection connection, String user, String vhost, String peerHost, int peerPort,
                              String host, int port, String authMechanism, boolean ssl, FieldTable clientProperties,
-                             int channels, int channelMax, int frameMax, int heartbeat, long connectedAt) {
+                             int channels, int channelMax, int frameMax, int heartbeat, long connectedAt,
+                             java.util.List<ChannelView> channelViews) {
+
+    /** One channel: its number, the unacknowledged deliveries, its consumer prefetch and its consumers. */
+    public record ChannelView(int number, int unacked, int prefetch, java.util.List<ConsumerView> consumers) {
+    }
+
+    /** One consumer on a channel. */
+    public record ConsumerView(String tag, String queue, boolean ackRequired, boolean exclusive, int prefetch,
+                               FieldTable arguments) {
+    }
 
     /** RabbitMQ's connection name: {@code peer:port -> host:port}. */
     public String name() {
