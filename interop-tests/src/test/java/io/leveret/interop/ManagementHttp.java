@@ -45,6 +45,11 @@ final class ManagementHttp {
 
     /** One call; {@code rawPath} is sent as written (already percent-encoded), body null for none. */
     HttpResponse<String> call(String method, String rawPath, String body) {
+        return call(method, rawPath, body, new String[0]);
+    }
+
+    /** As {@link #call(String, String, String)} with extra headers, given as name, value, name, value… */
+    HttpResponse<String> call(String method, String rawPath, String body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + rawPath)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
@@ -53,6 +58,9 @@ final class ManagementHttp {
         }
         if (body != null) {
             b.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
         }
         try {
             return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());

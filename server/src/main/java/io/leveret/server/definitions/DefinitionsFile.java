@@ -196,6 +196,14 @@ public final class DefinitionsFile {
 
     /** Writes {@code defs} as RabbitMQ writes them; {@link #load} reads it back to the same definitions. */
     public static void write(Definitions defs, Path out) throws IOException {
+        ObjectNode root = toJson(defs);
+        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        StoredForm.JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), root);
+        Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** {@code defs} as RabbitMQ's export writes them (the management API's GET /api/definitions too). */
+    public static ObjectNode toJson(Definitions defs) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
         root.put("rabbit_version", Version.RABBITMQ);
@@ -265,8 +273,6 @@ public final class DefinitionsFile {
                     .put("routing_key", b.routingKey());
             n.set("arguments", StoredForm.arguments(b.arguments()));
         }
-        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-        StoredForm.JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), root);
-        Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return root;
     }
 }

@@ -39,7 +39,8 @@ final class Access {
             throw ApiException.notFound();
         }
         if (!mayAccess(ctx, req.user(), name)) {
-            throw ApiException.notAuthorised("Access refused.");
+            throw new ApiException(io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED, "not_authorised",
+                    "User not authorised to access virtual host");
         }
         return v;
     }

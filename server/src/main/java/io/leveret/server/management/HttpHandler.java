@@ -97,7 +97,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         User user = authenticate(req, remote);
         Tag tag = match.route().tag();
         if (!tag.grantedBy(user.tags())) {
-            throw ApiException.notAuthorised(tag.refusal());
+            throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "not_authorised", tag.refusal());
         }
         Map<String, String> query = new HashMap<>();
         uri.parameters().forEach((k, v) -> query.put(k, v.get(v.size() - 1)));

@@ -11,6 +11,10 @@ public final class ManagementApi {
             new ExchangeRoutes(),
             new QueueRoutes(),
             new BindingRoutes(),
+            new ConnectionRoutes(),
+            new ChannelRoutes(),
+            new HealthRoutes(),
+            new DefinitionRoutes(),
             new UserRoutes(), new PermissionRoutes(), new PolicyRoutes(), new LimitRoutes(), new ParameterRoutes());
 
     private ManagementApi() {

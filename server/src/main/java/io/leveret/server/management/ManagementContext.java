@@ -1,6 +1,9 @@
 package io.leveret.server.management;
 
 import io.leveret.server.protocol.BrokerServices;
+import io.leveret.server.vhost.Persistence;
+import io.leveret.store.definitions.DefinitionStore;
+import io.netty.util.concurrent.EventExecutorGroup;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,12 +15,28 @@ import java.util.List;
  * @param amqpPorts the AMQP listeners' bound ports
  * @param tlsPorts  the AMQPS listeners' bound ports
  * @param started   when the broker started (overview and nodes report uptime)
+ * @param definitions the durable definitions (vhosts are created and deleted there)
+ * @param persistence what a new vhost stores its queues' messages through
+ * @param queueLoops  the loops a new vhost places its queues on
+ * @param boundPort   the management listener's port, set once bound
  */
 public record ManagementContext(BrokerServices services, String nodeName, List<Integer> amqpPorts,
-                                List<Integer> tlsPorts, Instant started) {
+                                List<Integer> tlsPorts, Instant started, DefinitionStore definitions,
+                                Persistence persistence, EventExecutorGroup queueLoops,
+                                java.util.concurrent.atomic.AtomicInteger boundPort) {
     public ManagementContext {
         amqpPorts = List.copyOf(amqpPorts);
         tlsPorts = List.copyOf(tlsPorts);
+    }
+
+    /** The management listener's own port, known once it is bound (health checks list it). */
+    public int managementPort() {
+        return boundPort.get();
+    }
+
+    /** Set by the server once bound. */
+    void managementPort(int port) {
+        boundPort.set(port);
     }
 
     /** The cluster name clients see: cluster_name, or the node name when unset. */

@@ -52,6 +52,7 @@ public final class ManagementServer implements AutoCloseable {
                     });
             InetSocketAddress address = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
             Channel ch = b.bind(address).sync().channel();
+            context.managementPort(((InetSocketAddress) ch.localAddress()).getPort());
             return new ManagementServer(loops, ch);
         } catch (InterruptedException | RuntimeException e) {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();

@@ -8,6 +8,7 @@ import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.VirtualHost;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** The node as a whole: overview, whoami, cluster-name, nodes, extensions. */
 final class OverviewRoutes implements Routes {
@@ -43,7 +44,9 @@ final class OverviewRoutes implements Routes {
             exchanges += v.exchanges().size();
         }
         long exchangeCount = exchanges;
-        return QueueState.of(queues).thenApply(states -> {
+        CompletableFuture<List<io.leveret.server.protocol.ConnectionView>> connections =
+                ConnectionRoutes.views(ctx, req, null);
+        return QueueState.of(queues).thenCombine(connections, (states, views) -> {
             QueueState.Totals t = QueueState.Totals.of(states);
             ObjectNode o = Json.object();
             o.put("management_version", Version.RABBITMQ);
@@ -68,8 +71,8 @@ final class OverviewRoutes implements Routes {
                     .put("messages_ready", t.ready())
                     .put("messages_unacknowledged", t.unacked());
             o.putObject("object_totals")
-                    .put("channels", 0)
-                    .put("connections", 0)
+                    .put("channels", views.stream().mapToInt(v -> v.channelViews().size()).sum())
+                    .put("connections", views.size())
                     .put("consumers", t.consumers())
                     .put("exchanges", exchangeCount)
                     .put("queues", queues.size());
@@ -79,7 +82,7 @@ final class OverviewRoutes implements Routes {
             ctx.amqpPorts().forEach(p -> listener(listeners, ctx, "amqp", p));
             ctx.tlsPorts().forEach(p -> listener(listeners, ctx, "amqp/ssl", p));
             o.putArray("contexts");
-            return ApiResponse.ok(o);
+            return ApiResponse.ok(ListQuery.columns(o, req.query("columns")));
         });
     }
 

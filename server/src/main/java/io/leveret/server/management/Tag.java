@@ -44,8 +44,8 @@ public enum Tag {
     String refusal() {
         return switch (this) {
             case MANAGEMENT -> "Not management user";
-            case POLICYMAKER -> "Not policymaker";
-            case MONITORING -> "Not monitor";
+            case POLICYMAKER -> "Not policymaker user";
+            case MONITORING -> "Not monitor user";
             case ADMINISTRATOR -> "Not administrator user";
         };
     }

@@ -75,6 +75,10 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     /** Reading is stopped for a resource alarm; the credit flow must not start it again. */
     private boolean blockedByAlarm;
     private boolean blockedCapability;
+    /** For the management API: the SASL mechanism used, the heartbeat agreed and when connection.open came. */
+    private String mechanism = "";
+    private int heartbeat;
+    private long connectedAt;
 
     public AmqpConnection(BrokerServices services, ChannelHandlerContext ctx, AmqpFrameDecoder decoder) {
         this.services = services;
@@ -254,6 +258,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
             throw new ConnectionException(ReplyCode.COMMAND_INVALID,
                     "unknown authentication mechanism '" + m.mechanism() + "'", m);
         }
+        mechanism = m.mechanism();
         Sasl.Credentials c = m.mechanism().equals(Sasl.EXTERNAL)
                 ? Sasl.external(ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class))
                 : Sasl.parse(m.mechanism(), m.response());
@@ -281,6 +286,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         frameMax = m.frameMax() == 0 ? Integer.MAX_VALUE : (int) m.frameMax();
         channelMax = m.channelMax() == 0 ? 65535 : m.channelMax();
         decoder.setFrameMax(frameMax);
+        heartbeat = m.heartbeat();
         if (m.heartbeat() > 0) {
             long h = m.heartbeat() * 1000L;
             // Heartbeats go out at half the interval; a peer silent for two intervals is gone (spec 4.2.7).
@@ -302,6 +308,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
                     "access to vhost '" + v.name() + "' refused for user '" + user + "'", m);
         }
         vhost = v;
+        connectedAt = System.currentTimeMillis();
         services.alarms().register(this);
         services.connections().add(this);
         state = State.OPEN;
@@ -585,6 +592,47 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
             q.vhost().deleteQueue(q);
         }
         exclusiveQueues.clear();
+    }
+
+    /**
+     * What the management API shows of this open connection, read on its loop (the fields are confined
+     * there): completes with null if the connection is closing or closed.
+     */
+    public java.util.concurrent.CompletableFuture<ConnectionView> view() {
+        java.util.concurrent.CompletableFuture<ConnectionView> f = new java.util.concurrent.CompletableFuture<>();
+        ctx.executor().execute(() -> {
+            if (state != State.OPEN) {
+                f.complete(null);
+                return;
+            }
+            InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+            InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+            f.complete(new ConnectionView(this, user, vhost.name(), peer.getAddress().getHostAddress(), peer.getPort(),
+                    local.getAddress().getHostAddress(), local.getPort(), mechanism,
+                    ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null, clientProperties, channels.size(),
+                    channelMax, frameMax, heartbeat, connectedAt, channelViews()));
+        });
+        return f;
+    }
+
+    private java.util.List<ConnectionView.ChannelView> channelViews() {
+        java.util.List<ConnectionView.ChannelView> out = new ArrayList<>();
+        for (AmqpChannel ch : channels.values()) {
+            java.util.List<ConnectionView.ConsumerView> consumers = new ArrayList<>();
+            for (AmqpChannel.ChannelConsumer c : ch.consumers.values()) {
+                io.leveret.server.vhost.QueueConsumer qc = c.queueConsumer();
+                consumers.add(new ConnectionView.ConsumerView(c.tag(), c.queue().name(), !qc.noAck(), qc.exclusive(),
+                        qc.prefetch(), qc.arguments()));
+            }
+            out.add(new ConnectionView.ChannelView(ch.id(), ch.unacked.size(), ch.consumerPrefetch, consumers));
+        }
+        out.sort(java.util.Comparator.comparingInt(ConnectionView.ChannelView::number));
+        return out;
+    }
+
+    /** Closes the connection from the broker's side: connection.close 320 CONNECTION_FORCED with {@code reason}. */
+    public void forceClose(String reason) {
+        ctx.executor().execute(() -> closeWithError(new ConnectionException(ReplyCode.CONNECTION_FORCED, reason, 0, 0)));
     }
 
     String peer() {

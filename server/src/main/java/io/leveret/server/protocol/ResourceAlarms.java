@@ -146,6 +146,11 @@ public final class ResourceAlarms implements AutoCloseable {
         return m ? "low on memory" : d ? "low on disk" : null;
     }
 
+    /** The open connections (they register at connection.open): the management API lists and closes them. */
+    public java.util.Collection<AmqpConnection> openConnections() {
+        return java.util.Collections.unmodifiableSet(connections);
+    }
+
     void register(AmqpConnection c) {
         connections.add(c);
         if (reason() != null) {

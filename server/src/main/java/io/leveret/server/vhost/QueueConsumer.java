@@ -57,6 +57,11 @@ public final class QueueConsumer {
         return noAck;
     }
 
+    /** basic.qos prefetch_count in effect when it subscribed (0 = none). */
+    public int prefetch() {
+        return prefetch;
+    }
+
     public boolean exclusive() {
         return exclusive;
     }
