@@ -331,7 +331,8 @@ public final class Admin {
     }
 
     /**
-     * Deletes a vhost and everything in it: its connections are closed ("vhost 'v' is down", as RabbitMQ says),
+     * Deletes a vhost and everything in it: its connections are closed ("vhost 'v' is deleted", as RabbitMQ says
+     * when the delete gets there before the vhost's processes stop),
      * its queues and their messages dropped, its permissions, policies and limits gone.
      */
     public synchronized CompletableFuture<Void> deleteVhost(String name) {
@@ -340,7 +341,7 @@ public final class Admin {
         }
         return write(new Change.DeleteVhost(name), () -> {
             VirtualHost v = vhosts.remove(name);
-            int closed = connections.closeWhere((u, vh) -> name.equals(vh), "vhost '" + name + "' is down");
+            int closed = connections.closeWhere((u, vh) -> name.equals(vh), "vhost '" + name + "' is deleted");
             if (v != null) {
                 v.discard();
             }

@@ -126,7 +126,7 @@ class RuntimeChangesTest {
     void deletingTheVhostClosesItsConnectionsWithRabbitMqsText() {
         peer.declareQueue(1, "gone");
         admin.deleteVhost("/").join();
-        peer.expectConnectionClose(ReplyCode.CONNECTION_FORCED, "CONNECTION_FORCED - vhost '/' is down");
+        peer.expectConnectionClose(ReplyCode.CONNECTION_FORCED, "CONNECTION_FORCED - vhost '/' is deleted");
         assertNull(vhosts.get("/"));
         assertNull(users.permission("guest", "/"));
         assertEquals(0, peer.vhost.queues().size());
