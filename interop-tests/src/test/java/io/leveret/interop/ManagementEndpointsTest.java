@@ -93,8 +93,9 @@ class ManagementEndpointsTest {
             assertTrue(consumer.path("ack_required").asBoolean());
             assertEquals(7, consumer.path("prefetch_count").asInt());
             assertEquals(connection, consumer.path("channel_details").path("connection_name").asText());
+            // RabbitMQ's channel statistics may show the channel before its consumer: await both.
             JsonNode channel = awaitRow("/api/channels", r -> r.path("connection_details").path("name").asText()
-                    .equals(connection));
+                    .equals(connection) && r.path("consumer_count").asInt() == 1);
             assertEquals(1, channel.path("consumer_count").asInt());
             assertEquals(connection + " (1)", channel.path("name").asText());
             String encoded = URLEncoder.encode(connection, StandardCharsets.UTF_8).replace("+", "%20");

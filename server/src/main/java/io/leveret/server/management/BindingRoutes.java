@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leveret.codec.FieldTable;
 import io.leveret.codec.QueueMethod;
 import io.leveret.server.protocol.Declarations;
+import io.leveret.server.security.Permission;
 import io.leveret.server.vhost.Binding;
 import io.leveret.server.vhost.Destination;
 import io.leveret.server.vhost.Exchange;
@@ -46,6 +47,8 @@ final class BindingRoutes implements Routes {
             router.add(HttpMethod.DELETE, pair + "/{props}", Tag.MANAGEMENT, req -> {
                 Binding b = find(ctx, req, kind);
                 VirtualHost v = Access.vhost(ctx, req);
+                Access.permit(ctx, req, v.name(), Permission.Access.WRITE, b.destination().name());
+                Access.permit(ctx, req, v.name(), Permission.Access.READ, b.source().name());
                 return Topology.after(v.unbind(b.source(), b.destination(), b.routingKey(), b.arguments()),
                         ApiResponse.noContent());
             });
@@ -93,6 +96,9 @@ final class BindingRoutes implements Routes {
                 || ends.destination() instanceof Exchange x && x.name().isEmpty()) {
             throw Topology.accessRefused();
         }
+        // queue.bind and exchange.bind: write on the destination, read on the source.
+        Access.permit(ctx, req, ends.vhost().name(), Permission.Access.WRITE, ends.destination().name());
+        Access.permit(ctx, req, ends.vhost().name(), Permission.Access.READ, ends.source().name());
         JsonNode body = req.json();
         String key = Json.text(body, "routing_key", "");
         FieldTable args = ExchangeRoutes.arguments(body);

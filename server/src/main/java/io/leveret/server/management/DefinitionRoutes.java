@@ -16,6 +16,10 @@ final class DefinitionRoutes implements Routes {
     @Override
     public void register(Router router, ManagementContext ctx) {
         router.get("/api/definitions", Tag.ADMINISTRATOR, req -> DefinitionsFile.toJson(ctx.definitions().snapshot()));
+        router.add(io.netty.handler.codec.http.HttpMethod.POST, "/api/definitions", Tag.ADMINISTRATOR,
+                req -> DefinitionImport.run(ctx, req, null));
+        router.add(io.netty.handler.codec.http.HttpMethod.POST, "/api/definitions/{vhost}", Tag.ADMINISTRATOR,
+                req -> DefinitionImport.run(ctx, req, Access.vhost(ctx, req).name()));
         router.get("/api/definitions/{vhost}", Tag.ADMINISTRATOR, req -> {
             String vhost = Access.vhost(ctx, req).name();
             ObjectNode all = DefinitionsFile.toJson(ctx.definitions().snapshot());

@@ -6,6 +6,7 @@ import io.leveret.codec.ExchangeMethod;
 import io.leveret.codec.FieldTable;
 import io.leveret.server.definitions.StoredForm;
 import io.leveret.server.protocol.Declarations;
+import io.leveret.server.security.Permission;
 import io.leveret.server.vhost.Binding;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.VirtualHost;
@@ -88,6 +89,7 @@ final class ExchangeRoutes implements Routes {
         if (name.equals(Topology.DEFAULT_EXCHANGE) || name.startsWith("amq.")) {
             throw Topology.accessRefused();
         }
+        Access.permit(ctx, req, v.name(), Permission.Access.CONFIGURE, name);
         JsonNode body = req.json();
         ExchangeMethod.Declare d = new ExchangeMethod.Declare(name, Json.text(body, "type", "direct"), false,
                 Json.bool(body, "durable", false), Json.bool(body, "auto_delete", false),
@@ -118,6 +120,7 @@ final class ExchangeRoutes implements Routes {
         if (x == null) {
             throw ApiException.notFound();
         }
+        Access.permit(ctx, req, v.name(), Permission.Access.CONFIGURE, name);
         if ("true".equals(req.query("if-unused")) && x.hasBindings()) {
             throw ApiException.badRequest("exchange '" + name + "' in vhost '" + v.name() + "' in use");
         }

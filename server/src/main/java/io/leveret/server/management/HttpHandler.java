@@ -158,6 +158,10 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             r.headers().set(HttpHeaderNames.ALLOW, m.reason());
             return r;
         }
+        if (e.status().equals(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE)) {
+            // As Cowboy answers a body of a type the resource does not accept: no body.
+            return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, e.status());
+        }
         FullHttpResponse r = json(e.status(), (com.fasterxml.jackson.databind.JsonNode) Json.object().put("error", e.error()).set("reason", e.reasonJson()));
         if (e.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, REALM);

@@ -34,6 +34,11 @@ final class Publish {
             throw ApiException.badRequest("404 NOT_FOUND - no exchange '" + req.param("exchange") + "' in vhost '"
                     + v.name() + "'");
         }
+        if (!Access.allowed(ctx, req, v.name(), io.leveret.server.security.Permission.Access.WRITE, x.name())) {
+            // RabbitMQ publishes on an internal AMQP channel and reports that channel's refusal.
+            throw ApiException.badRequest("403 ACCESS_REFUSED - access to exchange '" + x.name() + "' in vhost '"
+                    + v.name() + "' refused for user '" + req.user().name() + "'");
+        }
         String encoding = Json.text(body, "payload_encoding", "");
         String payloadText = Json.text(body, "payload", "");
         byte[] payload;

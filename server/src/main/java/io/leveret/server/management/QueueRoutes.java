@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leveret.codec.QueueMethod;
 import io.leveret.server.protocol.Declarations;
+import io.leveret.server.security.Permission;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.VirtualHost;
 import io.netty.handler.codec.http.HttpMethod;
@@ -34,6 +35,7 @@ final class QueueRoutes implements Routes {
         router.add(HttpMethod.DELETE, "/api/queues/{vhost}/{queue}", Tag.MANAGEMENT, req -> delete(ctx, req));
         router.add(HttpMethod.DELETE, "/api/queues/{vhost}/{queue}/contents", Tag.MANAGEMENT, req -> {
             Queue q = require(Access.vhost(ctx, req), req);
+            Access.permit(ctx, req, q.vhost().name(), Permission.Access.READ, q.name());
             CompletableFuture<ApiResponse> done = new CompletableFuture<>();
             q.execute(() -> {
                 q.purge();
@@ -52,7 +54,11 @@ final class QueueRoutes implements Routes {
             return CompletableFuture.completedFuture(ApiResponse.noContent());
         });
         router.add(HttpMethod.POST, "/api/queues/{vhost}/{queue}/get", Tag.MANAGEMENT,
-                req -> QueueGet.get(require(Access.vhost(ctx, req), req), req.json()));
+                req -> {
+                    Queue q = require(Access.vhost(ctx, req), req);
+                    Access.permit(ctx, req, q.vhost().name(), Permission.Access.READ, q.name());
+                    return QueueGet.get(q, req.json());
+                });
         router.get("/api/queues/{vhost}/{queue}/bindings", Tag.MANAGEMENT, req -> {
             VirtualHost v = Access.vhost(ctx, req);
             Queue q = require(v, req);
@@ -93,6 +99,7 @@ final class QueueRoutes implements Routes {
         if (name.startsWith("amq.")) {
             throw Topology.accessRefused();
         }
+        Access.permit(ctx, req, v.name(), Permission.Access.CONFIGURE, name);
         JsonNode body = req.json();
         QueueMethod.Declare d = new QueueMethod.Declare(name, false, Json.bool(body, "durable", false), false,
                 Json.bool(body, "auto_delete", false), false, ExchangeRoutes.arguments(body));
@@ -116,6 +123,7 @@ final class QueueRoutes implements Routes {
     private static CompletableFuture<ApiResponse> delete(ManagementContext ctx, ApiRequest req) {
         VirtualHost v = Access.vhost(ctx, req);
         Queue q = require(v, req);
+        Access.permit(ctx, req, v.name(), Permission.Access.CONFIGURE, q.name());
         boolean ifEmpty = "true".equals(req.query("if-empty"));
         boolean ifUnused = "true".equals(req.query("if-unused"));
         CompletableFuture<CompletableFuture<Void>> checked = new CompletableFuture<>();

@@ -42,17 +42,18 @@ final class VhostRoutes implements Routes {
         if (ctx.services().vhosts().containsKey(name)) {
             return CompletableFuture.completedFuture(ApiResponse.noContent());
         }
-        String user = req.user().name();
+        return createVhost(ctx, name, req.user().name()).thenApply(done -> ApiResponse.created());
+    }
+
+    /** Stores a vhost and {@code user}'s full permissions in it, then makes both live. */
+    static CompletableFuture<Void> createVhost(ManagementContext ctx, String name, String user) {
         return ctx.definitions().apply(new Change.PutVhost(new VhostDefinition(name)))
                 .thenCompose(done -> ctx.definitions().apply(new Change.PutPermission(
                         new PermissionDefinition(user, name, ".*", ".*", ".*"))))
-                .thenApply(done -> {
-                    synchronized (ctx.services().vhosts()) {
-                        ctx.services().vhosts().computeIfAbsent(name,
-                                n -> new VirtualHost(n, ctx.queueLoops(), ctx.persistence()));
-                    }
+                .thenRun(() -> {
+                    ctx.services().vhosts().computeIfAbsent(name,
+                            n -> new VirtualHost(n, ctx.queueLoops(), ctx.persistence()));
                     ctx.services().users().setPermission(user, name, Permission.ALL);
-                    return ApiResponse.created();
                 });
     }
 

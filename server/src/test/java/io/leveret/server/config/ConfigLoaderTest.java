@@ -168,6 +168,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void managementKeysAreHonoured() throws IOException {
+        BrokerConfig defaults = BrokerConfig.defaults();
+        assertEquals(new BrokerConfig.Management(true, null, 15672, null), defaults.management());
+        Path conf = file("management.tcp.port = 0", "management.tcp.ip = 127.0.0.1", "management.enabled = false",
+                "management.port_file = /tmp/mgmt.port");
+        BrokerConfig config = load(Map.of(), "--config", conf.toString());
+        assertEquals(new BrokerConfig.Management(false, "127.0.0.1", 0, Path.of("/tmp/mgmt.port")), config.management());
+        assertTrue(config.warnings().isEmpty(), config.warnings().toString());
+        assertThrows(ConfigException.class, () -> load(Map.of(), "--set", "management.tcp.port=65536"));
+    }
+
+    @Test
     void rabbitMqKeysNotSupportedYetAreWarnedAboutAndIgnored() throws IOException {
         Path conf = file(
                 "loopback_users.guest = false",
@@ -176,13 +188,14 @@ class ConfigLoaderTest {
                 "ssl_options.cacertfile = /x/ca.pem",
                 "vm_memory_high_watermark.relative = 0.6",
                 "log.console.level = info",
-                "management.tcp.port = 15672",
+                "management.ssl.port = 15671",
                 "consumer_timeout = 1800000",
                 "heartbeat = 15");
         BrokerConfig config = load(Map.of(), "--config", conf.toString(), "--set", "cluster_name=c1");
         assertEquals(15, config.heartbeat());
         assertEquals(2, config.warnings().size(), config.warnings().toString());
-        assertEquals("ignoring key 'management.tcp.port' in " + conf
+        // management.tcp.* and management.enabled are honoured; the rest of management.* is still warned about.
+        assertEquals("ignoring key 'management.ssl.port' in " + conf
                 + " line 7: a RabbitMQ setting Leveret does not support yet", config.warnings().get(0));
         assertEquals("c1", config.clusterName());
     }
