@@ -17,9 +17,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A FIFO queue. Everything it holds lives on one single-threaded executor: other threads hand it work as
- * tasks ({@link #execute}), so its state needs no lock. Requeued messages go back to their original
- * position (by sequence number), ahead of messages never delivered.
+ * A FIFO queue. Requeued messages go back to their original position (by sequence number), ahead of messages
+ * never delivered. Its clocks (TTL, x-expires) are {@link QueueExpiry}'s, its handed-out entries
+ * {@link Unacked}'s, bodies on disk {@link Paging}'s.
+ *
+ * <p>Which thread may touch what, one rule per field:
+ * <ul>
+ *   <li><b>Confined to the queue's executor</b> (every field below "Queue-thread state", and the helpers
+ *       named above): the messages, consumers, deliveries and timers. Other threads hand the queue work as
+ *       tasks ({@link #execute}); answers that need its state (declare-ok counts, basic.get) are asked for
+ *       the same way, so none of it needs a lock.</li>
+ *   <li><b>Final</b>: what the declaration fixed (name, durability, arguments, owner, executor, store).</li>
+ *   <li><b>Volatile, written on the queue's thread</b>: {@link #settings}, read by publishers on any thread
+ *       ({@link #mayRefuse}) and by the vhost when it declares the queue.</li>
+ *   <li><b>Volatile, written by the vhost</b>: {@link #stored}, the declaration's write.</li>
+ *   <li><b>The vhost's monitor</b>: {@link #policy}, which only the vhost's policy code reads and writes.</li>
+ *   <li><b>This queue's monitor</b>: {@link #bindings}, changed by {@link Exchange#bind}/{@link Exchange#unbind}
+ *       with the exchange's monitor held (the exchange's first, then the queue's, never the reverse), read by the
+ *       vhost when it deletes the queue.</li>
+ * </ul>
  */
 public final class Queue implements Destination {
     private final VirtualHost vhost;
@@ -47,9 +63,7 @@ public final class Queue implements Destination {
 
     // Queue-thread state.
     private final ReadyList ready;
-    /** Handed-out entries by their sequence number: a primitive-keyed map, no boxed key per delivery. */
-    private final io.netty.util.collection.LongObjectHashMap<QueueEntry> unacked =
-            new io.netty.util.collection.LongObjectHashMap<>();
+    private final Unacked unacked = new Unacked();
     private final Consumers consumers;
     private final Paging paging;
     private final WithheldCredit withheld;
@@ -62,15 +76,8 @@ public final class Queue implements Destination {
     private long nextSeq;
     private boolean hadConsumer;
     private boolean deleted;
-    /** True once any entry had a deadline: queues without TTLs never look at the clock. */
-    private boolean hasDeadlines;
-    /** When the timer for the head's deadline fires (ms since the epoch); 0 when none is pending. */
-    private long expiryTimerAt;
-    /** When the queue was last used (x-expires), and whether a check for that is pending. */
-    private long lastUsed = System.currentTimeMillis();
-    private boolean unusedTimerPending;
-    /** Bumped when a policy change rearms the x-expires timer: a timer armed before then does nothing. */
-    private int unusedTimerVersion;
+    private final QueueExpiry expiry = new QueueExpiry(this);
+    // End of the queue-thread state.
 
     Queue(VirtualHost vhost, String name, boolean durable, boolean autoDelete, FieldTable arguments,
           QueueArguments settings, Object exclusiveOwner, EventExecutor executor) {
@@ -212,7 +219,7 @@ public final class Queue implements Destination {
     }
 
     /** Gives back the credit held while the backlog was long, as far as it is short again. */
-    private void releaseCredit() {
+    void releaseCredit() {
         if (!withholdsCredit()) {
             withheld.releaseAll();
         }
@@ -262,20 +269,14 @@ public final class Queue implements Destination {
         String expiration = message.properties().expiration();
         // The clock is read once: a message with TTL 0 must still reach a consumer waiting now, however
         // long this takes (RabbitMQ), so the dispatch below judges deadlines by the same millisecond.
-        long now = a.messageTtl() >= 0 || expiration != null || hasDeadlines ? System.currentTimeMillis() : 0;
-        long deadline = deadline(a, now, Persistence.ownTtl(expiration));
-        if (deadline != QueueEntry.NEVER) {
-            e.expiresAt = deadline;
-            hasDeadlines = true;
-        }
+        long now = a.messageTtl() >= 0 || expiration != null || expiry.any() ? System.currentTimeMillis() : 0;
+        expiry.setDeadline(e, QueueExpiry.deadline(a, now, Persistence.ownTtl(expiration)));
         ready.add(e);
         dispatch(now);
         if (a.limited()) {
             dropHeadOverLimit(a);
         }
-        if (hasDeadlines) {
-            expireHead();
-        }
+        expiry.expireHead();
         if (!e.handedOut && e.message != null) {
             paging.added(e);
         }
@@ -298,25 +299,13 @@ public final class Queue implements Destination {
         }
     }
 
-    /** The deadline of a message enqueued now: the earlier of the queue's TTL and the message's own expiration. */
-    /** The deadline of a message enqueued at {@code enqueuedAt} with its own TTL {@code ownTtl} (-1: none). */
-    private static long deadline(QueueArguments a, long enqueuedAt, long ownTtl) {
-        long ttl = a.messageTtl();
-        if (ownTtl >= 0) {
-            ttl = ttl < 0 ? ownTtl : Math.min(ttl, ownTtl);
-        }
-        return ttl < 0 ? QueueEntry.NEVER : enqueuedAt + ttl;
-    }
-
-    // ---- TTL: only the head can expire (RabbitMQ); one timer for the head's deadline. ----
-
     /** The entry that would go out next, without taking it. */
-    private QueueEntry head() {
+    QueueEntry head() {
         return ready.peek();
     }
 
     /** Takes the entry that would go out next. */
-    private QueueEntry takeHead() {
+    QueueEntry takeHead() {
         QueueEntry e = ready.poll();
         if (e != null) {
             paging.taken(e);
@@ -324,49 +313,10 @@ public final class Queue implements Destination {
         return e;
     }
 
-    /** Dead-letters (or drops) expired messages at the head, then arms the timer for the next deadline. */
-    private void expireHead() {
-        expireHead(true, System.currentTimeMillis());
-    }
-
-    /**
-     * {@code due} false spares messages whose deadline is this very millisecond: a consumer waiting for a
-     * message with TTL 0 gets it (RabbitMQ), and what it did not take expires right after.
-     */
-    private void expireHead(boolean due, long now) {
-        if (deleted) {
-            return;
-        }
-        for (QueueEntry e = head(); e != null; e = head()) {
-            if (e.expiresAt == QueueEntry.NEVER) {
-                return;
-            }
-            if (due ? e.expiresAt > now : e.expiresAt >= now) {
-                armExpiryTimer(e.expiresAt);
-                return;
-            }
-            die(takeHead(), DeadLetters.EXPIRED);
-        }
-    }
-
-    private void armExpiryTimer(long at) {
-        if (expiryTimerAt != 0 && expiryTimerAt <= at) {
-            return;
-        }
-        expiryTimerAt = at;
-        executor.schedule(() -> {
-            if (expiryTimerAt == at) {
-                expiryTimerAt = 0;
-            }
-            expireHead();
-            releaseCredit();
-        }, Math.max(0, at - System.currentTimeMillis()) + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
     // ---- Dead-lettering. ----
 
     /** A ready or unacknowledged entry leaves the queue for {@code reason}: to the dead-letter exchange, or gone. */
-    private void die(QueueEntry e, String reason) {
+    void die(QueueEntry e, String reason) {
         if (settings.deadLetterExchange() == null) {
             forget(e);
         } else if (e.message == null || paging.pageIn().hasDying()) {
@@ -405,36 +355,9 @@ public final class Queue implements Destination {
         vhost.deadLetter(dead, reason);
     }
 
-    // ---- x-expires: a queue unused for that long is deleted. ----
-
     /** The queue was used (declared, read with basic.get, or left by its last consumer): its x-expires clock restarts. */
     public void touch() {
-        lastUsed = System.currentTimeMillis();
-        armUnusedTimer();
-    }
-
-    private void armUnusedTimer() {
-        long expires = settings.expires();
-        if (expires < 0 || unusedTimerPending || deleted) {
-            return;
-        }
-        unusedTimerPending = true;
-        int version = unusedTimerVersion;
-        executor.schedule(() -> {
-            if (version != unusedTimerVersion) {
-                return;
-            }
-            unusedTimerPending = false;
-            long left = lastUsed + settings.expires() - System.currentTimeMillis();
-            if (deleted || !consumers.isEmpty()) {
-                return;
-            }
-            if (left > 0) {
-                armUnusedTimer();
-            } else {
-                vhost.deleteQueue(this);
-            }
-        }, Math.max(1, lastUsed + expires - System.currentTimeMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+        expiry.touch();
     }
 
     /**
@@ -456,14 +379,8 @@ public final class Queue implements Destination {
                     QueueArguments.Overflow.DROP_HEAD, next.maxPriority(), next.singleActiveConsumer(),
                     next.deliveryLimit()));
         }
-        unusedTimerVersion++;
-        unusedTimerPending = false;
-        if (consumers.isEmpty()) {
-            touch();
-        }
-        if (hasDeadlines) {
-            expireHead();
-        }
+        expiry.restartUnusedTimer(consumers.isEmpty());
+        expiry.expireHead();
         releaseCredit();
     }
 
@@ -503,18 +420,12 @@ public final class Queue implements Destination {
             // The log keeps when the message was enqueued and its own TTL, so its deadline is the one it had;
             // a record from an older log has neither, and its queue TTL restarts now.
             MessageTimes t = r.times();
-            long deadline = t.known() ? deadline(settings, t.enqueuedAt(), t.ttl())
-                    : deadline(settings, System.currentTimeMillis(), -1);
-            if (deadline != QueueEntry.NEVER) {
-                e.expiresAt = deadline;
-                hasDeadlines = true;
-            }
+            expiry.setDeadline(e, t.known() ? QueueExpiry.deadline(settings, t.enqueuedAt(), t.ttl())
+                    : QueueExpiry.deadline(settings, System.currentTimeMillis(), -1));
             ready.add(e);
         }
         paging.pageIn().pagedOut();
-        if (hasDeadlines) {
-            expireHead();
-        }
+        expiry.expireHead();
     }
 
     public int messageCount() {
@@ -601,9 +512,9 @@ public final class Queue implements Destination {
             return false;
         }
         Delivery d = e == null ? null : handOut(e, null, noAck, false);
-        if (d != null && hasDeadlines) {
+        if (d != null) {
             // The next message is the head now: its deadline needs the timer (RabbitMQ's drop_expired_msgs).
-            expireHead();
+            expiry.expireHead();
         }
         answer.accept(d);
         return true;
@@ -626,14 +537,10 @@ public final class Queue implements Destination {
     }
 
     public void ack(long seq) {
-        QueueEntry e = unacked.remove(seq);
-        if (e == null) {
-            return;
+        QueueEntry e = unacked.take(seq);
+        if (e != null) {
+            forget(e);
         }
-        if (e.holder != null) {
-            e.holder.unacked--;
-        }
-        forget(e);
     }
 
     /** The queue is done with an entry: free it, and tell the log. */
@@ -659,13 +566,9 @@ public final class Queue implements Destination {
 
     /** Puts an unacknowledged message back at its original position, marked redelivered. */
     public void requeue(long seq) {
-        QueueEntry e = unacked.remove(seq);
+        QueueEntry e = unacked.take(seq);
         if (e == null) {
             return;
-        }
-        if (e.holder != null) {
-            e.holder.unacked--;
-            e.holder = null;
         }
         if (deleted) {
             forget(e);
@@ -704,9 +607,7 @@ public final class Queue implements Destination {
             if (a.limited()) {
                 dropHeadOverLimit(a);
             }
-            if (hasDeadlines) {
-                expireHead();
-            }
+            expiry.expireHead();
         }
         dispatch();
     }
@@ -714,13 +615,9 @@ public final class Queue implements Destination {
     /** basic.reject or basic.nack with requeue=false: the messages are dead-lettered (reason rejected) or dropped. */
     public void reject(long[] seqs, int count) {
         for (int i = 0; i < count; i++) {
-            QueueEntry e = unacked.remove(seqs[i]);
+            QueueEntry e = unacked.take(seqs[i]);
             if (e == null) {
                 continue;
-            }
-            if (e.holder != null) {
-                e.holder.unacked--;
-                e.holder = null;
             }
             if (deleted) {
                 forget(e);
@@ -748,10 +645,7 @@ public final class Queue implements Destination {
         }
         deleted = true;
         purge();
-        for (QueueEntry e : unacked.values()) {
-            forget(e);
-        }
-        unacked.clear();
+        unacked.drain(this::forget);
         paging.close();
         answerWaitingGets();
         List<QueueConsumer> cs = consumers.clear();
@@ -765,7 +659,7 @@ public final class Queue implements Destination {
      * channel.
      */
     public void dispatch() {
-        dispatch(hasDeadlines ? System.currentTimeMillis() : 0);
+        dispatch(expiry.now());
     }
 
     /** {@link #dispatch()} at {@code now} (ms since the epoch; only read when the queue has deadlines). */
@@ -790,8 +684,8 @@ public final class Queue implements Destination {
     private void dispatchReady(long now) {
         long batchBytes = 0;
         for (;;) {
-            if (hasDeadlines) {
-                expireHead(false, now);
+            if (expiry.any()) {
+                expiry.expireHead(false, now);
             }
             // The head first: picking a consumer may take a unit of its channel's prefetch, which a head whose
             // body is still on disk would leave taken.
@@ -829,7 +723,7 @@ public final class Queue implements Destination {
      * back (then the read's arrival dispatches again). Entries whose body could not be read are dropped.
      */
     private QueueEntry poll() {
-        return poll(hasDeadlines ? System.currentTimeMillis() : 0);
+        return poll(expiry.now());
     }
 
     /** {@link #poll()}, judging deadlines at {@code now}. */
@@ -857,7 +751,7 @@ public final class Queue implements Destination {
      */
     private QueueEntry readyHead(long now) {
         for (QueueEntry e = head(); e != null; e = head()) {
-            if (hasDeadlines && e.expiresAt < now) {
+            if (expiry.any() && e.expiresAt < now) {
                 die(takeHead(), DeadLetters.EXPIRED);
             } else if (overDeliveryLimit(e)) {
                 // recovered after a stop that returned it once too often
@@ -902,11 +796,7 @@ public final class Queue implements Destination {
             // delivery limit, with the count it had, plus this delivery).
             store.markDelivered(storeName, e.location, counted ? e.deliveryCount : 0);
         }
-        e.holder = c;
-        if (c != null) {
-            c.unacked++;
-        }
-        unacked.put(e.seq, e);
+        unacked.add(e, c);
         Message m;
         if (counted) {
             m = DeliveryCount.stamp(e.message, e.deliveryCount);

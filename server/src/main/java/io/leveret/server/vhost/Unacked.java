@@ -1,0 +1,38 @@
+package io.leveret.server.vhost;
+
+import io.netty.util.collection.LongObjectHashMap;
+import java.util.function.Consumer;
+
+/**
+ * A queue's entries that are out to a consumer (or a basic.get) and not yet settled, by sequence number, with
+ * each consumer's count of them (what its prefetch limit is judged by). A primitive-keyed map: no boxed key
+ * per delivery. Confined to the queue's thread.
+ */
+final class Unacked {
+    private final LongObjectHashMap<QueueEntry> entries = new LongObjectHashMap<>();
+
+    /** {@code e} went out to {@code holder} (null for a basic.get) and awaits its ack. */
+    void add(QueueEntry e, QueueConsumer holder) {
+        e.holder = holder;
+        if (holder != null) {
+            holder.unacked++;
+        }
+        entries.put(e.seq, e);
+    }
+
+    /** Takes the entry back from whoever held it; null if none is out under {@code seq} (settled already). */
+    QueueEntry take(long seq) {
+        QueueEntry e = entries.remove(seq);
+        if (e != null && e.holder != null) {
+            e.holder.unacked--;
+            e.holder = null;
+        }
+        return e;
+    }
+
+    /** Hands every entry still out to {@code action} and forgets them all (the queue is gone). */
+    void drain(Consumer<QueueEntry> action) {
+        entries.values().forEach(action);
+        entries.clear();
+    }
+}
