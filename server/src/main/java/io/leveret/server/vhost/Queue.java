@@ -7,19 +7,14 @@ import io.leveret.store.messages.MessageStore;
 import io.leveret.store.messages.MessageTimes;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.RecoveredMessage;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A FIFO queue. Requeued messages go back to their original position (by sequence number), ahead of messages
- * never delivered. Its clocks (TTL, x-expires) are {@link QueueExpiry}'s, its handed-out entries
- * {@link Unacked}'s, bodies on disk {@link Paging}'s.
+ * never delivered. Who gets the next message and when is {@link Dispatch}'s; its clocks (TTL, x-expires) are
+ * {@link QueueExpiry}'s, its handed-out entries {@link Unacked}'s, bodies on disk {@link Paging}'s.
  *
  * <p>Which thread may touch what, one rule per field:
  * <ul>
@@ -67,16 +62,11 @@ public final class Queue implements Destination {
     private final Consumers consumers;
     private final Paging paging;
     private final WithheldCredit withheld;
-    /** One dispatch's deliveries by channel; cleared after each dispatch. */
-    private final Map<ConsumerChannel, List<Delivery>> batches = new IdentityHashMap<>(4);
-    /** basic.gets waiting for the head's body to be read back, in order. */
-    private final java.util.ArrayDeque<WaitingGet> gets = new java.util.ArrayDeque<>();
-    /** A dispatch or a get is under way: a read finishing on this very thread leaves it to them. */
-    private boolean busy;
     private long nextSeq;
     private boolean hadConsumer;
     private boolean deleted;
     private final QueueExpiry expiry = new QueueExpiry(this);
+    private final Dispatch dispatch;
     // End of the queue-thread state.
 
     Queue(VirtualHost vhost, String name, boolean durable, boolean autoDelete, FieldTable arguments,
@@ -89,6 +79,7 @@ public final class Queue implements Destination {
         this.settings = settings;
         this.ready = new ReadyList(settings.maxPriority());
         this.consumers = new Consumers(settings.singleActiveConsumer());
+        this.dispatch = new Dispatch(this, consumers, expiry);
         this.exclusiveOwner = exclusiveOwner;
         this.executor = executor;
         this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
@@ -98,14 +89,11 @@ public final class Queue implements Destination {
         this.withheld = new WithheldCredit(executor);
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(Queue.class);
     /**
      * With consumers attached, a queue holding more ready messages than this keeps its publishers' credit
      * until the consumers catch up: publishers then go at the consumers' pace instead of building a backlog.
      */
     static final int BACKLOG_FOR_CREDIT = 1000;
-    /** Body bytes one dispatch hands over before the connections are told (and may say they are behind). */
-    private static final long DISPATCH_BATCH_BYTES = 256 << 10;
 
     @Override
     public String name() {
@@ -272,7 +260,7 @@ public final class Queue implements Destination {
         long now = a.messageTtl() >= 0 || expiration != null || expiry.any() ? System.currentTimeMillis() : 0;
         expiry.setDeadline(e, QueueExpiry.deadline(a, now, Persistence.ownTtl(expiration)));
         ready.add(e);
-        dispatch(now);
+        dispatch.run(now);
         if (a.limited()) {
             dropHeadOverLimit(a);
         }
@@ -488,52 +476,12 @@ public final class Queue implements Destination {
      */
     public void get(boolean noAck, Consumer<Delivery> answer) {
         touch();
-        if (gets.isEmpty() && tryGet(noAck, answer)) {
-            return;
-        }
-        gets.add(new WaitingGet(noAck, answer));
-    }
-
-    /** A basic.get waiting for the head's body. */
-    private record WaitingGet(boolean noAck, Consumer<Delivery> answer) {
-    }
-
-    /** Answers a get unless the head's body is being read back; false then. */
-    private boolean tryGet(boolean noAck, Consumer<Delivery> answer) {
-        boolean wasBusy = busy;
-        busy = true;
-        QueueEntry e;
-        try {
-            e = poll();
-        } finally {
-            busy = wasBusy;
-        }
-        if (e == null && !ready.isEmpty() && !deleted) {
-            return false;
-        }
-        Delivery d = e == null ? null : handOut(e, null, noAck, false);
-        if (d != null) {
-            // The next message is the head now: its deadline needs the timer (RabbitMQ's drop_expired_msgs).
-            expiry.expireHead();
-        }
-        answer.accept(d);
-        return true;
-    }
-
-    /** Answers the gets that waited, in order, as far as the head allows. */
-    private void answerWaitingGets() {
-        for (WaitingGet g; (g = gets.peekFirst()) != null && tryGet(g.noAck(), g.answer()); ) {
-            gets.pollFirst();
-        }
+        dispatch.get(noAck, answer);
     }
 
     /** Bodies were read back: waiting gets first, then the consumers. */
     void pagedIn() {
-        if (busy) {
-            // Read on this very thread (a broker without a network, in tests): the caller looks again.
-            return;
-        }
-        dispatch();
+        dispatch.pagedIn();
     }
 
     public void ack(long seq) {
@@ -634,7 +582,7 @@ public final class Queue implements Destination {
         ready.drain(this::forget);
         paging.clear();
         releaseCredit();
-        answerWaitingGets();
+        dispatch.answerWaitingGets();
         return n;
     }
 
@@ -647,7 +595,7 @@ public final class Queue implements Destination {
         purge();
         unacked.drain(this::forget);
         paging.close();
-        answerWaitingGets();
+        dispatch.answerWaitingGets();
         List<QueueConsumer> cs = consumers.clear();
         for (QueueConsumer c : cs) {
             c.channel().consumerCancelled(c.tag());
@@ -659,70 +607,14 @@ public final class Queue implements Destination {
      * channel.
      */
     public void dispatch() {
-        dispatch(expiry.now());
-    }
-
-    /** {@link #dispatch()} at {@code now} (ms since the epoch; only read when the queue has deadlines). */
-    private void dispatch(long now) {
-        if (busy) {
-            return;
-        }
-        answerWaitingGets();
-        if (consumers.isEmpty() || deleted) {
-            return;
-        }
-        busy = true;
-        try {
-            dispatchReady(now);
-        } finally {
-            busy = false;
-        }
-        deliverBatches();
-        releaseCredit();
-    }
-
-    private void dispatchReady(long now) {
-        long batchBytes = 0;
-        for (;;) {
-            if (expiry.any()) {
-                expiry.expireHead(false, now);
-            }
-            // The head first: picking a consumer may take a unit of its channel's prefetch, which a head whose
-            // body is still on disk would leave taken.
-            QueueEntry e = readyHead(now);
-            if (e == null) {
-                break;
-            }
-            QueueConsumer c = consumers.nextWithCredit();
-            if (c == null) {
-                break;
-            }
-            take(e);
-            Delivery d = handOut(e, c, c.noAck(), consumers.lastCreditWasChannelWide());
-            // Each channel's list is new (it goes to that channel's thread); the map is ours to reuse.
-            batches.computeIfAbsent(c.channel(), k -> new ArrayList<>()).add(d);
-            batchBytes += e.size;
-            if (batchBytes >= DISPATCH_BATCH_BYTES) {
-                // Handed over now, the connections count these bytes, and stop taking more once they are
-                // behind: bodies paged back in for consumers without a prefetch limit do not all load at once.
-                deliverBatches();
-                batchBytes = 0;
-            }
-        }
-    }
-
-    private void deliverBatches() {
-        if (!batches.isEmpty()) {
-            batches.forEach(ConsumerChannel::deliver);
-            batches.clear();
-        }
+        dispatch.run(expiry.now());
     }
 
     /**
      * The next message to hand out, with its body in memory; null if there is none or its body is being read
      * back (then the read's arrival dispatches again). Entries whose body could not be read are dropped.
      */
-    private QueueEntry poll() {
+    QueueEntry poll() {
         return poll(expiry.now());
     }
 
@@ -736,7 +628,7 @@ public final class Queue implements Destination {
     }
 
     /** Takes {@code e}, the {@link #readyHead}; reads the next window ahead if this one runs low. */
-    private void take(QueueEntry e) {
+    void take(QueueEntry e) {
         boolean readAhead = e.body == QueueEntry.Body.AHEAD;
         takeHead();
         if (readAhead) {
@@ -749,7 +641,7 @@ public final class Queue implements Destination {
      * back (then the read's arrival dispatches again). Expired heads go first; entries whose body could not be
      * read are dropped.
      */
-    private QueueEntry readyHead(long now) {
+    QueueEntry readyHead(long now) {
         for (QueueEntry e = head(); e != null; e = head()) {
             if (expiry.any() && e.expiresAt < now) {
                 die(takeHead(), DeadLetters.EXPIRED);
@@ -771,7 +663,7 @@ public final class Queue implements Destination {
         return null;
     }
 
-    private Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
+    Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
         withheld.handedOut();
         e.handedOut = true;
         boolean counted = settings.deliveryLimit() >= 0;
