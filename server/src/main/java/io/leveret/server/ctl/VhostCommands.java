@@ -38,9 +38,18 @@ final class VhostCommands {
         c.invocation().option("description").ifPresent(d -> body.put("description", d));
         c.invocation().option("tags").ifPresent(t -> body.put("tags", t));
         c.invocation().option("default-queue-type").ifPresent(t -> body.put("default_queue_type", t));
+        boolean existed = Checks.vhostExists(c, vhost);
         ManagementClient.Response r = c.api().put(path("vhosts", vhost), body);
         if (!r.ok()) {
             throw c.api().unexpected(r);
+        }
+        if (!existed) {
+            // RabbitMQ's API gives the user who creates a vhost full permissions in it; rabbitmqctl add_vhost gives
+            // nobody any, and scripts follow it with set_permissions. Take the API's grant back to match.
+            ManagementClient.Response revoke = c.api().delete(path("permissions", vhost, c.settings().username()));
+            if (!revoke.ok() && revoke.status() != 404) {
+                throw c.api().unexpected(revoke);
+            }
         }
     }
 

@@ -235,4 +235,18 @@ class LeveretctlTest {
         assertEquals("Starting tracing for vhost \"v1\" ...\nLeveret has no firehose tracer: trace_on changed nothing for vhost v1\n", out);
         assertTrue(api.requests.isEmpty());
     }
+
+    @Test
+    void addVhostTakesBackTheApisGrantToItsCreatorOnlyForANewVhost() {
+        api.answer("PUT", "/api/vhosts/v1", 201, "").answer("DELETE", "/api/permissions/v1/guest", 204, "");
+        assertEquals(0, run("add_vhost", "v1", "--description", "d"));
+        assertEquals(List.of("GET /api/vhosts/v1", "PUT /api/vhosts/v1", "DELETE /api/permissions/v1/guest"),
+                api.requests.stream().map(r -> r.method() + " " + r.path()).toList());
+        assertEquals("{\"description\":\"d\"}", api.requests.get(1).body());
+        api.requests.clear();
+        api.answer("GET", "/api/vhosts/v1", 200, "{\"name\":\"v1\"}");
+        assertEquals(0, run("add_vhost", "v1"));
+        assertEquals(List.of("GET /api/vhosts/v1", "PUT /api/vhosts/v1"),
+                api.requests.stream().map(r -> r.method() + " " + r.path()).toList());
+    }
 }
