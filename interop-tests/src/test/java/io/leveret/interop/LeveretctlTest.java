@@ -20,11 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,18 +50,6 @@ class LeveretctlTest {
     private final List<String> operatorPoliciesToClear = new ArrayList<>();
     private final List<Connection> opened = new ArrayList<>();
 
-    /** What one run printed and how it ended. */
-    record Result(int exitCode, String out, String err) {
-        List<String> lines() {
-            return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n", -1)).subList(0, out.split("\n", -1).length - 1);
-        }
-
-        Result ok() {
-            assertEquals(0, exitCode, () -> "exit " + exitCode + "\nstdout:\n" + out + "\nstderr:\n" + err);
-            return this;
-        }
-    }
-
     /**
      * The broker under test's management API: {@code interop.management.uri} when set, else the AMQP host with
      * the AMQP port + 10000 (15672 for 5672, 15673 for the reference node on 5673).
@@ -77,44 +63,20 @@ class LeveretctlTest {
         return "http://" + b.host() + ":" + (b.port() + 10000);
     }
 
-    static Result ctl(String... args) {
+    static LeveretctlProcess.Result ctl(String... args) {
         return ctlAs(BrokerUnderTest.shared().user(), BrokerUnderTest.shared().password(), args);
     }
 
-    static Result ctlAs(String user, String password, String... args) {
-        Path jar = Path.of(System.getProperty("leveret.jar", "../server/target/leveret.jar")).toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(), "ctl",
-                "--url", managementUri(), "--username", user, "--password", password));
-        command.addAll(List.of(args));
-        try {
-            Path out = Files.createTempFile("leveretctl", ".out");
-            Path err = Files.createTempFile("leveretctl", ".err");
-            try {
-                Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.PIPE).start();
-                p.getOutputStream().close();
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    fail("leveretctl " + String.join(" ", args) + " did not finish in 60 s");
-                }
-                return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    static LeveretctlProcess.Result ctlAs(String user, String password, String... args) {
+        List<String> all = new ArrayList<>(List.of("--url", managementUri(), "--username", user, "--password", password));
+        all.addAll(List.of(args));
+        return LeveretctlProcess.run(all);
     }
 
     /** Runs the command until its output satisfies {@code until}; returns that run. */
-    static Result awaitCtl(Predicate<Result> until, String... args) {
+    static LeveretctlProcess.Result awaitCtl(Predicate<LeveretctlProcess.Result> until, String... args) {
         long deadline = System.nanoTime() + LISTING_TIMEOUT.toNanos();
-        Result last;
+        LeveretctlProcess.Result last;
         do {
             last = ctl(args).ok();
             if (until.test(last)) {
@@ -188,7 +150,7 @@ class LeveretctlTest {
     void addUserThenPermissionsLetItConnect() {
         String user = unique("ctl-user");
         usersToDelete.add(user);
-        Result added = ctl("add_user", user, "pw1").ok();
+        LeveretctlProcess.Result added = ctl("add_user", user, "pw1").ok();
         assertEquals("Adding user \"" + user + "\" ...", added.lines().get(0));
         assertFalse(canConnect(user, "pw1", "/"), "no permissions yet");
         ctl("set_permissions", "-p", "/", user, ".*", ".*", ".*").ok();
@@ -196,7 +158,7 @@ class LeveretctlTest {
         assertTrue(ctl("-q", "list_user_permissions", user).ok().lines().contains("/\t.*\t.*\t.*"));
         assertTrue(ctl("list_permissions", "-s").ok().lines().contains(user + "\t.*\t.*\t.*"));
 
-        Result again = ctl("add_user", user, "other");
+        LeveretctlProcess.Result again = ctl("add_user", user, "other");
         assertEquals(70, again.exitCode());
         assertEquals("Error:\nUser \"" + user + "\" already exists\n", again.err());
         assertTrue(canConnect(user, "pw1", "/"), "a refused add_user must not change the password");
@@ -209,7 +171,7 @@ class LeveretctlTest {
         assertFalse(canConnect(user, "pw2", "/"));
 
         ctl("delete_user", user).ok();
-        Result gone = ctl("delete_user", user);
+        LeveretctlProcess.Result gone = ctl("delete_user", user);
         assertEquals(67, gone.exitCode());
         assertEquals("Error:\nUser \"" + user + "\" does not exist\n", gone.err());
         assertEquals(67, ctl("set_permissions", user, ".*", ".*", ".*").exitCode());
@@ -221,9 +183,9 @@ class LeveretctlTest {
         String user = newUser("pw");
         ctl("set_permissions", user, ".*", ".*", ".*").ok();
         assertTrue(ctl("list_users").ok().lines().contains(user + "\t[]"));
-        Result tagged = ctl("set_user_tags", user, "monitoring", "policymaker").ok();
+        LeveretctlProcess.Result tagged = ctl("set_user_tags", user, "monitoring", "policymaker").ok();
         assertEquals("Setting tags for user \"" + user + "\" to [monitoring, policymaker] ...\n", tagged.out());
-        Result silent = ctl("list_users", "-s").ok();
+        LeveretctlProcess.Result silent = ctl("list_users", "-s").ok();
         assertTrue(silent.lines().contains(user + "\t[monitoring, policymaker]"), silent.out());
         assertFalse(silent.out().contains("Listing users"), "-s drops the banner");
         assertFalse(silent.lines().contains("user\ttags"), "-s drops the header");
@@ -253,7 +215,7 @@ class LeveretctlTest {
 
         ctl("delete_vhost", vhost).ok();
         assertFalse(ctl("list_vhosts", "-s").ok().lines().contains(vhost));
-        Result gone = ctl("delete_vhost", vhost);
+        LeveretctlProcess.Result gone = ctl("delete_vhost", vhost);
         assertEquals(65, gone.exitCode());
         assertEquals("Virtual host '" + vhost + "' does not exist\n", gone.err());
         assertEquals(65, ctl("list_permissions", "-p", vhost).exitCode());
@@ -291,7 +253,7 @@ class LeveretctlTest {
         ch.queueDeclare(queue, false, false, false, null);
         queuesToDelete.add(queue);
         policiesToClear.add(policy);
-        Result set = ctl("set_policy", "--priority", "1", "--apply-to", "queues", policy, "^" + queue + "$",
+        LeveretctlProcess.Result set = ctl("set_policy", "--priority", "1", "--apply-to", "queues", policy, "^" + queue + "$",
                 "{\"max-length\":1}").ok();
         assertEquals("Setting policy \"" + policy + "\" for pattern \"^" + queue + "$\" to \"{\"max-length\":1}\" with priority \"1\" for vhost \"/\" ...\n",
                 set.out());
@@ -305,7 +267,7 @@ class LeveretctlTest {
         assertEquals(1, ch.queueDeclarePassive(queue).getMessageCount(), "max-length 1 from the policy");
 
         ctl("clear_policy", policy).ok();
-        Result again = ctl("clear_policy", policy);
+        LeveretctlProcess.Result again = ctl("clear_policy", policy);
         assertEquals(69, again.exitCode());
         assertEquals("Error:\nParameter does not exist\n", again.err());
         assertFalse(ctl("list_policies", "-s").ok().out().contains(policy));
@@ -341,7 +303,7 @@ class LeveretctlTest {
         ch.basicQos(5);
         ch.basicConsume(queue, false, tag, new DefaultConsumer(ch));
 
-        Result queues = awaitCtl(r -> r.lines().contains(queue + "\t1\t1\t[{\"x-max-length\",10}]\ttrue"),
+        LeveretctlProcess.Result queues = awaitCtl(r -> r.lines().contains(queue + "\t1\t1\t[{\"x-max-length\",10}]\ttrue"),
                 "list_queues", "-p", vhost, "name", "messages", "consumers", "arguments", "durable");
         assertEquals(List.of("Timeout: 60.0 seconds ...", "Listing queues for vhost " + vhost + " ...",
                 "name\tmessages\tconsumers\targuments\tdurable"), queues.lines().subList(0, 3));
@@ -359,7 +321,7 @@ class LeveretctlTest {
         assertTrue(bindings.contains(exchange + "\texchange\t" + queue + "\tqueue\trk\t[{\"a\",\"b\"}]"), bindings.toString());
         assertTrue(bindings.contains("\texchange\t" + queue + "\tqueue\t" + queue + "\t[]"), bindings.toString());
 
-        Result consumers = awaitCtl(r -> r.out().contains(tag), "list_consumers", "-p", vhost);
+        LeveretctlProcess.Result consumers = awaitCtl(r -> r.out().contains(tag), "list_consumers", "-p", vhost);
         assertEquals("queue_name\tchannel_pid\tconsumer_tag\tack_required\tprefetch_count\tactive\targuments",
                 consumers.lines().get(1));
         assertTrue(consumers.lines().stream().anyMatch(l -> l.startsWith(queue + "\t") && l.endsWith("\t" + tag + "\ttrue\t5\ttrue\t[]")),
@@ -367,7 +329,7 @@ class LeveretctlTest {
         assertTrue(ctl("list_consumers", "-p", vhost, "-s", "queue_name", "consumer_tag").ok().lines()
                 .contains(queue + "\t" + tag));
 
-        Result channels = awaitCtl(r -> r.lines().stream().anyMatch(l -> l.endsWith("\t" + vhost + "\t5\t1")),
+        LeveretctlProcess.Result channels = awaitCtl(r -> r.lines().stream().anyMatch(l -> l.endsWith("\t" + vhost + "\t5\t1")),
                 "list_channels", "-s", "name", "number", "vhost", "prefetch_count", "consumer_count");
         assertTrue(channels.lines().stream().anyMatch(l -> l.matches(".* \\(1\\)\t1\t" + Pattern.quote(vhost) + "\t5\t1")),
                 channels.out());
@@ -381,11 +343,11 @@ class LeveretctlTest {
 
     @Test
     void unknownColumnsAndCommandsAreUsageErrors() {
-        Result badColumn = ctl("list_queues", "name", "bogus_col");
+        LeveretctlProcess.Result badColumn = ctl("list_queues", "name", "bogus_col");
         assertEquals(64, badColumn.exitCode());
         assertTrue(badColumn.err().startsWith("Error (argument validation): Info key(s) bogus_col are not supported"),
                 badColumn.err());
-        Result unknown = ctl("no_such_command");
+        LeveretctlProcess.Result unknown = ctl("no_such_command");
         assertEquals(64, unknown.exitCode());
         assertTrue(unknown.err().contains("Command 'no_such_command' not found."));
         assertEquals(0, ctl("help").exitCode());
@@ -401,7 +363,7 @@ class LeveretctlTest {
         Connection c = open(factory(BrokerUnderTest.shared().user(), BrokerUnderTest.shared().password(), vhost), name);
         c.createChannel();
         Pattern byName = Pattern.compile("\"connection_name\",\"(?<name>[a-zA-Z0-9\\-_]+)?\"");
-        Result listed = awaitCtl(r -> r.out().contains("\"" + name + "\""),
+        LeveretctlProcess.Result listed = awaitCtl(r -> r.out().contains("\"" + name + "\""),
                 "-n", "rabbit@localhost", "list_connections", "-q", "pid", "peer_port", "client_properties");
         String pid = null;
         for (String line : listed.lines()) {
@@ -439,7 +401,7 @@ class LeveretctlTest {
         Connection a = open(f, unique("ctl-all"));
         Connection b = open(f, unique("ctl-all"));
         awaitCtl(r -> r.lines().stream().filter(l -> l.equals(vhost)).count() == 2, "list_connections", "-s", "vhost");
-        Result r = ctl("close_all_connections", "-p", vhost, "Closed via leveretctl").ok();
+        LeveretctlProcess.Result r = ctl("close_all_connections", "-p", vhost, "Closed via leveretctl").ok();
         assertEquals("Closing all connections in vhost " + vhost + ", reason: Closed via leveretctl...\nClosed 2 connections\n",
                 r.out());
         awaitClosed(a);
@@ -457,15 +419,15 @@ class LeveretctlTest {
         ch.basicPublish("", queue, null, "x".getBytes(StandardCharsets.UTF_8));
         ch.basicPublish("", queue, null, "y".getBytes(StandardCharsets.UTF_8));
         awaitCtl(r -> r.lines().contains(queue + "\t2"), "list_queues", "-s");
-        Result refused = ctl("delete_queue", queue, "--if-empty");
+        LeveretctlProcess.Result refused = ctl("delete_queue", queue, "--if-empty");
         assertNotEquals(0, refused.exitCode());
         assertEquals(2, ch.queueDeclarePassive(queue).getMessageCount(), "the queue stays");
-        Result deleted = ctl("delete_queue", queue).ok();
+        LeveretctlProcess.Result deleted = ctl("delete_queue", queue).ok();
         assertEquals("Deleting queue '" + queue + "' on vhost '/' ...\nQueue was successfully deleted with 2 ready messages\n",
                 deleted.out());
         Channel probe = c.createChannel();
         assertThrows(IOException.class, () -> probe.queueDeclarePassive(queue));
-        Result missing = ctl("delete_queue", queue);
+        LeveretctlProcess.Result missing = ctl("delete_queue", queue);
         assertEquals(64, missing.exitCode());
         assertEquals("Error:\nQueue not found\n", missing.err());
         assertEquals(69, ctl("purge_queue", queue).exitCode());
@@ -496,12 +458,12 @@ class LeveretctlTest {
 
     @Test
     void statusAwaitStartupAndTraceAnswer() {
-        Result status = ctl("status").ok();
+        LeveretctlProcess.Result status = ctl("status").ok();
         assertTrue(status.out().startsWith("Status of node "), status.out());
         assertTrue(status.out().contains("Listeners"), status.out());
         assertEquals("", ctl("await_startup", "-t", "20").ok().out());
         String vhost = newVhost();
-        Result on = ctl("trace_on", "-p", vhost).ok();
+        LeveretctlProcess.Result on = ctl("trace_on", "-p", vhost).ok();
         assertTrue(on.out().contains("changed nothing"), on.out());
         assertTrue(ctl("trace_off", "-p", vhost, "-q").ok().out().contains("changed nothing"));
     }
