@@ -51,6 +51,8 @@ public final class Queue implements Destination {
     private final io.netty.util.collection.LongObjectHashMap<QueueEntry> unacked =
             new io.netty.util.collection.LongObjectHashMap<>();
     private final Consumers consumers;
+    /** message_stats, written on this queue's thread only. */
+    private final io.leveret.server.stats.Counters stats = new io.leveret.server.stats.Counters();
     private final Paging paging;
     private final WithheldCredit withheld;
     /** One dispatch's deliveries by channel; cleared after each dispatch. */
@@ -233,6 +235,7 @@ public final class Queue implements Destination {
 
     /** {@link #enqueue(Message, Location)}, returning false if the queue refused the message at its length limit. */
     private boolean offer(Message message, Location location) {
+        stats.add(io.leveret.server.stats.Metric.PUBLISH);
         if (deleted) {
             message.release();
             return true;
@@ -525,6 +528,15 @@ public final class Queue implements Destination {
         return consumers.size();
     }
 
+    /** Handed out and not yet acknowledged; read racily by the statistics sampler. */
+    public int unackedCount() {
+        return unacked.size();
+    }
+
+    public io.leveret.server.stats.Counters stats() {
+        return stats;
+    }
+
     public boolean isDeleted() {
         return deleted;
     }
@@ -601,6 +613,7 @@ public final class Queue implements Destination {
             return false;
         }
         Delivery d = e == null ? null : handOut(e, null, noAck, false);
+        if (d == null) stats.add(io.leveret.server.stats.Metric.GET_EMPTY); else stats.got(noAck, d.redelivered());
         if (d != null && hasDeadlines) {
             // The next message is the head now: its deadline needs the timer (RabbitMQ's drop_expired_msgs).
             expireHead();
@@ -630,6 +643,7 @@ public final class Queue implements Destination {
         if (e == null) {
             return;
         }
+        stats.add(io.leveret.server.stats.Metric.ACK);
         if (e.holder != null) {
             e.holder.unacked--;
         }
@@ -879,6 +893,7 @@ public final class Queue implements Destination {
 
     private Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
         withheld.handedOut();
+        if (c != null) stats.delivered(noAck, e.redelivered); // basic.get counts in tryGet
         e.handedOut = true;
         boolean counted = settings.deliveryLimit() >= 0;
         if (deduplication != null) {
