@@ -23,7 +23,9 @@ public enum Metric {
     /** Publishes routed to at least one queue (Prometheus only: rabbitmq_global_messages_routed_total). */
     ROUTED("routed"),
     /** Publishes on a channel in confirm mode (Prometheus only: ..._received_confirm_total). */
-    RECEIVED_CONFIRM("received_confirm");
+    RECEIVED_CONFIRM("received_confirm"),
+    /** deliver + deliver_no_ack + get + get_no_ack: never counted, filled into each sample by the sampler. */
+    DELIVER_GET("deliver_get");
 
     static final Metric[] ALL = values();
 

@@ -136,7 +136,7 @@ public final class Statistics implements AutoCloseable {
             for (Exchange e : v.exchanges()) {
                 next.computeIfAbsent(e, k -> existing(previous, k)).record(time, row(e.counters()));
             }
-            vs.history.record(time, totals);
+            vs.history.record(time, derive(totals));
             seen.put(v.name(), totals);
             add(all, totals);
         }
@@ -152,7 +152,7 @@ public final class Statistics implements AutoCloseable {
         }
         lastVhostTotals.clear();
         lastVhostTotals.putAll(seen);
-        overall.record(time, all);
+        overall.record(time, derive(all));
         objects = next;
     }
 
@@ -164,6 +164,13 @@ public final class Statistics implements AutoCloseable {
     private static long[] row(CounterSource c) {
         long[] row = new long[Gauge.ROW];
         c.addTo(row);
+        return derive(row);
+    }
+
+    /** Fills the columns that are sums of others. */
+    private static long[] derive(long[] row) {
+        row[Metric.DELIVER_GET.ordinal()] = row[Metric.DELIVER.ordinal()] + row[Metric.DELIVER_NO_ACK.ordinal()]
+                + row[Metric.GET.ordinal()] + row[Metric.GET_NO_ACK.ordinal()];
         return row;
     }
 
@@ -244,57 +251,12 @@ public final class Statistics implements AutoCloseable {
             return out;
         }
         long now = h.lastTime();
-        Map<String, Integer> columns = new java.util.TreeMap<>();
         for (Metric m : kind.messageMetrics()) {
-            columns.put(m.key(), m.ordinal());
-        }
-        if (kind.hasDeliverGet()) {
-            columns.put("deliver_get", -1);
-        }
-        for (Map.Entry<String, Integer> c : columns.entrySet()) {
-            int col = c.getValue();
-            if (col >= 0) {
-                out.put(c.getKey(), row[col]);
-                out.put(c.getKey() + "_details", h.details(col, intervalMillis, range.msgRatesAgeMillis(),
-                        range.msgRatesIncrMillis(), now));
-            } else {
-                out.put(c.getKey(), deliverGet(row));
-                out.put(c.getKey() + "_details", deliverGetDetails(h, range, now));
-            }
+            out.put(m.key(), row[m.ordinal()]);
+            out.put(m.key() + "_details", h.details(m.ordinal(), intervalMillis, range.msgRatesAgeMillis(),
+                    range.msgRatesIncrMillis(), now));
         }
         return out;
-    }
-
-    private static long deliverGet(long[] row) {
-        return row[Metric.DELIVER.ordinal()] + row[Metric.DELIVER_NO_ACK.ordinal()] + row[Metric.GET.ordinal()]
-                + row[Metric.GET_NO_ACK.ordinal()];
-    }
-
-    /** deliver_get is a sum of columns: its details are the column-wise sums of theirs. */
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> deliverGetDetails(History h, SampleRange range, long now) {
-        Metric[] parts = {Metric.DELIVER, Metric.DELIVER_NO_ACK, Metric.GET, Metric.GET_NO_ACK};
-        Map<String, Object> sum = null;
-        for (Metric m : parts) {
-            Map<String, Object> d = h.details(m.ordinal(), intervalMillis, range.msgRatesAgeMillis(),
-                    range.msgRatesIncrMillis(), now);
-            if (sum == null) {
-                sum = d;
-                continue;
-            }
-            for (Map.Entry<String, Object> e : d.entrySet()) {
-                if (e.getValue() instanceof Double x) {
-                    sum.put(e.getKey(), (Double) sum.get(e.getKey()) + x);
-                } else if (e.getValue() instanceof List<?> samples) {
-                    List<Map<String, Object>> into = (List<Map<String, Object>>) sum.get(e.getKey());
-                    for (int i = 0; i < samples.size(); i++) {
-                        Map<String, Object> s = (Map<String, Object>) samples.get(i);
-                        into.get(i).put("sample", (Long) into.get(i).get("sample") + (Long) s.get("sample"));
-                    }
-                }
-            }
-        }
-        return sum;
     }
 
     private Map<String, Object> lengths(History h, SampleRange range) {
