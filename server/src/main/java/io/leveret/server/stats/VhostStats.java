@@ -48,13 +48,15 @@ public final class VhostStats {
     /** A channel or connection opened; {@code name} is the one the management API shows. */
     public synchronized Tracked track(Kind kind, String name, CounterSource counters) {
         Tracked t = new Tracked(kind, name, counters, retentionMillis);
-        if (kind == Kind.CHANNEL) {
-            channels.put(name, t);
-            churn.channelsOpened.incrementAndGet();
-        } else {
-            connections.put(name, t);
-            churn.connectionsOpened.incrementAndGet();
+        boolean channel = kind == Kind.CHANNEL;
+        Tracked before = (channel ? channels : connections).put(name, t);
+        if (before != null) {
+            // The name's previous owner was not untracked yet (a channel number reused at once): it is closed
+            // now in all but name, so its counts go to the totals here; its own untrack will find nothing.
+            before.counters().addTo(retired);
+            (channel ? churn.channelsClosed : churn.connectionsClosed).incrementAndGet();
         }
+        (channel ? churn.channelsOpened : churn.connectionsOpened).incrementAndGet();
         return t;
     }
 
