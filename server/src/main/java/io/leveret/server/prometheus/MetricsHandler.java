@@ -37,7 +37,7 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (!req.decoderResult().isSuccess()) {
-            respond(ctx, req, text(ctx, HttpResponseStatus.BAD_REQUEST, "Bad Request"));
+            respond(ctx, req, text(HttpResponseStatus.BAD_REQUEST, "Bad Request"));
             return;
         }
         String path = new QueryStringDecoder(req.uri()).path();
@@ -50,11 +50,11 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             default -> null;
         };
         if (perObject == null) {
-            respond(ctx, req, text(ctx, HttpResponseStatus.NOT_FOUND, "Not Found"));
+            respond(ctx, req, text(HttpResponseStatus.NOT_FOUND, "Not Found"));
             return;
         }
         if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
-            FullHttpResponse r = text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
+            FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
             r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             respond(ctx, req, r);
             return;
@@ -65,7 +65,7 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         } catch (IOException | RuntimeException e) {
             body.release();
             LOG.warn("Prometheus scrape failed", e);
-            respond(ctx, req, text(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal Server Error"));
+            respond(ctx, req, text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal Server Error"));
             return;
         }
         FullHttpResponse r = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK, body);
@@ -78,7 +78,7 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         respond(ctx, req, r);
     }
 
-    private static FullHttpResponse text(ChannelHandlerContext ctx, HttpResponseStatus status, String text) {
+    private static FullHttpResponse text(HttpResponseStatus status, String text) {
         ByteBuf body = Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8);
         FullHttpResponse r = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status, body);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
