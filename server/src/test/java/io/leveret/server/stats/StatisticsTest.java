@@ -72,6 +72,19 @@ class StatisticsTest {
     }
 
     @Test
+    void aNameReusedBeforeItsOwnerWasUntrackedKeepsTheOwnersCounts() {
+        Counters first = new Counters();
+        Counters second = new Counters();
+        Tracked t1 = root().stats().track(Kind.CHANNEL, "c (1)", first);
+        first.add(Metric.PUBLISH, 3);
+        root().stats().track(Kind.CHANNEL, "c (1)", second);
+        second.add(Metric.PUBLISH, 4);
+        root().stats().untrack(t1);
+        assertEquals(7, stats.liveTotals()[Metric.PUBLISH.ordinal()], "counted once each, neither lost");
+        assertEquals(new Statistics.Churn(0, 0, 2, 1, 0, 0, 0), stats.churn());
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void aDeletedVhostsCountsStayInTheOverview() {
         VirtualHost other = new VirtualHost("other", ImmediateEventExecutor.INSTANCE);
