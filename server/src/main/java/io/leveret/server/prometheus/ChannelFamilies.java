@@ -1,10 +1,12 @@
 package io.leveret.server.prometheus;
 
 import io.leveret.server.prometheus.Families.Type;
-import io.leveret.server.stats.CounterSource;
+import io.leveret.server.stats.Occupancy;
 import io.leveret.server.stats.Kind;
 import io.leveret.server.stats.Metric;
 import io.leveret.server.stats.Statistics;
+import io.leveret.server.stats.Statistics.Open;
+import java.util.function.ToIntFunction;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,9 +16,6 @@ import java.util.List;
  */
 final class ChannelFamilies {
     private ChannelFamilies() {
-    }
-
-    private record Open(String name, CounterSource counters) {
     }
 
     private record Counter(String name, String help, Metric metric) {
@@ -56,13 +55,36 @@ final class ChannelFamilies {
                     Metric.SEND_OCT));
 
     static void write(Families f, Statistics stats, boolean perObject) {
-        write(f, open(stats, Kind.CHANNEL), CHANNEL, perObject);
-        write(f, open(stats, Kind.CONNECTION), CONNECTION, perObject);
+        List<Open> channels = open(stats, Kind.CHANNEL);
+        List<Open> connections = open(stats, Kind.CONNECTION);
+        write(f, channels, CHANNEL, perObject);
+        write(f, connections, CONNECTION, perObject);
+        gauge(f, "rabbitmq_channel_consumers", "Consumers on a channel", channels, perObject, Occupancy::consumers);
+        gauge(f, "rabbitmq_channel_messages_unacked", "Delivered but not yet acknowledged messages", channels,
+                perObject, Occupancy::unacked);
+        gauge(f, "rabbitmq_connection_channels", "Channels on a connection", connections, perObject,
+                Occupancy::channels);
+    }
+
+    private static void gauge(Families f, String name, String help, List<Open> open, boolean perObject,
+                              ToIntFunction<Occupancy> value) {
+        f.family(Families.Type.GAUGE, name, help);
+        if (!perObject) {
+            long sum = 0;
+            for (Open o : open) {
+                sum += value.applyAsInt(o.occupancy());
+            }
+            f.value(sum);
+            return;
+        }
+        for (Open o : open) {
+            f.value(value.applyAsInt(o.occupancy()), "channel", o.name());
+        }
     }
 
     private static List<Open> open(Statistics stats, Kind kind) {
         List<Open> list = new ArrayList<>();
-        stats.forEachOpen(kind, (name, c) -> list.add(new Open(name, c)));
+        stats.forEachOpen(kind, list::add);
         return list;
     }
 
@@ -72,13 +94,13 @@ final class ChannelFamilies {
             if (!perObject) {
                 long sum = 0;
                 for (Open o : open) {
-                    sum += o.counters.get(c.metric);
+                    sum += o.counters().get(c.metric);
                 }
                 f.value(sum);
                 continue;
             }
             for (Open o : open) {
-                f.value(o.counters.get(c.metric), "channel", o.name);
+                f.value(o.counters().get(c.metric), "channel", o.name());
             }
         }
     }

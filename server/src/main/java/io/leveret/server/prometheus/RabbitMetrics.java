@@ -136,15 +136,15 @@ public final class RabbitMetrics {
             }
         }
         int[] open = new int[2];
-        stats.forEachOpen(Kind.CONNECTION, (n, c) -> open[0]++);
-        stats.forEachOpen(Kind.CHANNEL, (n, c) -> open[1]++);
+        stats.forEachOpen(Kind.CONNECTION, o -> open[0]++);
+        stats.forEachOpen(Kind.CHANNEL, o -> open[1]++);
         f.family(Type.GAUGE, "rabbitmq_connections", "Connections currently open").value(open[0]);
         f.family(Type.GAUGE, "rabbitmq_channels", "Channels currently open").value(open[1]);
         f.family(Type.GAUGE, "rabbitmq_consumers", "Consumers currently connected").value(consumers);
         f.family(Type.GAUGE, "rabbitmq_queues", "Queues available").value(queues);
         f.family(Type.GAUGE, "rabbitmq_global_consumers", "Current number of consumers").value(consumers, "protocol", AMQP);
         int[] publishers = new int[1];
-        stats.forEachOpen(Kind.CHANNEL, (n, c) -> publishers[0] += c.get(Metric.PUBLISH) > 0 ? 1 : 0);
+        stats.forEachOpen(Kind.CHANNEL, o -> publishers[0] += o.counters().get(Metric.PUBLISH) > 0 ? 1 : 0);
         f.family(Type.GAUGE, "rabbitmq_global_publishers", "Current number of publishers")
                 .value(publishers[0], "protocol", AMQP);
     }

@@ -81,7 +81,22 @@ public final class AmqpChannel implements ConsumerChannel {
         this.publisher = new Publisher(this);
         this.replyTo = new DirectReplyTo(this);
         this.tracked = connection.vhost().stats().track(io.leveret.server.stats.Kind.CHANNEL,
-                io.leveret.server.stats.ConnectionNames.channel(connection.name(), id), stats);
+                io.leveret.server.stats.ConnectionNames.channel(connection.name(), id), stats, occupancy());
+    }
+
+    /** Consumers and unacked deliveries for the per-channel gauges, read racily from a scrape's thread. */
+    private io.leveret.server.stats.Occupancy occupancy() {
+        return new io.leveret.server.stats.Occupancy() {
+            @Override
+            public int consumers() {
+                return consumers.size();
+            }
+
+            @Override
+            public int unacked() {
+                return unacked.size();
+            }
+        };
     }
 
     int id() {

@@ -307,7 +307,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         }
         access = new AccessControl(services.users(), user, v.name(), permission);
         vhost = v;
-        tracked = v.stats().track(io.leveret.server.stats.Kind.CONNECTION, name(), octets());
+        tracked = v.stats().track(io.leveret.server.stats.Kind.CONNECTION, name(), octets(), occupancy());
         services.alarms().register(this);
         state = State.OPEN;
         if (handshakeTimer != null) {
@@ -582,6 +582,16 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     /** The management API's name of this connection, its statistics key. */
     String name() {
         return io.leveret.server.stats.ConnectionNames.of(ctx.channel().remoteAddress(), ctx.channel().localAddress());
+    }
+
+    /** Open channels for the per-connection gauge, read racily from a scrape's thread. */
+    private io.leveret.server.stats.Occupancy occupancy() {
+        return new io.leveret.server.stats.Occupancy() {
+            @Override
+            public int channels() {
+                return channels.size();
+            }
+        };
     }
 
     /** recv_oct and send_oct, counted at the socket (a pipeline without the counter, in tests, counts none). */

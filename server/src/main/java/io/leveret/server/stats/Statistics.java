@@ -358,11 +358,15 @@ public final class Statistics implements AutoCloseable {
         return new Churn(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
     }
 
-    /** Every open channel ({@code Kind.CHANNEL}) or connection ({@code Kind.CONNECTION}), by name, live counters. */
-    public void forEachOpen(Kind kind, java.util.function.BiConsumer<String, CounterSource> action) {
+    /** An open channel or connection as a scrape sees it: name, live counters, what it holds. */
+    public record Open(String name, CounterSource counters, Occupancy occupancy) {
+    }
+
+    /** Every open channel ({@code Kind.CHANNEL}) or connection ({@code Kind.CONNECTION}). */
+    public void forEachOpen(Kind kind, java.util.function.Consumer<Open> action) {
         for (VirtualHost v : vhosts.get()) {
             for (Tracked t : kind == Kind.CHANNEL ? v.stats().channels() : v.stats().connections()) {
-                action.accept(t.name(), t.counters());
+                action.accept(new Open(t.name(), t.counters(), t.occupancy()));
             }
         }
     }

@@ -8,13 +8,19 @@ public final class Tracked {
     private final Kind kind;
     private final String name;
     private final CounterSource counters;
+    private final Occupancy occupancy;
     final History history;
 
-    Tracked(Kind kind, String name, CounterSource counters, long retentionMillis) {
+    Tracked(Kind kind, String name, CounterSource counters, Occupancy occupancy, long retentionMillis) {
         this.kind = kind;
         this.name = name;
         this.counters = counters;
+        this.occupancy = occupancy;
         this.history = new History(retentionMillis);
+    }
+
+    Occupancy occupancy() {
+        return occupancy;
     }
 
     public Kind kind() {

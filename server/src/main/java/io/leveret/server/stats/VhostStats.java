@@ -47,7 +47,12 @@ public final class VhostStats {
 
     /** A channel or connection opened; {@code name} is the one the management API shows. */
     public synchronized Tracked track(Kind kind, String name, CounterSource counters) {
-        Tracked t = new Tracked(kind, name, counters, retentionMillis);
+        return track(kind, name, counters, Occupancy.NONE);
+    }
+
+    /** {@link #track(Kind, String, CounterSource)} with what it holds, for the per-object gauges. */
+    public synchronized Tracked track(Kind kind, String name, CounterSource counters, Occupancy occupancy) {
+        Tracked t = new Tracked(kind, name, counters, occupancy, retentionMillis);
         boolean channel = kind == Kind.CHANNEL;
         Tracked before = (channel ? channels : connections).put(name, t);
         if (before != null) {

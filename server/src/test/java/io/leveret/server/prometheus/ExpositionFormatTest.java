@@ -8,6 +8,7 @@ import io.leveret.server.protocol.ResourceAlarms;
 import io.leveret.server.stats.Counters;
 import io.leveret.server.stats.Kind;
 import io.leveret.server.stats.Metric;
+import io.leveret.server.stats.Occupancy;
 import io.leveret.server.stats.Statistics;
 import io.leveret.server.vhost.VirtualHost;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -49,7 +50,17 @@ class ExpositionFormatTest {
         Counters c = new Counters();
         c.add(Metric.PUBLISH, 5);
         c.add(Metric.DELIVER_NO_ACK, 2);
-        vhosts.get(0).stats().track(Kind.CHANNEL, "127.0.0.1:1 -> 127.0.0.1:2 (1)", c);
+        vhosts.get(0).stats().track(Kind.CHANNEL, "127.0.0.1:1 -> 127.0.0.1:2 (1)", c, new Occupancy() {
+            @Override
+            public int consumers() {
+                return 2;
+            }
+
+            @Override
+            public int unacked() {
+                return 5;
+            }
+        });
         stats = Statistics.start(5000, true, () -> vhosts);
         server = PrometheusServer.start("127.0.0.1", 0,
                 new RabbitMetrics(stats, () -> vhosts, ResourceAlarms.none(), "leveret@test", "leveret@test"), false);
@@ -102,6 +113,7 @@ class ExpositionFormatTest {
         assertEquals(3.0, s.get("rabbitmq_queue_messages_published_total"));
         assertEquals(5.0, s.get("rabbitmq_channel_messages_published_total"));
         assertEquals(1.0, s.get("rabbitmq_channels"));
+        assertEquals(5.0, s.get("rabbitmq_channel_messages_unacked"));
         assertEquals(5.0, s.get("rabbitmq_global_messages_received_total{protocol=\"amqp091\"}"));
         assertEquals(2.0, s.get("rabbitmq_global_messages_delivered_consume_auto_ack_total{protocol=\"amqp091\","
                 + "queue_type=\"rabbit_classic_queue\"}"));
@@ -121,6 +133,8 @@ class ExpositionFormatTest {
         assertEquals(0.0, s.get("rabbitmq_queue_messages_ready{queue=\"q\\n2\",vhost=\"odd \\\"vhost\\\"\\\\\"}"),
                 "quotes, backslashes and newlines in names are escaped");
         assertEquals(5.0, s.get("rabbitmq_channel_messages_published_total{channel=\"127.0.0.1:1 -> 127.0.0.1:2 (1)\"}"));
+        assertEquals(2.0, s.get("rabbitmq_channel_consumers{channel=\"127.0.0.1:1 -> 127.0.0.1:2 (1)\"}"));
+        assertEquals(5.0, s.get("rabbitmq_channel_messages_unacked{channel=\"127.0.0.1:1 -> 127.0.0.1:2 (1)\"}"));
     }
 
     @Test
