@@ -53,6 +53,7 @@ final class PrivateLeveret implements AutoCloseable {
         Path conf = dir.resolve("leveret.conf");
         Files.writeString(conf, "listeners.tcp.default = 0\n"
                 + "port_file = " + portFile + "\n"
+                + "prometheus.tcp.port = 0\n"
                 + "data_dir = " + dir.resolve("data") + "\n"
                 + config + "\n");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));

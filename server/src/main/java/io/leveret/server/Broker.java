@@ -21,6 +21,9 @@ import io.leveret.store.definitions.TopicPermissionDefinition;
 import io.leveret.store.definitions.UserDefinition;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.internal.PlatformDependent;
+import io.leveret.server.prometheus.PrometheusServer;
+import io.leveret.server.prometheus.RabbitMetrics;
+import io.leveret.server.stats.Statistics;
 import io.leveret.server.transport.AmqpServer;
 import io.leveret.server.vhost.VirtualHost;
 import io.leveret.server.vhost.DiskIo;
@@ -55,15 +58,19 @@ public final class Broker implements AutoCloseable {
     private final ResourceAlarms alarms;
     private final List<Integer> ports;
     private final List<Integer> tlsPorts;
+    private final Statistics statistics;
+    private final PrometheusServer prometheus;
 
     private Broker(AmqpServer server, Store store, Persistence persistence, ResourceAlarms alarms, List<Integer> ports,
-                   List<Integer> tlsPorts) {
+                   List<Integer> tlsPorts, Statistics statistics, PrometheusServer prometheus) {
         this.server = server;
         this.store = store;
         this.persistence = persistence;
         this.alarms = alarms;
         this.ports = ports;
         this.tlsPorts = tlsPorts;
+        this.statistics = statistics;
+        this.prometheus = prometheus;
     }
 
     /**
@@ -76,6 +83,8 @@ public final class Broker implements AutoCloseable {
         AmqpServer server = new AmqpServer();
         ResourceAlarms alarms = null;
         Persistence persistence = null;
+        Statistics statistics = null;
+        PrometheusServer prometheus = null;
         try {
             SslContext tls = config.tls().listeners().isEmpty() ? null : TlsContext.of(config.tls());
             seedOnFirstBoot(store, config);
@@ -90,6 +99,9 @@ public final class Broker implements AutoCloseable {
             persistence = new Persistence(store.definitions(), store.messages(), store.spill(), paging,
                     DiskIo.start());
             Map<String, VirtualHost> vhosts = recover(store, server, persistence);
+            Map<String, VirtualHost> allVhosts = Map.copyOf(vhosts);
+            BrokerConfig.Metrics metrics = config.metrics();
+            statistics = Statistics.start(metrics.collectIntervalMillis(), metrics.collect(), allVhosts::values);
             Definitions defs = store.definitions().snapshot();
             UserDatabase users = users(defs, config);
             Limits limits = new Limits(config.resources().connectionMax());
@@ -99,7 +111,7 @@ public final class Broker implements AutoCloseable {
                     diskFreeLimit(config.resources()));
             ProtocolSettings settings = new ProtocolSettings(config.channelMax(), config.frameMax(),
                     config.heartbeat(), config.maxMessageSize(), config.handshakeTimeoutMillis());
-            BrokerServices services = new BrokerServices(settings, users, Map.copyOf(vhosts), limits, alarms,
+            BrokerServices services = new BrokerServices(settings, users, allVhosts, limits, alarms,
                     config.security().authMechanisms(), config.clusterName());
             List<Integer> ports = new ArrayList<>();
             for (Listener l : config.listeners()) {
@@ -118,11 +130,29 @@ public final class Broker implements AutoCloseable {
                 Path tlsPortFile = config.portFile().resolveSibling(config.portFile().getFileName() + ".tls");
                 writeAtomically(tlsPortFile, Integer.toString(tlsPorts.get(0)));
             }
+            String host = hostName();
+            String cluster = config.clusterName().isEmpty() ? "leveret@" + host : config.clusterName();
+            prometheus = PrometheusServer.start(metrics.prometheusIp(), metrics.prometheusPort(),
+                    new RabbitMetrics(statistics, allVhosts::values, alarms, "leveret@" + host, cluster),
+                    metrics.perObject());
+            LOG.info("serving Prometheus metrics on {}:{}", metrics.prometheusIp().isEmpty() ? "*"
+                    : metrics.prometheusIp(), prometheus.port());
+            if (metrics.prometheusPortFile() != null) {
+                writeAtomically(metrics.prometheusPortFile(), Integer.toString(prometheus.port()));
+            }
+            // The AMQP port file last: whoever waits for it finds the Prometheus one already there.
             if (config.portFile() != null && !ports.isEmpty()) {
                 writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
             }
-            return new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts));
+            return new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts),
+                    statistics, prometheus);
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (prometheus != null) {
+                prometheus.close();
+            }
+            if (statistics != null) {
+                statistics.close();
+            }
             if (alarms != null) {
                 alarms.close();
             }
@@ -263,6 +293,24 @@ public final class Broker implements AutoCloseable {
         return ports;
     }
 
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** The Prometheus endpoint's port. */
+    public int prometheusPort() {
+        return prometheus.port();
+    }
+
+    /** The statistics the management API reads (see {@link Statistics} for its read API). */
+    public Statistics statistics() {
+        return statistics;
+    }
+
     /** The bound TLS ports, in the order of listeners.ssl.*. */
     public List<Integer> tlsPorts() {
         return tlsPorts;
@@ -270,6 +318,8 @@ public final class Broker implements AutoCloseable {
 
     @Override
     public void close() {
+        prometheus.close();
+        statistics.close();
         alarms.close();
         server.close();
         // The loops are stopped: no queue asks for disk work any more, and what was asked for finishes first.

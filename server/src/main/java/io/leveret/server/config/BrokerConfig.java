@@ -26,6 +26,8 @@ import java.util.Map;
  * @param loadDefinitions {@code load_definitions}: a RabbitMQ definitions file imported at boot, or null
  * @param log            {@code log.console.level}, {@code log.file}, {@code log.file.level}
  * @param clusterName    {@code cluster_name}: announced in connection.start; empty for leveret@HOSTNAME
+ * @param metrics        {@code collect_statistics_interval}, {@code management_agent.disable_metrics_collector},
+ *                       {@code prometheus.*}
  * @param warnings       settings that were recognised but ignored (e.g. RabbitMQ keys Leveret does not
  *                       support yet); Main logs each one at WARN
  */
@@ -47,6 +49,7 @@ public record BrokerConfig(
         Path loadDefinitions,
         Log log,
         String clusterName,
+        Metrics metrics,
         List<String> warnings) {
 
     /**
@@ -87,6 +90,20 @@ public record BrokerConfig(
      */
     public record Resources(int connectionMax, double memoryRelative, long memoryAbsolute, double pagingRatio,
                             long diskFreeAbsolute, double diskFreeRelative) {
+    }
+
+    /**
+     * Statistics and the Prometheus endpoint.
+     *
+     * @param collectIntervalMillis {@code collect_statistics_interval}
+     * @param collect               not {@code management_agent.disable_metrics_collector}
+     * @param prometheusIp          {@code prometheus.tcp.ip}; empty for every interface
+     * @param prometheusPort        {@code prometheus.tcp.port}; 0 picks a free one
+     * @param prometheusPortFile    {@code prometheus.port_file}: where to write the bound port, or null
+     * @param perObject             {@code prometheus.return_per_object_metrics}
+     */
+    public record Metrics(int collectIntervalMillis, boolean collect, String prometheusIp, int prometheusPort,
+                          Path prometheusPortFile, boolean perObject) {
     }
 
     /** @param file log file, or null for standard error */

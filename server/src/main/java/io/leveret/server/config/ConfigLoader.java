@@ -122,6 +122,13 @@ public final class ConfigLoader {
                         value(assignments, Settings.LOG_FILE).orElse(null),
                         value(assignments, Settings.LOG_FILE_LEVEL)),
                 value(assignments, Settings.CLUSTER_NAME),
+                new BrokerConfig.Metrics(
+                        value(assignments, Settings.COLLECT_STATISTICS_INTERVAL),
+                        !value(assignments, Settings.DISABLE_METRICS_COLLECTOR),
+                        value(assignments, Settings.PROMETHEUS_TCP_IP),
+                        value(assignments, Settings.PROMETHEUS_TCP_PORT),
+                        value(assignments, Settings.PROMETHEUS_PORT_FILE).orElse(null),
+                        value(assignments, Settings.PROMETHEUS_PER_OBJECT)),
                 warnings);
     }
 

@@ -60,6 +60,7 @@ final class Dispatch {
             return false;
         }
         Delivery d = e == null ? null : queue.handOut(e, null, noAck, false);
+        queue.countGet(d, noAck);
         if (d != null) {
             // The next message is the head now: its deadline needs the timer (RabbitMQ's drop_expired_msgs).
             expiry.expireHead();

@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  *       named above): the messages, consumers, deliveries and timers. Other threads hand the queue work as
  *       tasks ({@link #execute}); answers that need its state (declare-ok counts, basic.get) are asked for
  *       the same way, so none of it needs a lock.</li>
+ *   <li><b>Written on the queue's thread, read without a lock by the statistics sampler</b>: the
+ *       {@link #stats} counters (opaque writes) and the counts behind {@link #messageCount} and
+ *       {@link #unackedCount}, which the sampler may see a moment late.</li>
  *   <li><b>Final</b>: what the declaration fixed (name, durability, arguments, owner, executor, store).</li>
  *   <li><b>Volatile, written on the queue's thread</b>: {@link #settings}, read by publishers on any thread
  *       ({@link #mayRefuse}) and by the vhost when it declares the queue.</li>
@@ -60,6 +63,8 @@ public final class Queue implements Destination {
     private final ReadyList ready;
     private final Unacked unacked = new Unacked();
     private final Consumers consumers;
+    /** message_stats, written on this queue's thread only. */
+    private final io.leveret.server.stats.Counters stats = new io.leveret.server.stats.Counters();
     private final Paging paging;
     private final WithheldCredit withheld;
     private long nextSeq;
@@ -228,6 +233,7 @@ public final class Queue implements Destination {
 
     /** {@link #enqueue(Message, Location)}, returning false if the queue refused the message at its length limit. */
     private boolean offer(Message message, Location location) {
+        stats.add(io.leveret.server.stats.Metric.PUBLISH);
         if (deleted) {
             message.release();
             return true;
@@ -424,6 +430,24 @@ public final class Queue implements Destination {
         return consumers.size();
     }
 
+    /** Handed out and not yet acknowledged; read racily by the statistics sampler. */
+    public int unackedCount() {
+        return unacked.size();
+    }
+
+    /** Counts a basic.get's answer: {@code d} null when the queue was empty. */
+    void countGet(Delivery d, boolean noAck) {
+        if (d == null) {
+            stats.add(io.leveret.server.stats.Metric.GET_EMPTY);
+        } else {
+            stats.got(noAck, d.redelivered());
+        }
+    }
+
+    public io.leveret.server.stats.Counters stats() {
+        return stats;
+    }
+
     public boolean isDeleted() {
         return deleted;
     }
@@ -487,6 +511,7 @@ public final class Queue implements Destination {
     public void ack(long seq) {
         QueueEntry e = unacked.take(seq);
         if (e != null) {
+            stats.add(io.leveret.server.stats.Metric.ACK);
             forget(e);
         }
     }
@@ -665,6 +690,9 @@ public final class Queue implements Destination {
 
     Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
         withheld.handedOut();
+        if (c != null) {
+            stats.delivered(noAck, e.redelivered); // a basic.get is counted by countGet
+        }
         e.handedOut = true;
         boolean counted = settings.deliveryLimit() >= 0;
         if (deduplication != null) {

@@ -30,6 +30,11 @@ final class Unacked {
         return e;
     }
 
+    /** How many are out; read by the statistics sampler too, which may see it a moment late. */
+    int size() {
+        return entries.size();
+    }
+
     /** Hands every entry still out to {@code action} and forgets them all (the queue is gone). */
     void drain(Consumer<QueueEntry> action) {
         entries.values().forEach(action);
