@@ -94,6 +94,8 @@ public final class BrokerUnderTest {
                     + "port_file = " + dir.resolve("port") + "\n"
                     + "management.tcp.port = 0\n"
                     + "management.port_file = " + dir.resolve("management.port") + "\n"
+                    + "prometheus.tcp.port = 0\n"
+                    + "prometheus.port_file = " + dir.resolve("prometheus.port") + "\n"
                     + "data_dir = " + dir.resolve("data") + "\n"
                     + extraConfig + "\n");
             BrokerUnderTest broker = new BrokerUnderTest(null, null, dir, jar, List.copyOf(jvmOptions));
@@ -293,6 +295,26 @@ public final class BrokerUnderTest {
 
     public String host() {
         return URI.create(uri).getHost();
+    }
+
+    /**
+     * The Prometheus endpoint's base, {@code http://host:port} (append {@code /metrics}): the property
+     * {@code interop.prometheus.uri} if set; for an external broker otherwise the AMQP port + 10020 (15692 for
+     * 5672, RabbitMQ's defaults, and what the reference script uses); for ours the port it wrote to its file.
+     */
+    public String prometheusUri() {
+        String given = System.getProperty("interop.prometheus.uri", "");
+        if (!given.isBlank()) {
+            return given.trim().replaceAll("/+$", "");
+        }
+        if (workDir == null) {
+            return "http://" + host() + ":" + (port() + 10020);
+        }
+        try {
+            return "http://127.0.0.1:" + Files.readString(workDir.resolve("prometheus.port")).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("no Prometheus port file in " + workDir, e);
+        }
     }
 
     public int port() {

@@ -56,6 +56,7 @@ final class PrivateLeveret implements AutoCloseable {
                 + "port_file = " + portFile + "\n"
                 + "management.tcp.port = 0\n"
                 + "management.port_file = " + dir.resolve("management.port") + "\n"
+                + "prometheus.tcp.port = 0\n"
                 + "data_dir = " + dir.resolve("data") + "\n"
                 + config + "\n");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));

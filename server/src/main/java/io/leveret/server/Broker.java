@@ -25,6 +25,9 @@ import io.leveret.store.definitions.TopicPermissionDefinition;
 import io.leveret.store.definitions.UserDefinition;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.internal.PlatformDependent;
+import io.leveret.server.prometheus.PrometheusServer;
+import io.leveret.server.prometheus.RabbitMetrics;
+import io.leveret.server.stats.Statistics;
 import io.leveret.server.transport.AmqpServer;
 import io.leveret.server.vhost.VirtualHost;
 import io.leveret.server.vhost.DiskIo;
@@ -63,9 +66,12 @@ public final class Broker implements AutoCloseable {
     private final BrokerServices services;
     private final Admin admin;
     private final ManagementServer management;
+    private final Statistics statistics;
+    private final PrometheusServer prometheus;
 
     private Broker(AmqpServer server, Store store, Persistence persistence, ResourceAlarms alarms, List<Integer> ports,
-                   List<Integer> tlsPorts, BrokerServices services, Admin admin, ManagementServer management) {
+                   List<Integer> tlsPorts, BrokerServices services, Admin admin, ManagementServer management,
+                   Statistics statistics, PrometheusServer prometheus) {
         this.management = management;
         this.server = server;
         this.store = store;
@@ -75,6 +81,8 @@ public final class Broker implements AutoCloseable {
         this.tlsPorts = tlsPorts;
         this.services = services;
         this.admin = admin;
+        this.statistics = statistics;
+        this.prometheus = prometheus;
     }
 
     /**
@@ -88,6 +96,8 @@ public final class Broker implements AutoCloseable {
         ResourceAlarms alarms = null;
         Persistence persistence = null;
         ManagementServer management = null;
+        Statistics statistics = null;
+        PrometheusServer prometheus = null;
         try {
             SslContext tls = config.tls().listeners().isEmpty() ? null : TlsContext.of(config.tls());
             seedOnFirstBoot(store, config);
@@ -103,6 +113,8 @@ public final class Broker implements AutoCloseable {
                     DiskIo.start());
             // Live: vhosts added and deleted at runtime come and go here, where connections look them up.
             Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>(recover(store, server, persistence));
+            BrokerConfig.Metrics metrics = config.metrics();
+            statistics = Statistics.start(metrics.collectIntervalMillis(), metrics.collect(), vhosts::values);
             Definitions defs = store.definitions().snapshot();
             UserDatabase users = users(defs, config);
             Limits limits = new Limits(config.resources().connectionMax());
@@ -145,14 +157,31 @@ public final class Broker implements AutoCloseable {
                 Path tlsPortFile = config.portFile().resolveSibling(config.portFile().getFileName() + ".tls");
                 writeAtomically(tlsPortFile, Integer.toString(tlsPorts.get(0)));
             }
+            String host = hostName();
+            String cluster = config.clusterName().isEmpty() ? "leveret@" + host : config.clusterName();
+            prometheus = PrometheusServer.start(metrics.prometheusIp(), metrics.prometheusPort(),
+                    new RabbitMetrics(statistics, vhosts::values, alarms, "leveret@" + host, cluster),
+                    metrics.perObject());
+            LOG.info("serving Prometheus metrics on {}:{}", metrics.prometheusIp().isEmpty() ? "*"
+                    : metrics.prometheusIp(), prometheus.port());
+            if (metrics.prometheusPortFile() != null) {
+                writeAtomically(metrics.prometheusPortFile(), Integer.toString(prometheus.port()));
+            }
+            // The AMQP port file last: whoever waits for it finds the Prometheus one already there.
             if (config.portFile() != null && !ports.isEmpty()) {
                 writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
             }
             return new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts), services,
-                    admin, management);
+                    admin, management, statistics, prometheus);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (management != null) {
                 management.close();
+            }
+            if (prometheus != null) {
+                prometheus.close();
+            }
+            if (statistics != null) {
+                statistics.close();
             }
             if (alarms != null) {
                 alarms.close();
@@ -295,6 +324,25 @@ public final class Broker implements AutoCloseable {
         return ports;
     }
 
+    /** The node name the management API and Prometheus report, as connection.start's default cluster_name spells it. */
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** The Prometheus endpoint's port. */
+    public int prometheusPort() {
+        return prometheus.port();
+    }
+
+    /** The statistics the management API reads (see {@link Statistics} for its read API). */
+    public Statistics statistics() {
+        return statistics;
+    }
+
     /** The bound TLS ports, in the order of listeners.ssl.*. */
     public List<Integer> tlsPorts() {
         return tlsPorts;
@@ -315,21 +363,14 @@ public final class Broker implements AutoCloseable {
         return management == null ? -1 : management.port();
     }
 
-    /** The node name the management API reports, as connection.start's default cluster_name spells it. */
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "localhost";
-        }
-    }
-
     @Override
     public void close() {
         // The HTTP side first: no request may reach a vhost whose loops are going away.
         if (management != null) {
             management.close();
         }
+        prometheus.close();
+        statistics.close();
         alarms.close();
         server.close();
         // The loops are stopped: no queue asks for disk work any more, and what was asked for finishes first.

@@ -9,13 +9,19 @@ import org.slf4j.Logger;
 /**
  * {@code java -jar leveret.jar [--config FILE] [--set key=value ...]} runs the broker;
  * {@code java -jar leveret.jar export-definitions [--config FILE] [--set ...] OUT.json} writes the stored
- * definitions of a stopped or running broker in RabbitMQ's format.
+ * definitions of a stopped or running broker in RabbitMQ's format; {@code java -jar leveret.jar ctl COMMAND ...}
+ * is leveretctl, rabbitmqctl's commands over the management HTTP API.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("ctl")) {
+            // leveretctl: a client of the management API; nothing of the broker is loaded
+            io.leveret.server.ctl.Leveretctl.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (ConfigLoader.helpRequested(args)) {
             System.out.print(ConfigLoader.usage());
             System.out.println("       leveret export-definitions [--config FILE] [--set key=value]... OUT.json");

@@ -40,6 +40,7 @@ final class LeveretProcess implements AutoCloseable {
         Files.writeString(dir.resolve("leveret.conf"), "listeners.tcp.default = 127.0.0.1:0\n"
                 + "management.enabled = false\n"
                 + "port_file = " + portFile + "\n"
+                + "prometheus.tcp.ip = 127.0.0.1\nprometheus.tcp.port = 0\n"
                 + "data_dir = " + dir.resolve("data") + "\n");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmOptions);

@@ -28,6 +28,8 @@ import java.util.Map;
  * @param clusterName    {@code cluster_name}: announced in connection.start; empty for leveret@HOSTNAME
  * @param management     {@code management.enabled}, {@code management.tcp.ip}, {@code management.tcp.port},
  *                       {@code management.port_file}
+ * @param metrics        {@code collect_statistics_interval}, {@code management_agent.disable_metrics_collector},
+ *                       {@code prometheus.*}
  * @param warnings       settings that were recognised but ignored (e.g. RabbitMQ keys Leveret does not
  *                       support yet); Main logs each one at WARN
  */
@@ -50,6 +52,7 @@ public record BrokerConfig(
         Log log,
         String clusterName,
         Management management,
+        Metrics metrics,
         List<String> warnings) {
 
     /**
@@ -100,6 +103,20 @@ public record BrokerConfig(
      * @param portFile where to write the bound port, or null
      */
     public record Management(boolean enabled, String ip, int port, Path portFile) {
+    }
+
+    /**
+     * Statistics and the Prometheus endpoint.
+     *
+     * @param collectIntervalMillis {@code collect_statistics_interval}
+     * @param collect               not {@code management_agent.disable_metrics_collector}
+     * @param prometheusIp          {@code prometheus.tcp.ip}; empty for every interface
+     * @param prometheusPort        {@code prometheus.tcp.port}; 0 picks a free one
+     * @param prometheusPortFile    {@code prometheus.port_file}: where to write the bound port, or null
+     * @param perObject             {@code prometheus.return_per_object_metrics}
+     */
+    public record Metrics(int collectIntervalMillis, boolean collect, String prometheusIp, int prometheusPort,
+                          Path prometheusPortFile, boolean perObject) {
     }
 
     /** @param file log file, or null for standard error */

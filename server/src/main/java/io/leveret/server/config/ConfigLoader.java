@@ -128,6 +128,13 @@ public final class ConfigLoader {
                                 : value(assignments, Settings.MANAGEMENT_TCP_IP),
                         value(assignments, Settings.MANAGEMENT_TCP_PORT),
                         value(assignments, Settings.MANAGEMENT_PORT_FILE).orElse(null)),
+                new BrokerConfig.Metrics(
+                        value(assignments, Settings.COLLECT_STATISTICS_INTERVAL),
+                        !value(assignments, Settings.DISABLE_METRICS_COLLECTOR),
+                        value(assignments, Settings.PROMETHEUS_TCP_IP),
+                        value(assignments, Settings.PROMETHEUS_TCP_PORT),
+                        value(assignments, Settings.PROMETHEUS_PORT_FILE).orElse(null),
+                        value(assignments, Settings.PROMETHEUS_PER_OBJECT)),
                 warnings);
     }
 

@@ -97,6 +97,20 @@ final class Settings {
             "Level of log lines written to log.file.");
     static final Setting<String> CLUSTER_NAME = new Setting<>("cluster_name", ValueType.anyText(), "",
             "Name announced to clients in connection.start (empty = leveret@HOSTNAME).");
+    static final Setting<Integer> COLLECT_STATISTICS_INTERVAL = new Setting<>("collect_statistics_interval",
+            ValueType.integer(100, 3_600_000), "5000",
+            "Milliseconds between statistics samples: the period of message rates and of the API's samples.");
+    static final Setting<Boolean> DISABLE_METRICS_COLLECTOR = new Setting<>(
+            "management_agent.disable_metrics_collector", ValueType.bool(), "false",
+            "true stops statistics sampling: the management API then shows no message_stats or rates.");
+    static final Setting<Integer> PROMETHEUS_TCP_PORT = new Setting<>("prometheus.tcp.port",
+            ValueType.integer(0, 65535), "15692", "Port of the Prometheus endpoint /metrics (0 = pick a free port).");
+    static final Setting<String> PROMETHEUS_TCP_IP = new Setting<>("prometheus.tcp.ip", ValueType.anyText(), "",
+            "Address the Prometheus endpoint listens on (empty = every interface).");
+    static final Setting<Optional<Path>> PROMETHEUS_PORT_FILE = new Setting<>("prometheus.port_file",
+            ValueType.optionalPath(), "", "If set, the broker writes the Prometheus port it bound to this file.");
+    static final Setting<Boolean> PROMETHEUS_PER_OBJECT = new Setting<>("prometheus.return_per_object_metrics",
+            ValueType.bool(), "false", "true makes /metrics answer per object, as /metrics/per-object does.");
 
     static final Setting<Boolean> MANAGEMENT_ENABLED = new Setting<>("management.enabled", ValueType.bool(), "true",
             "Serve the management HTTP API (Leveret's own key; RabbitMQ enables it as a plugin).");
@@ -115,8 +129,10 @@ final class Settings {
             DEFAULT_USER_TAGS, DEFAULT_PERMISSIONS_CONFIGURE, DEFAULT_PERMISSIONS_WRITE, DEFAULT_PERMISSIONS_READ,
             LOOPBACK_USERS_NONE, LOOPBACK_USERS, CONNECTION_MAX, VM_MEMORY_HIGH_WATERMARK_RELATIVE,
             VM_MEMORY_HIGH_WATERMARK_ABSOLUTE, VM_MEMORY_HIGH_WATERMARK_PAGING_RATIO, DISK_FREE_LIMIT_ABSOLUTE, DISK_FREE_LIMIT_RELATIVE, LOAD_DEFINITIONS,
-            AUTH_MECHANISMS, LOG_CONSOLE_LEVEL, LOG_FILE, LOG_FILE_LEVEL, CLUSTER_NAME, MANAGEMENT_ENABLED,
-            MANAGEMENT_TCP_PORT, MANAGEMENT_TCP_IP, MANAGEMENT_PORT_FILE);
+            AUTH_MECHANISMS, LOG_CONSOLE_LEVEL, LOG_FILE, LOG_FILE_LEVEL, CLUSTER_NAME,
+            COLLECT_STATISTICS_INTERVAL, DISABLE_METRICS_COLLECTOR, PROMETHEUS_TCP_PORT, PROMETHEUS_TCP_IP,
+            PROMETHEUS_PORT_FILE, PROMETHEUS_PER_OBJECT, MANAGEMENT_ENABLED, MANAGEMENT_TCP_PORT, MANAGEMENT_TCP_IP,
+            MANAGEMENT_PORT_FILE);
 
     /** RabbitMQ's log levels. */
     private static ValueType<String> logLevel() {

@@ -54,6 +54,9 @@ public final class AmqpChannel implements ConsumerChannel {
     final Publisher publisher;
     final DirectReplyTo replyTo;
     private final ChannelPrefetch channelPrefetch = new ChannelPrefetch();
+    /** message_stats, written on the connection's loop only. */
+    final io.leveret.server.stats.Counters stats = new io.leveret.server.stats.Counters();
+    private final io.leveret.server.stats.Tracked tracked;
     private boolean awaiting;
     private boolean closing;
     private boolean released;
@@ -80,6 +83,23 @@ public final class AmqpChannel implements ConsumerChannel {
         this.publisher = new Publisher(this);
         this.replyTo = new DirectReplyTo(this);
         this.access = new AccessControl(connection.services().users(), connection.user(), connection.vhost().name());
+        this.tracked = connection.vhost().stats().track(io.leveret.server.stats.Kind.CHANNEL,
+                io.leveret.server.stats.ConnectionNames.channel(connection.name(), id), stats, occupancy());
+    }
+
+    /** Consumers and unacked deliveries for the per-channel gauges, read racily from a scrape's thread. */
+    private io.leveret.server.stats.Occupancy occupancy() {
+        return new io.leveret.server.stats.Occupancy() {
+            @Override
+            public int consumers() {
+                return consumers.size();
+            }
+
+            @Override
+            public int unacked() {
+                return unacked.size();
+            }
+        };
     }
 
     AccessControl access() {
@@ -387,6 +407,7 @@ public final class AmqpChannel implements ConsumerChannel {
         ByteBuf out = appendContent(batch,
                 new BasicMethod.Deliver(d.consumerTag(), tag, d.redelivered(), m.exchange(), m.routingKey()), m, left);
         nextDeliveryTag = tag;
+        stats.delivered(d.noAck(), d.redelivered());
         if (!d.noAck()) {
             unacked.add(new Unacked(tag, d.queue(), d.seq(), d.channelCredit()));
         }
@@ -589,6 +610,7 @@ public final class AmqpChannel implements ConsumerChannel {
         publisher.release();
         replyTo.stop();
         releaseHeld();
+        vhost().stats().untrack(tracked);
     }
 
     boolean released() {

@@ -70,6 +70,8 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     private boolean amqp08;
     private volatile String user;
     private volatile VirtualHost vhost;
+    /** This connection in its vhost's statistics, from connection.open on. */
+    private io.leveret.server.stats.Tracked tracked;
     /** This connection has published: a resource alarm blocks it (RabbitMQ blocks publishers only). */
     private boolean publisher;
     /** Reading is stopped for a resource alarm; the credit flow must not start it again. */
@@ -154,6 +156,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         }
         state = State.CLOSED;
         releaseChannels();
+        if (tracked != null) vhost.stats().untrack(tracked);
         if (wasOpen) {
             LOG.info("connection closed: {} (user '{}', vhost '{}')", peer(), user, vhost.name());
         }
@@ -309,6 +312,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         }
         vhost = v;
         connectedAt = System.currentTimeMillis();
+        tracked = v.stats().track(io.leveret.server.stats.Kind.CONNECTION, name(), octets(), occupancy());
         services.alarms().register(this);
         services.connections().add(this);
         state = State.OPEN;
@@ -633,6 +637,27 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     /** Closes the connection from the broker's side: connection.close 320 CONNECTION_FORCED with {@code reason}. */
     public void forceClose(String reason) {
         ctx.executor().execute(() -> closeWithError(new ConnectionException(ReplyCode.CONNECTION_FORCED, reason, 0, 0)));
+    }
+
+    /** The management API's name of this connection, its statistics key. */
+    String name() {
+        return io.leveret.server.stats.ConnectionNames.of(ctx.channel().remoteAddress(), ctx.channel().localAddress());
+    }
+
+    /** Open channels for the per-connection gauge, read racily from a scrape's thread. */
+    private io.leveret.server.stats.Occupancy occupancy() {
+        return new io.leveret.server.stats.Occupancy() {
+            @Override
+            public int channels() {
+                return channels.size();
+            }
+        };
+    }
+
+    /** recv_oct and send_oct, counted at the socket (a pipeline without the counter, in tests, counts none). */
+    private io.leveret.server.stats.CounterSource octets() {
+        io.leveret.server.stats.OctetCounter c = ctx.pipeline().get(io.leveret.server.stats.OctetCounter.class);
+        return c != null ? c.counters() : new io.leveret.server.stats.Counters();
     }
 
     String peer() {

@@ -147,10 +147,12 @@ final class BasicMethods {
         ch.<Got>askLater(q, answer -> q.get(g.noAck(), d -> answer.accept(new Got(d, q.messageCount()))), got -> {
             Delivery d = got.delivery();
             if (d == null) {
+                ch.stats.add(io.leveret.server.stats.Metric.GET_EMPTY);
                 ch.send(new BasicMethod.GetEmpty(""));
                 return;
             }
             long tag = ++ch.nextDeliveryTag;
+            ch.stats.got(d.noAck(), d.redelivered());
             if (!d.noAck()) {
                 ch.unacked.add(new Unacked(tag, q, d.seq(), false));
             }
@@ -182,6 +184,7 @@ final class BasicMethods {
         if (list.isEmpty()) {
             return;
         }
+        if (ack) ch.stats.add(io.leveret.server.stats.Metric.ACK, list.size());
         if (ch.publisher.transactional()) {
             ch.publisher.stash(new Publisher.PendingSettle(list, requeue && !ack, !ack && !requeue));
             return;

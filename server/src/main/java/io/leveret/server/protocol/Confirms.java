@@ -124,6 +124,7 @@ final class Confirms {
             if (top > lastAckSent) {
                 long unanswered = top - lastAckSent - answeredAlone.subSet(lastAckSent, false, top, true).size();
                 channel.send(new BasicMethod.Ack(top, unanswered > 1));
+                channel.stats.add(io.leveret.server.stats.Metric.CONFIRM, unanswered);
             }
             answeredAlone.headSet(covered, true).clear();
             lastAckSent = covered;
@@ -131,6 +132,7 @@ final class Confirms {
         for (long seq : confirmedAbove) {
             if (seq > covered) {
                 channel.send(new BasicMethod.Ack(seq, false));
+                channel.stats.add(io.leveret.server.stats.Metric.CONFIRM);
                 answeredAlone.add(seq);
             }
         }

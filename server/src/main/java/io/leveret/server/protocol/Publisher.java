@@ -172,10 +172,13 @@ final class Publisher {
             m.release();
             throw e;
         }
+        channel.stats.add(io.leveret.server.stats.Metric.PUBLISH);
+        ex.counters().publishIn();
         if (tx) {
             txPublishes.add(new PendingPublish(p, m));
             return;
         }
+        if (confirms.enabled()) channel.stats.add(io.leveret.server.stats.Metric.RECEIVED_CONFIRM);
         long seq = confirms.next();
         int answers = route(p, ex, m, seq);
         if (seq == 0) {
@@ -270,6 +273,7 @@ final class Publisher {
         targets.clear();
         channel.vhost().route(ex, routed, targets);
         if (targets.isEmpty()) {
+            channel.stats.add(p.mandatory() ? io.leveret.server.stats.Metric.RETURN_UNROUTABLE : io.leveret.server.stats.Metric.DROP_UNROUTABLE);
             if (p.mandatory()) {
                 channel.writeContent(new BasicMethod.Return(ReplyCode.NO_ROUTE, "NO_ROUTE", p.exchange(),
                         p.routingKey()), routed);
@@ -278,6 +282,8 @@ final class Publisher {
             routed.release();
             return 0;
         }
+        ex.counters().publishOut();
+        channel.stats.add(io.leveret.server.stats.Metric.ROUTED);
         // BCC keys route but are never delivered (RabbitMQ's sender-selected distribution).
         Message m = routed.hasBcc() ? routed.withoutBcc(channel.connection().ctx().alloc().buffer()) : routed;
         Location location = m.properties().persistent() ? append(m, seq) : null;

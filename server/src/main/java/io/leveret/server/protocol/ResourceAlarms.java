@@ -136,6 +136,31 @@ public final class ResourceAlarms implements AutoCloseable {
         return memoryLimit != Long.MAX_VALUE && (liveHeap() > heapLimit || directUsed() > directLimit);
     }
 
+    /** For metrics: the memory alarm is raised. */
+    public boolean memoryAlarm() {
+        return memoryAlarm;
+    }
+
+    /** For metrics: the disk alarm is raised. */
+    public boolean diskAlarm() {
+        return diskAlarm;
+    }
+
+    /** For metrics: the memory high watermark in bytes ({@link Long#MAX_VALUE} when never raised). */
+    public long memoryLimit() {
+        return memoryLimit;
+    }
+
+    /** For metrics: the free disk space below which the disk alarm is raised, in bytes. */
+    public long diskFreeLimit() {
+        return diskFreeLimit;
+    }
+
+    /** For metrics: free space on the data directory's file system now, in bytes. */
+    public long diskFree() {
+        return diskFree.getAsLong();
+    }
+
     /** RabbitMQ's connection.blocked reason, or null when no alarm is raised. */
     public String reason() {
         boolean m = memoryAlarm;

@@ -31,6 +31,7 @@ public abstract sealed class Exchange implements Destination
     private final List<Binding> incoming = new ArrayList<>();
     /** The write that stored this exchange's declaration; complete for one never stored. */
     private volatile java.util.concurrent.CompletableFuture<Void> stored = VirtualHost.DONE;
+    private final io.leveret.server.stats.ExchangeCounters counters = new io.leveret.server.stats.ExchangeCounters();
 
     protected Exchange(String name, boolean durable, boolean autoDelete, boolean internal, FieldTable arguments) {
         this.name = name;
@@ -67,6 +68,11 @@ public abstract sealed class Exchange implements Destination
     }
 
     public abstract String type();
+
+    /** publish_in and publish_out, written by every publishing connection. */
+    public io.leveret.server.stats.ExchangeCounters counters() {
+        return counters;
+    }
 
     /**
      * Completes once the declaration that made this exchange is durable; fails if it could not be stored

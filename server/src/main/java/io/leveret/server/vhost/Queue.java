@@ -7,19 +7,33 @@ import io.leveret.store.messages.MessageStore;
 import io.leveret.store.messages.MessageTimes;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.RecoveredMessage;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A FIFO queue. Everything it holds lives on one single-threaded executor: other threads hand it work as
- * tasks ({@link #execute}), so its state needs no lock. Requeued messages go back to their original
- * position (by sequence number), ahead of messages never delivered.
+ * A FIFO queue. Requeued messages go back to their original position (by sequence number), ahead of messages
+ * never delivered. Who gets the next message and when is {@link Dispatch}'s; its clocks (TTL, x-expires) are
+ * {@link QueueExpiry}'s, its handed-out entries {@link Unacked}'s, bodies on disk {@link Paging}'s.
+ *
+ * <p>Which thread may touch what, one rule per field:
+ * <ul>
+ *   <li><b>Confined to the queue's executor</b> (every field below "Queue-thread state", and the helpers
+ *       named above): the messages, consumers, deliveries and timers. Other threads hand the queue work as
+ *       tasks ({@link #execute}); answers that need its state (declare-ok counts, basic.get) are asked for
+ *       the same way, so none of it needs a lock.</li>
+ *   <li><b>Written on the queue's thread, read without a lock by the statistics sampler</b>: the
+ *       {@link #stats} counters (opaque writes) and the counts behind {@link #messageCount} and
+ *       {@link #unackedCount}, which the sampler may see a moment late.</li>
+ *   <li><b>Final</b>: what the declaration fixed (name, durability, arguments, owner, executor, store).</li>
+ *   <li><b>Volatile, written on the queue's thread</b>: {@link #settings}, read by publishers on any thread
+ *       ({@link #mayRefuse}) and by the vhost when it declares the queue.</li>
+ *   <li><b>Volatile, written by the vhost</b>: {@link #stored}, the declaration's write.</li>
+ *   <li><b>The vhost's monitor</b>: {@link #policy}, which only the vhost's policy code reads and writes.</li>
+ *   <li><b>This queue's monitor</b>: {@link #bindings}, changed by {@link Exchange#bind}/{@link Exchange#unbind}
+ *       with the exchange's monitor held (the exchange's first, then the queue's, never the reverse), read by the
+ *       vhost when it deletes the queue.</li>
+ * </ul>
  */
 public final class Queue implements Destination {
     private final VirtualHost vhost;
@@ -47,30 +61,18 @@ public final class Queue implements Destination {
 
     // Queue-thread state.
     private final ReadyList ready;
-    /** Handed-out entries by their sequence number: a primitive-keyed map, no boxed key per delivery. */
-    private final io.netty.util.collection.LongObjectHashMap<QueueEntry> unacked =
-            new io.netty.util.collection.LongObjectHashMap<>();
+    private final Unacked unacked = new Unacked();
     private final Consumers consumers;
+    /** message_stats, written on this queue's thread only. */
+    private final io.leveret.server.stats.Counters stats = new io.leveret.server.stats.Counters();
     private final Paging paging;
     private final WithheldCredit withheld;
-    /** One dispatch's deliveries by channel; cleared after each dispatch. */
-    private final Map<ConsumerChannel, List<Delivery>> batches = new IdentityHashMap<>(4);
-    /** basic.gets waiting for the head's body to be read back, in order. */
-    private final java.util.ArrayDeque<WaitingGet> gets = new java.util.ArrayDeque<>();
-    /** A dispatch or a get is under way: a read finishing on this very thread leaves it to them. */
-    private boolean busy;
     private long nextSeq;
     private boolean hadConsumer;
     private boolean deleted;
-    /** True once any entry had a deadline: queues without TTLs never look at the clock. */
-    private boolean hasDeadlines;
-    /** When the timer for the head's deadline fires (ms since the epoch); 0 when none is pending. */
-    private long expiryTimerAt;
-    /** When the queue was last used (x-expires), and whether a check for that is pending. */
-    private long lastUsed = System.currentTimeMillis();
-    private boolean unusedTimerPending;
-    /** Bumped when a policy change rearms the x-expires timer: a timer armed before then does nothing. */
-    private int unusedTimerVersion;
+    private final QueueExpiry expiry = new QueueExpiry(this);
+    private final Dispatch dispatch;
+    // End of the queue-thread state.
 
     Queue(VirtualHost vhost, String name, boolean durable, boolean autoDelete, FieldTable arguments,
           QueueArguments settings, Object exclusiveOwner, EventExecutor executor) {
@@ -82,6 +84,7 @@ public final class Queue implements Destination {
         this.settings = settings;
         this.ready = new ReadyList(settings.maxPriority());
         this.consumers = new Consumers(settings.singleActiveConsumer());
+        this.dispatch = new Dispatch(this, consumers, expiry);
         this.exclusiveOwner = exclusiveOwner;
         this.executor = executor;
         this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
@@ -91,14 +94,11 @@ public final class Queue implements Destination {
         this.withheld = new WithheldCredit(executor);
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(Queue.class);
     /**
      * With consumers attached, a queue holding more ready messages than this keeps its publishers' credit
      * until the consumers catch up: publishers then go at the consumers' pace instead of building a backlog.
      */
     static final int BACKLOG_FOR_CREDIT = 1000;
-    /** Body bytes one dispatch hands over before the connections are told (and may say they are behind). */
-    private static final long DISPATCH_BATCH_BYTES = 256 << 10;
 
     @Override
     public String name() {
@@ -212,7 +212,7 @@ public final class Queue implements Destination {
     }
 
     /** Gives back the credit held while the backlog was long, as far as it is short again. */
-    private void releaseCredit() {
+    void releaseCredit() {
         if (!withholdsCredit()) {
             withheld.releaseAll();
         }
@@ -233,6 +233,7 @@ public final class Queue implements Destination {
 
     /** {@link #enqueue(Message, Location)}, returning false if the queue refused the message at its length limit. */
     private boolean offer(Message message, Location location) {
+        stats.add(io.leveret.server.stats.Metric.PUBLISH);
         if (deleted) {
             message.release();
             return true;
@@ -262,20 +263,14 @@ public final class Queue implements Destination {
         String expiration = message.properties().expiration();
         // The clock is read once: a message with TTL 0 must still reach a consumer waiting now, however
         // long this takes (RabbitMQ), so the dispatch below judges deadlines by the same millisecond.
-        long now = a.messageTtl() >= 0 || expiration != null || hasDeadlines ? System.currentTimeMillis() : 0;
-        long deadline = deadline(a, now, Persistence.ownTtl(expiration));
-        if (deadline != QueueEntry.NEVER) {
-            e.expiresAt = deadline;
-            hasDeadlines = true;
-        }
+        long now = a.messageTtl() >= 0 || expiration != null || expiry.any() ? System.currentTimeMillis() : 0;
+        expiry.setDeadline(e, QueueExpiry.deadline(a, now, Persistence.ownTtl(expiration)));
         ready.add(e);
-        dispatch(now);
+        dispatch.run(now);
         if (a.limited()) {
             dropHeadOverLimit(a);
         }
-        if (hasDeadlines) {
-            expireHead();
-        }
+        expiry.expireHead();
         if (!e.handedOut && e.message != null) {
             paging.added(e);
         }
@@ -298,25 +293,13 @@ public final class Queue implements Destination {
         }
     }
 
-    /** The deadline of a message enqueued now: the earlier of the queue's TTL and the message's own expiration. */
-    /** The deadline of a message enqueued at {@code enqueuedAt} with its own TTL {@code ownTtl} (-1: none). */
-    private static long deadline(QueueArguments a, long enqueuedAt, long ownTtl) {
-        long ttl = a.messageTtl();
-        if (ownTtl >= 0) {
-            ttl = ttl < 0 ? ownTtl : Math.min(ttl, ownTtl);
-        }
-        return ttl < 0 ? QueueEntry.NEVER : enqueuedAt + ttl;
-    }
-
-    // ---- TTL: only the head can expire (RabbitMQ); one timer for the head's deadline. ----
-
     /** The entry that would go out next, without taking it. */
-    private QueueEntry head() {
+    QueueEntry head() {
         return ready.peek();
     }
 
     /** Takes the entry that would go out next. */
-    private QueueEntry takeHead() {
+    QueueEntry takeHead() {
         QueueEntry e = ready.poll();
         if (e != null) {
             paging.taken(e);
@@ -324,49 +307,10 @@ public final class Queue implements Destination {
         return e;
     }
 
-    /** Dead-letters (or drops) expired messages at the head, then arms the timer for the next deadline. */
-    private void expireHead() {
-        expireHead(true, System.currentTimeMillis());
-    }
-
-    /**
-     * {@code due} false spares messages whose deadline is this very millisecond: a consumer waiting for a
-     * message with TTL 0 gets it (RabbitMQ), and what it did not take expires right after.
-     */
-    private void expireHead(boolean due, long now) {
-        if (deleted) {
-            return;
-        }
-        for (QueueEntry e = head(); e != null; e = head()) {
-            if (e.expiresAt == QueueEntry.NEVER) {
-                return;
-            }
-            if (due ? e.expiresAt > now : e.expiresAt >= now) {
-                armExpiryTimer(e.expiresAt);
-                return;
-            }
-            die(takeHead(), DeadLetters.EXPIRED);
-        }
-    }
-
-    private void armExpiryTimer(long at) {
-        if (expiryTimerAt != 0 && expiryTimerAt <= at) {
-            return;
-        }
-        expiryTimerAt = at;
-        executor.schedule(() -> {
-            if (expiryTimerAt == at) {
-                expiryTimerAt = 0;
-            }
-            expireHead();
-            releaseCredit();
-        }, Math.max(0, at - System.currentTimeMillis()) + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
     // ---- Dead-lettering. ----
 
     /** A ready or unacknowledged entry leaves the queue for {@code reason}: to the dead-letter exchange, or gone. */
-    private void die(QueueEntry e, String reason) {
+    void die(QueueEntry e, String reason) {
         if (settings.deadLetterExchange() == null) {
             forget(e);
         } else if (e.message == null || paging.pageIn().hasDying()) {
@@ -405,36 +349,9 @@ public final class Queue implements Destination {
         vhost.deadLetter(dead, reason);
     }
 
-    // ---- x-expires: a queue unused for that long is deleted. ----
-
     /** The queue was used (declared, read with basic.get, or left by its last consumer): its x-expires clock restarts. */
     public void touch() {
-        lastUsed = System.currentTimeMillis();
-        armUnusedTimer();
-    }
-
-    private void armUnusedTimer() {
-        long expires = settings.expires();
-        if (expires < 0 || unusedTimerPending || deleted) {
-            return;
-        }
-        unusedTimerPending = true;
-        int version = unusedTimerVersion;
-        executor.schedule(() -> {
-            if (version != unusedTimerVersion) {
-                return;
-            }
-            unusedTimerPending = false;
-            long left = lastUsed + settings.expires() - System.currentTimeMillis();
-            if (deleted || !consumers.isEmpty()) {
-                return;
-            }
-            if (left > 0) {
-                armUnusedTimer();
-            } else {
-                vhost.deleteQueue(this);
-            }
-        }, Math.max(1, lastUsed + expires - System.currentTimeMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+        expiry.touch();
     }
 
     /**
@@ -456,14 +373,8 @@ public final class Queue implements Destination {
                     QueueArguments.Overflow.DROP_HEAD, next.maxPriority(), next.singleActiveConsumer(),
                     next.deliveryLimit()));
         }
-        unusedTimerVersion++;
-        unusedTimerPending = false;
-        if (consumers.isEmpty()) {
-            touch();
-        }
-        if (hasDeadlines) {
-            expireHead();
-        }
+        expiry.restartUnusedTimer(consumers.isEmpty());
+        expiry.expireHead();
         releaseCredit();
     }
 
@@ -503,18 +414,12 @@ public final class Queue implements Destination {
             // The log keeps when the message was enqueued and its own TTL, so its deadline is the one it had;
             // a record from an older log has neither, and its queue TTL restarts now.
             MessageTimes t = r.times();
-            long deadline = t.known() ? deadline(settings, t.enqueuedAt(), t.ttl())
-                    : deadline(settings, System.currentTimeMillis(), -1);
-            if (deadline != QueueEntry.NEVER) {
-                e.expiresAt = deadline;
-                hasDeadlines = true;
-            }
+            expiry.setDeadline(e, t.known() ? QueueExpiry.deadline(settings, t.enqueuedAt(), t.ttl())
+                    : QueueExpiry.deadline(settings, System.currentTimeMillis(), -1));
             ready.add(e);
         }
         paging.pageIn().pagedOut();
-        if (hasDeadlines) {
-            expireHead();
-        }
+        expiry.expireHead();
     }
 
     public int messageCount() {
@@ -537,11 +442,20 @@ public final class Queue implements Destination {
 
     /** Body bytes of the deliveries awaiting an ack; walks them, so for management, not the hot path. */
     public long unackedBytes() {
-        long sum = 0;
-        for (QueueEntry e : unacked.values()) {
-            sum += e.size;
+        return unacked.bytes();
+    }
+
+    /** Counts a basic.get's answer: {@code d} null when the queue was empty. */
+    void countGet(Delivery d, boolean noAck) {
+        if (d == null) {
+            stats.add(io.leveret.server.stats.Metric.GET_EMPTY);
+        } else {
+            stats.got(noAck, d.redelivered());
         }
-        return sum;
+    }
+
+    public io.leveret.server.stats.Counters stats() {
+        return stats;
     }
 
     public boolean isDeleted() {
@@ -596,63 +510,20 @@ public final class Queue implements Destination {
      */
     public void get(boolean noAck, Consumer<Delivery> answer) {
         touch();
-        if (gets.isEmpty() && tryGet(noAck, answer)) {
-            return;
-        }
-        gets.add(new WaitingGet(noAck, answer));
-    }
-
-    /** A basic.get waiting for the head's body. */
-    private record WaitingGet(boolean noAck, Consumer<Delivery> answer) {
-    }
-
-    /** Answers a get unless the head's body is being read back; false then. */
-    private boolean tryGet(boolean noAck, Consumer<Delivery> answer) {
-        boolean wasBusy = busy;
-        busy = true;
-        QueueEntry e;
-        try {
-            e = poll();
-        } finally {
-            busy = wasBusy;
-        }
-        if (e == null && !ready.isEmpty() && !deleted) {
-            return false;
-        }
-        Delivery d = e == null ? null : handOut(e, null, noAck, false);
-        if (d != null && hasDeadlines) {
-            // The next message is the head now: its deadline needs the timer (RabbitMQ's drop_expired_msgs).
-            expireHead();
-        }
-        answer.accept(d);
-        return true;
-    }
-
-    /** Answers the gets that waited, in order, as far as the head allows. */
-    private void answerWaitingGets() {
-        for (WaitingGet g; (g = gets.peekFirst()) != null && tryGet(g.noAck(), g.answer()); ) {
-            gets.pollFirst();
-        }
+        dispatch.get(noAck, answer);
     }
 
     /** Bodies were read back: waiting gets first, then the consumers. */
     void pagedIn() {
-        if (busy) {
-            // Read on this very thread (a broker without a network, in tests): the caller looks again.
-            return;
-        }
-        dispatch();
+        dispatch.pagedIn();
     }
 
     public void ack(long seq) {
-        QueueEntry e = unacked.remove(seq);
-        if (e == null) {
-            return;
+        QueueEntry e = unacked.take(seq);
+        if (e != null) {
+            stats.add(io.leveret.server.stats.Metric.ACK);
+            forget(e);
         }
-        if (e.holder != null) {
-            e.holder.unacked--;
-        }
-        forget(e);
     }
 
     /** The queue is done with an entry: free it, and tell the log. */
@@ -678,13 +549,9 @@ public final class Queue implements Destination {
 
     /** Puts an unacknowledged message back at its original position, marked redelivered. */
     public void requeue(long seq) {
-        QueueEntry e = unacked.remove(seq);
+        QueueEntry e = unacked.take(seq);
         if (e == null) {
             return;
-        }
-        if (e.holder != null) {
-            e.holder.unacked--;
-            e.holder = null;
         }
         if (deleted) {
             forget(e);
@@ -723,9 +590,7 @@ public final class Queue implements Destination {
             if (a.limited()) {
                 dropHeadOverLimit(a);
             }
-            if (hasDeadlines) {
-                expireHead();
-            }
+            expiry.expireHead();
         }
         dispatch();
     }
@@ -733,13 +598,9 @@ public final class Queue implements Destination {
     /** basic.reject or basic.nack with requeue=false: the messages are dead-lettered (reason rejected) or dropped. */
     public void reject(long[] seqs, int count) {
         for (int i = 0; i < count; i++) {
-            QueueEntry e = unacked.remove(seqs[i]);
+            QueueEntry e = unacked.take(seqs[i]);
             if (e == null) {
                 continue;
-            }
-            if (e.holder != null) {
-                e.holder.unacked--;
-                e.holder = null;
             }
             if (deleted) {
                 forget(e);
@@ -756,7 +617,7 @@ public final class Queue implements Destination {
         ready.drain(this::forget);
         paging.clear();
         releaseCredit();
-        answerWaitingGets();
+        dispatch.answerWaitingGets();
         return n;
     }
 
@@ -767,12 +628,9 @@ public final class Queue implements Destination {
         }
         deleted = true;
         purge();
-        for (QueueEntry e : unacked.values()) {
-            forget(e);
-        }
-        unacked.clear();
+        unacked.drain(this::forget);
         paging.close();
-        answerWaitingGets();
+        dispatch.answerWaitingGets();
         List<QueueConsumer> cs = consumers.clear();
         for (QueueConsumer c : cs) {
             c.channel().consumerCancelled(c.tag());
@@ -784,71 +642,15 @@ public final class Queue implements Destination {
      * channel.
      */
     public void dispatch() {
-        dispatch(hasDeadlines ? System.currentTimeMillis() : 0);
-    }
-
-    /** {@link #dispatch()} at {@code now} (ms since the epoch; only read when the queue has deadlines). */
-    private void dispatch(long now) {
-        if (busy) {
-            return;
-        }
-        answerWaitingGets();
-        if (consumers.isEmpty() || deleted) {
-            return;
-        }
-        busy = true;
-        try {
-            dispatchReady(now);
-        } finally {
-            busy = false;
-        }
-        deliverBatches();
-        releaseCredit();
-    }
-
-    private void dispatchReady(long now) {
-        long batchBytes = 0;
-        for (;;) {
-            if (hasDeadlines) {
-                expireHead(false, now);
-            }
-            // The head first: picking a consumer may take a unit of its channel's prefetch, which a head whose
-            // body is still on disk would leave taken.
-            QueueEntry e = readyHead(now);
-            if (e == null) {
-                break;
-            }
-            QueueConsumer c = consumers.nextWithCredit();
-            if (c == null) {
-                break;
-            }
-            take(e);
-            Delivery d = handOut(e, c, c.noAck(), consumers.lastCreditWasChannelWide());
-            // Each channel's list is new (it goes to that channel's thread); the map is ours to reuse.
-            batches.computeIfAbsent(c.channel(), k -> new ArrayList<>()).add(d);
-            batchBytes += e.size;
-            if (batchBytes >= DISPATCH_BATCH_BYTES) {
-                // Handed over now, the connections count these bytes, and stop taking more once they are
-                // behind: bodies paged back in for consumers without a prefetch limit do not all load at once.
-                deliverBatches();
-                batchBytes = 0;
-            }
-        }
-    }
-
-    private void deliverBatches() {
-        if (!batches.isEmpty()) {
-            batches.forEach(ConsumerChannel::deliver);
-            batches.clear();
-        }
+        dispatch.run(expiry.now());
     }
 
     /**
      * The next message to hand out, with its body in memory; null if there is none or its body is being read
      * back (then the read's arrival dispatches again). Entries whose body could not be read are dropped.
      */
-    private QueueEntry poll() {
-        return poll(hasDeadlines ? System.currentTimeMillis() : 0);
+    QueueEntry poll() {
+        return poll(expiry.now());
     }
 
     /** {@link #poll()}, judging deadlines at {@code now}. */
@@ -861,7 +663,7 @@ public final class Queue implements Destination {
     }
 
     /** Takes {@code e}, the {@link #readyHead}; reads the next window ahead if this one runs low. */
-    private void take(QueueEntry e) {
+    void take(QueueEntry e) {
         boolean readAhead = e.body == QueueEntry.Body.AHEAD;
         takeHead();
         if (readAhead) {
@@ -874,9 +676,9 @@ public final class Queue implements Destination {
      * back (then the read's arrival dispatches again). Expired heads go first; entries whose body could not be
      * read are dropped.
      */
-    private QueueEntry readyHead(long now) {
+    QueueEntry readyHead(long now) {
         for (QueueEntry e = head(); e != null; e = head()) {
-            if (hasDeadlines && e.expiresAt < now) {
+            if (expiry.any() && e.expiresAt < now) {
                 die(takeHead(), DeadLetters.EXPIRED);
             } else if (overDeliveryLimit(e)) {
                 // recovered after a stop that returned it once too often
@@ -896,8 +698,11 @@ public final class Queue implements Destination {
         return null;
     }
 
-    private Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
+    Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
         withheld.handedOut();
+        if (c != null) {
+            stats.delivered(noAck, e.redelivered); // a basic.get is counted by countGet
+        }
         e.handedOut = true;
         boolean counted = settings.deliveryLimit() >= 0;
         if (deduplication != null) {
@@ -921,11 +726,7 @@ public final class Queue implements Destination {
             // delivery limit, with the count it had, plus this delivery).
             store.markDelivered(storeName, e.location, counted ? e.deliveryCount : 0);
         }
-        e.holder = c;
-        if (c != null) {
-            c.unacked++;
-        }
-        unacked.put(e.seq, e);
+        unacked.add(e, c);
         Message m;
         if (counted) {
             m = DeliveryCount.stamp(e.message, e.deliveryCount);

@@ -27,6 +27,7 @@ public final class VirtualHost {
     };
 
     private final String name;
+    private final io.leveret.server.stats.VhostStats stats;
     private final EventExecutorGroup queueExecutors;
     private final Exchange defaultExchange = Exchange.create("direct", "", true, false, false, FieldTable.EMPTY);
     private final ConcurrentHashMap<String, Exchange> exchanges = new ConcurrentHashMap<>();
@@ -57,6 +58,7 @@ public final class VirtualHost {
 
     public VirtualHost(String name, EventExecutorGroup queueExecutors, Persistence persistence) {
         this.name = name;
+        this.stats = new io.leveret.server.stats.VhostStats(name);
         this.queueExecutors = queueExecutors;
         this.persistence = persistence;
         exchanges.put("", defaultExchange);
@@ -69,6 +71,11 @@ public final class VirtualHost {
 
     public String name() {
         return name;
+    }
+
+    /** The counters of this vhost's channels and connections, closed ones included. */
+    public io.leveret.server.stats.VhostStats stats() {
+        return stats;
     }
 
     /** Null for a broker without storage. */
@@ -456,6 +463,7 @@ public final class VirtualHost {
     public synchronized Queue declareQueue(String queueName, boolean durable, boolean autoDelete,
                                            FieldTable arguments, Object exclusiveOwner) {
         Queue existing = queues.get(queueName);
+        stats.queueDeclared(existing == null);
         if (existing != null) {
             return existing;
         }
@@ -486,6 +494,7 @@ public final class VirtualHost {
         if (queues.get(q.name()) != q) {
             return barrier;
         }
+        stats.queueDeleted();
         List<Binding> bindings = hideQueue(q);
         if (!q.durable()) {
             finishQueue(q, bindings);

@@ -46,46 +46,101 @@ final class DefinitionCodec {
     static byte[] encode(Change change) {
         Out out = new Out();
         out.version();
-        if (change instanceof Change.PutVhost c) {
-            out.tag(1).nested(encode(c.vhost()));
-        } else if (change instanceof Change.DeleteVhost c) {
-            out.tag(2).string(c.name());
-        } else if (change instanceof Change.PutExchange c) {
-            out.tag(3).nested(encode(c.exchange()));
-        } else if (change instanceof Change.DeleteExchange c) {
-            out.tag(4).string(c.vhost()).string(c.name());
-        } else if (change instanceof Change.PutQueue c) {
-            out.tag(5).nested(encode(c.queue()));
-        } else if (change instanceof Change.DeleteQueue c) {
-            out.tag(6).string(c.vhost()).string(c.name());
-        } else if (change instanceof Change.PutBinding c) {
-            out.tag(7).nested(encode(c.binding()));
-        } else if (change instanceof Change.DeleteBinding c) {
-            out.tag(8).nested(encode(c.binding()));
-        } else if (change instanceof Change.PutUser c) {
-            out.tag(9).nested(encode(c.user()));
-        } else if (change instanceof Change.DeleteUser c) {
-            out.tag(10).string(c.name());
-        } else if (change instanceof Change.PutPermission c) {
-            out.tag(11).nested(encode(c.permission()));
-        } else if (change instanceof Change.DeletePermission c) {
-            out.tag(12).string(c.user()).string(c.vhost());
-        } else if (change instanceof Change.PutPolicy c) {
-            out.tag(13).nested(encode(c.policy()));
-        } else if (change instanceof Change.DeletePolicy c) {
-            out.tag(14).string(c.vhost()).string(c.name());
-        } else if (change instanceof Change.PutTopicPermission c) {
-            out.tag(15).nested(encode(c.permission()));
-        } else if (change instanceof Change.DeleteTopicPermission c) {
-            out.tag(16).string(c.user()).string(c.vhost()).string(c.exchange());
-        } else if (change instanceof Change.PutParameter c) {
-            out.tag(17).nested(encode(c.parameter()));
-        } else if (change instanceof Change.DeleteParameter c) {
-            out.tag(18).string(c.vhost()).string(c.component()).string(c.name());
-        } else {
-            throw new IllegalArgumentException("unknown change " + change);
-        }
+        change.accept(new ChangeEncoder(out));
         return out.bytes();
+    }
+
+    /** Writes each kind of change under its own tag (the journal's format: tags never change meaning). */
+    private record ChangeEncoder(Out out) implements Change.Handler<Out> {
+        @Override
+        public Out putVhost(Change.PutVhost c) {
+            return out.tag(1).nested(encode(c.vhost()));
+        }
+
+        @Override
+        public Out deleteVhost(Change.DeleteVhost c) {
+            return out.tag(2).string(c.name());
+        }
+
+        @Override
+        public Out putExchange(Change.PutExchange c) {
+            return out.tag(3).nested(encode(c.exchange()));
+        }
+
+        @Override
+        public Out deleteExchange(Change.DeleteExchange c) {
+            return out.tag(4).string(c.vhost()).string(c.name());
+        }
+
+        @Override
+        public Out putQueue(Change.PutQueue c) {
+            return out.tag(5).nested(encode(c.queue()));
+        }
+
+        @Override
+        public Out deleteQueue(Change.DeleteQueue c) {
+            return out.tag(6).string(c.vhost()).string(c.name());
+        }
+
+        @Override
+        public Out putBinding(Change.PutBinding c) {
+            return out.tag(7).nested(encode(c.binding()));
+        }
+
+        @Override
+        public Out deleteBinding(Change.DeleteBinding c) {
+            return out.tag(8).nested(encode(c.binding()));
+        }
+
+        @Override
+        public Out putUser(Change.PutUser c) {
+            return out.tag(9).nested(encode(c.user()));
+        }
+
+        @Override
+        public Out deleteUser(Change.DeleteUser c) {
+            return out.tag(10).string(c.name());
+        }
+
+        @Override
+        public Out putPermission(Change.PutPermission c) {
+            return out.tag(11).nested(encode(c.permission()));
+        }
+
+        @Override
+        public Out deletePermission(Change.DeletePermission c) {
+            return out.tag(12).string(c.user()).string(c.vhost());
+        }
+
+        @Override
+        public Out putPolicy(Change.PutPolicy c) {
+            return out.tag(13).nested(encode(c.policy()));
+        }
+
+        @Override
+        public Out deletePolicy(Change.DeletePolicy c) {
+            return out.tag(14).string(c.vhost()).string(c.name());
+        }
+
+        @Override
+        public Out putTopicPermission(Change.PutTopicPermission c) {
+            return out.tag(15).nested(encode(c.permission()));
+        }
+
+        @Override
+        public Out deleteTopicPermission(Change.DeleteTopicPermission c) {
+            return out.tag(16).string(c.user()).string(c.vhost()).string(c.exchange());
+        }
+
+        @Override
+        public Out putParameter(Change.PutParameter c) {
+            return out.tag(17).nested(encode(c.parameter()));
+        }
+
+        @Override
+        public Out deleteParameter(Change.DeleteParameter c) {
+            return out.tag(18).string(c.vhost()).string(c.component()).string(c.name());
+        }
     }
 
     static Change decodeChange(byte[] bytes) throws IOException {

@@ -42,18 +42,56 @@ final class Model {
 
     /** Throws {@link IllegalArgumentException} naming the reason if {@code change} may not be applied. */
     void validate(Change change) {
-        if (change instanceof Change.PutExchange c) {
+        change.accept(new Validate());
+    }
+
+    /** What each kind of change needs to exist first. */
+    private final class Validate implements Change.Handler<Void> {
+        @Override
+        public Void putVhost(Change.PutVhost c) {
+            // nothing must exist first
+            return null;
+        }
+
+        @Override
+        public Void deleteVhost(Change.DeleteVhost c) {
+            // deleting what is absent changes nothing
+            return null;
+        }
+
+        @Override
+        public Void putExchange(Change.PutExchange c) {
             ExchangeDefinition e = c.exchange();
             requireVhost(e.vhost());
             require(e.durable(), "only durable exchanges are stored: " + e.name());
             require(!e.name().isEmpty(), "the default exchange is implicit and never stored");
             require(!ExchangeDefinition.BUILT_IN.contains(e.name()),
                     "exchange '" + e.name() + "' is built into every vhost and never stored");
-        } else if (change instanceof Change.PutQueue c) {
+            return null;
+        }
+
+        @Override
+        public Void deleteExchange(Change.DeleteExchange c) {
+            // deleting what is absent changes nothing
+            return null;
+        }
+
+        @Override
+        public Void putQueue(Change.PutQueue c) {
             QueueDefinition q = c.queue();
             requireVhost(q.vhost());
             require(q.durable() && !q.exclusive(), "only durable, non-exclusive queues are stored: " + q.name());
-        } else if (change instanceof Change.PutBinding c) {
+            return null;
+        }
+
+        @Override
+        public Void deleteQueue(Change.DeleteQueue c) {
+            // deleting what is absent changes nothing
+            return null;
+        }
+
+        @Override
+        public Void putBinding(Change.PutBinding c) {
             BindingDefinition b = c.binding();
             requireVhost(b.vhost());
             require(hasExchange(b.vhost(), b.source()),
@@ -63,25 +101,101 @@ final class Model {
                     : hasExchange(b.vhost(), b.destination());
             require(destination, "binding destination " + b.destinationKind().name().toLowerCase() + " '"
                     + b.destination() + "' is not stored in vhost '" + b.vhost() + "'");
-        } else if (change instanceof Change.PutPermission c) {
+            return null;
+        }
+
+        @Override
+        public Void deleteBinding(Change.DeleteBinding c) {
+            // deleting what is absent changes nothing
+            return null;
+        }
+
+        @Override
+        public Void putUser(Change.PutUser c) {
+            // nothing must exist first
+            return null;
+        }
+
+        @Override
+        public Void deleteUser(Change.DeleteUser c) {
+            // deleting what is absent changes nothing
+            return null;
+        }
+
+        @Override
+        public Void putPermission(Change.PutPermission c) {
             requireVhost(c.permission().vhost());
             require(users.containsKey(c.permission().user()), "no user '" + c.permission().user() + "'");
-        } else if (change instanceof Change.PutPolicy c) {
+            return null;
+        }
+
+        @Override
+        public Void deletePermission(Change.DeletePermission c) {
+            // deleting what is absent changes nothing
+            return null;
+        }
+
+        @Override
+        public Void putPolicy(Change.PutPolicy c) {
             requireVhost(c.policy().vhost());
-        } else if (change instanceof Change.PutTopicPermission c) {
+            return null;
+        }
+
+        @Override
+        public Void deletePolicy(Change.DeletePolicy c) {
+            // deleting what is absent changes nothing
+            return null;
+        }
+
+        @Override
+        public Void putTopicPermission(Change.PutTopicPermission c) {
             requireVhost(c.permission().vhost());
             require(users.containsKey(c.permission().user()), "no user '" + c.permission().user() + "'");
-        } else if (change instanceof Change.PutParameter c) {
+            return null;
+        }
+
+        @Override
+        public Void deleteTopicPermission(Change.DeleteTopicPermission c) {
+            // deleting what is absent changes nothing
+            return null;
+        }
+
+        @Override
+        public Void putParameter(Change.PutParameter c) {
             requireVhost(c.parameter().vhost());
+            return null;
+        }
+
+        @Override
+        public Void deleteParameter(Change.DeleteParameter c) {
+            // deleting what is absent changes nothing
+            return null;
         }
     }
 
     /** Applies a validated change; returns the MapDB entries it writes and removes, none if it changed nothing. */
     List<Effect> apply(Change change) {
         List<Effect> effects = new ArrayList<>();
-        if (change instanceof Change.PutVhost c) {
+        change.accept(new Apply(effects));
+        return effects;
+    }
+
+    /** Each kind of change on the maps, and what it cascades to, collecting the MapDB effects. */
+    private final class Apply implements Change.Handler<Void> {
+        private final List<Effect> effects;
+
+        Apply(List<Effect> effects) {
+            this.effects = effects;
+        }
+
+        @Override
+        public Void putVhost(Change.PutVhost c) {
             put(effects, vhosts, c.vhost().name(), c.vhost(), Table.VHOSTS, key(c.vhost()), DefinitionCodec.encode(c.vhost()));
-        } else if (change instanceof Change.DeleteVhost c) {
+            return null;
+        }
+
+        @Override
+        public Void deleteVhost(Change.DeleteVhost c) {
             if (vhosts.remove(c.name()) != null) {
                 effects.add(new Effect(Table.VHOSTS, DefinitionCodec.key(c.name()), null));
                 removeBindings(effects, b -> b.vhost().equals(c.name()));
@@ -93,10 +207,18 @@ final class Model {
                         Model::key);
                 removeIf(effects, parameters, Table.PARAMETERS, p -> p.vhost().equals(c.name()), Model::key);
             }
-        } else if (change instanceof Change.PutExchange c) {
+            return null;
+        }
+
+        @Override
+        public Void putExchange(Change.PutExchange c) {
             ExchangeDefinition e = c.exchange();
             put(effects, exchanges, new Key(e.vhost(), e.name()), e, Table.EXCHANGES, key(e), DefinitionCodec.encode(e));
-        } else if (change instanceof Change.DeleteExchange c) {
+            return null;
+        }
+
+        @Override
+        public Void deleteExchange(Change.DeleteExchange c) {
             ExchangeDefinition removed = exchanges.remove(new Key(c.vhost(), c.name()));
             if (removed != null) {
                 effects.add(new Effect(Table.EXCHANGES, key(removed), null));
@@ -104,10 +226,18 @@ final class Model {
                         || (b.destinationKind() == BindingDefinition.DestinationKind.EXCHANGE
                         && b.destination().equals(c.name()))));
             }
-        } else if (change instanceof Change.PutQueue c) {
+            return null;
+        }
+
+        @Override
+        public Void putQueue(Change.PutQueue c) {
             QueueDefinition q = c.queue();
             put(effects, queues, new Key(q.vhost(), q.name()), q, Table.QUEUES, key(q), DefinitionCodec.encode(q));
-        } else if (change instanceof Change.DeleteQueue c) {
+            return null;
+        }
+
+        @Override
+        public Void deleteQueue(Change.DeleteQueue c) {
             QueueDefinition removed = queues.remove(new Key(c.vhost(), c.name()));
             if (removed != null) {
                 effects.add(new Effect(Table.QUEUES, key(removed), null));
@@ -115,58 +245,106 @@ final class Model {
                         && b.destinationKind() == BindingDefinition.DestinationKind.QUEUE
                         && b.destination().equals(c.name()));
             }
-        } else if (change instanceof Change.PutBinding c) {
+            return null;
+        }
+
+        @Override
+        public Void putBinding(Change.PutBinding c) {
             if (bindings.add(c.binding())) {
                 byte[] encoded = DefinitionCodec.encode(c.binding());
                 effects.add(new Effect(Table.BINDINGS, encoded, encoded));
             }
-        } else if (change instanceof Change.DeleteBinding c) {
+            return null;
+        }
+
+        @Override
+        public Void deleteBinding(Change.DeleteBinding c) {
             removeBindings(effects, c.binding()::equals);
-        } else if (change instanceof Change.PutUser c) {
+            return null;
+        }
+
+        @Override
+        public Void putUser(Change.PutUser c) {
             put(effects, users, c.user().name(), c.user(), Table.USERS, key(c.user()), DefinitionCodec.encode(c.user()));
-        } else if (change instanceof Change.DeleteUser c) {
+            return null;
+        }
+
+        @Override
+        public Void deleteUser(Change.DeleteUser c) {
             if (users.remove(c.name()) != null) {
                 effects.add(new Effect(Table.USERS, DefinitionCodec.key(c.name()), null));
                 removeIf(effects, permissions, Table.PERMISSIONS, p -> p.user().equals(c.name()), Model::key);
                 removeIf(effects, topicPermissions, Table.TOPIC_PERMISSIONS, p -> p.user().equals(c.name()),
                         Model::key);
             }
-        } else if (change instanceof Change.PutPermission c) {
+            return null;
+        }
+
+        @Override
+        public Void putPermission(Change.PutPermission c) {
             PermissionDefinition p = c.permission();
             put(effects, permissions, new Key(p.user(), p.vhost()), p, Table.PERMISSIONS, key(p), DefinitionCodec.encode(p));
-        } else if (change instanceof Change.DeletePermission c) {
+            return null;
+        }
+
+        @Override
+        public Void deletePermission(Change.DeletePermission c) {
             PermissionDefinition removed = permissions.remove(new Key(c.user(), c.vhost()));
             if (removed != null) {
                 effects.add(new Effect(Table.PERMISSIONS, key(removed), null));
             }
-        } else if (change instanceof Change.PutPolicy c) {
+            return null;
+        }
+
+        @Override
+        public Void putPolicy(Change.PutPolicy c) {
             PolicyDefinition p = c.policy();
             put(effects, policies, new Key(p.vhost(), p.name()), p, Table.POLICIES, key(p), DefinitionCodec.encode(p));
-        } else if (change instanceof Change.DeletePolicy c) {
+            return null;
+        }
+
+        @Override
+        public Void deletePolicy(Change.DeletePolicy c) {
             PolicyDefinition removed = policies.remove(new Key(c.vhost(), c.name()));
             if (removed != null) {
                 effects.add(new Effect(Table.POLICIES, key(removed), null));
             }
-        } else if (change instanceof Change.PutTopicPermission c) {
+            return null;
+        }
+
+        @Override
+        public Void putTopicPermission(Change.PutTopicPermission c) {
             TopicPermissionDefinition p = c.permission();
             put(effects, topicPermissions, new Key3(p.user(), p.vhost(), p.exchange()), p, Table.TOPIC_PERMISSIONS,
                     key(p), DefinitionCodec.encode(p));
-        } else if (change instanceof Change.DeleteTopicPermission c) {
+            return null;
+        }
+
+        @Override
+        public Void deleteTopicPermission(Change.DeleteTopicPermission c) {
             TopicPermissionDefinition removed = topicPermissions.remove(new Key3(c.user(), c.vhost(), c.exchange()));
             if (removed != null) {
                 effects.add(new Effect(Table.TOPIC_PERMISSIONS, key(removed), null));
             }
-        } else if (change instanceof Change.PutParameter c) {
+            return null;
+        }
+
+        @Override
+        public Void putParameter(Change.PutParameter c) {
             ParameterDefinition p = c.parameter();
             put(effects, parameters, new Key3(p.vhost(), p.component(), p.name()), p, Table.PARAMETERS, key(p),
                     DefinitionCodec.encode(p));
-        } else if (change instanceof Change.DeleteParameter c) {
+            return null;
+        }
+
+        @Override
+        public Void deleteParameter(Change.DeleteParameter c) {
             ParameterDefinition removed = parameters.remove(new Key3(c.vhost(), c.component(), c.name()));
             if (removed != null) {
                 effects.add(new Effect(Table.PARAMETERS, key(removed), null));
             }
+            return null;
         }
-        return effects;
     }
 
     /** The changes that rebuild this model from nothing, parents before children. */

@@ -1,0 +1,199 @@
+package io.leveret.server.prometheus;
+
+import io.leveret.server.prometheus.Families.Type;
+import io.leveret.server.protocol.ResourceAlarms;
+import io.leveret.server.protocol.Version;
+import io.leveret.server.stats.Kind;
+import io.leveret.server.stats.Metric;
+import io.leveret.server.stats.Statistics;
+import io.leveret.server.vhost.Queue;
+import io.leveret.server.vhost.VirtualHost;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.function.Supplier;
+
+/**
+ * rabbitmq_prometheus's families, names, types, labels and help texts, filled from Leveret's counters.
+ * {@code /metrics} aggregates: one unlabelled sample per family (the {@code rabbitmq_global_*} ones carry
+ * {@code protocol} and {@code queue_type}, as in RabbitMQ); {@code /metrics/per-object} labels queue
+ * families with {@code vhost} and {@code queue}, and channel and connection families with {@code channel}.
+ * Counters are read live at scrape time; like RabbitMQ's, the per-channel and per-connection families only
+ * cover what is open, while the global ones never go down.
+ */
+public final class RabbitMetrics {
+    private static final String CLASSIC = "rabbit_classic_queue";
+    private static final String AMQP = "amqp091";
+
+    private final Statistics stats;
+    private final Supplier<? extends Collection<VirtualHost>> vhosts;
+    private final ResourceAlarms alarms;
+    private final String node;
+    private final String cluster;
+    private final String clusterId;
+
+    public RabbitMetrics(Statistics stats, Supplier<? extends Collection<VirtualHost>> vhosts, ResourceAlarms alarms,
+                         String node, String cluster) {
+        this.stats = stats;
+        this.vhosts = vhosts;
+        this.alarms = alarms;
+        this.node = node;
+        this.cluster = cluster;
+        this.clusterId = permanentId(cluster);
+    }
+
+    /**
+     * RabbitMQ draws rabbitmq_cluster_permanent_id at random and stores it; ours is derived from the cluster
+     * name, so it is as stable as that name without a stored value.
+     */
+    private static String permanentId(String cluster) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(cluster.getBytes(StandardCharsets.UTF_8));
+            return "rabbitmq-cluster-id-" + Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(java.util.Arrays.copyOf(h, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    public MetricSnapshots collect(boolean perObject) {
+        Families f = new Families();
+        identity(f);
+        resources(f);
+        churn(f);
+        objects(f, perObject);
+        global(f);
+        return new MetricSnapshots(f.snapshots());
+    }
+
+    private void identity(Families f) {
+        f.family(Type.UNTYPED, "rabbitmq_build_info", "RabbitMQ & Erlang/OTP version info")
+                .value(1, "rabbitmq_version", Version.RABBITMQ, "prometheus_plugin_version", Version.RABBITMQ,
+                        "product_name", "Leveret", "product_version", Version.LEVERET);
+        f.family(Type.UNTYPED, "rabbitmq_identity_info", "RabbitMQ node & cluster identity info")
+                .value(1, "rabbitmq_node", node, "rabbitmq_cluster", cluster,
+                        "rabbitmq_cluster_permanent_id", clusterId);
+    }
+
+    private void resources(Families f) {
+        f.family(Type.UNTYPED, "rabbitmq_alarms_free_disk_space_watermark",
+                "is 1 if free disk space watermark alarm is in effect").value(alarms.diskAlarm() ? 1 : 0);
+        f.family(Type.UNTYPED, "rabbitmq_alarms_memory_used_watermark",
+                "is 1 if VM memory watermark alarm is in effect").value(alarms.memoryAlarm() ? 1 : 0);
+        Runtime rt = Runtime.getRuntime();
+        f.family(Type.GAUGE, "rabbitmq_process_resident_memory_bytes", "Memory used in bytes")
+                .value(rt.totalMemory() - rt.freeMemory() + io.netty.util.internal.PlatformDependent.usedDirectMemory());
+        if (alarms.memoryLimit() != Long.MAX_VALUE) {
+            f.family(Type.GAUGE, "rabbitmq_resident_memory_limit_bytes", "Memory high watermark in bytes")
+                    .value(alarms.memoryLimit());
+        }
+        f.family(Type.GAUGE, "rabbitmq_disk_space_available_bytes", "Disk space available in bytes")
+                .value(alarms.diskFree());
+        f.family(Type.GAUGE, "rabbitmq_disk_space_available_limit_bytes", "Free disk space low watermark in bytes")
+                .value(alarms.diskFreeLimit());
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            f.family(Type.GAUGE, "rabbitmq_process_open_fds", "Open file descriptors")
+                    .value(os.getOpenFileDescriptorCount());
+            f.family(Type.GAUGE, "rabbitmq_process_max_fds", "Open file descriptors limit")
+                    .value(os.getMaxFileDescriptorCount());
+        }
+        f.family(Type.GAUGE, "rabbitmq_erlang_uptime_seconds", "Node uptime")
+                .value(ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
+    }
+
+    private void churn(Families f) {
+        Statistics.Churn c = stats.churn();
+        f.family(Type.COUNTER, "rabbitmq_connections_opened_total", "Total number of connections opened")
+                .value(c.connectionsOpened());
+        f.family(Type.COUNTER, "rabbitmq_connections_closed_total",
+                "Total number of connections closed or terminated").value(c.connectionsClosed());
+        f.family(Type.COUNTER, "rabbitmq_channels_opened_total", "Total number of channels opened")
+                .value(c.channelsOpened());
+        f.family(Type.COUNTER, "rabbitmq_channels_closed_total", "Total number of channels closed")
+                .value(c.channelsClosed());
+        f.family(Type.COUNTER, "rabbitmq_queues_declared_total", "Total number of queues declared")
+                .value(c.queuesDeclared());
+        f.family(Type.COUNTER, "rabbitmq_queues_created_total", "Total number of queues created")
+                .value(c.queuesCreated());
+        f.family(Type.COUNTER, "rabbitmq_queues_deleted_total", "Total number of queues deleted")
+                .value(c.queuesDeleted());
+    }
+
+    /** The per-object families: per queue, channel and connection, or their sums. */
+    private void objects(Families f, boolean perObject) {
+        QueueFamilies.write(f, vhosts.get(), perObject);
+        ChannelFamilies.write(f, stats, perObject);
+        int queues = 0;
+        int consumers = 0;
+        for (VirtualHost v : vhosts.get()) {
+            for (Queue q : v.queues()) {
+                queues++;
+                consumers += q.consumerCount();
+            }
+        }
+        int[] open = new int[2];
+        stats.forEachOpen(Kind.CONNECTION, o -> open[0]++);
+        stats.forEachOpen(Kind.CHANNEL, o -> open[1]++);
+        f.family(Type.GAUGE, "rabbitmq_connections", "Connections currently open").value(open[0]);
+        f.family(Type.GAUGE, "rabbitmq_channels", "Channels currently open").value(open[1]);
+        f.family(Type.GAUGE, "rabbitmq_consumers", "Consumers currently connected").value(consumers);
+        f.family(Type.GAUGE, "rabbitmq_queues", "Queues available").value(queues);
+        f.family(Type.GAUGE, "rabbitmq_global_consumers", "Current number of consumers").value(consumers, "protocol", AMQP);
+        int[] publishers = new int[1];
+        stats.forEachOpen(Kind.CHANNEL, o -> publishers[0] += o.counters().get(Metric.PUBLISH) > 0 ? 1 : 0);
+        f.family(Type.GAUGE, "rabbitmq_global_publishers", "Current number of publishers")
+                .value(publishers[0], "protocol", AMQP);
+    }
+
+    /** rabbitmq_global_*: every message since boot, closed channels included. */
+    private void global(Families f) {
+        long[] t = stats.liveTotals();
+        long delivered = t[Metric.DELIVER.ordinal()] + t[Metric.DELIVER_NO_ACK.ordinal()] + t[Metric.GET.ordinal()]
+                + t[Metric.GET_NO_ACK.ordinal()];
+        f.family(Type.COUNTER, "rabbitmq_global_messages_acknowledged_total",
+                "Total number of messages acknowledged by consumers")
+                .value(t[Metric.ACK.ordinal()], "protocol", AMQP, "queue_type", CLASSIC);
+        f.family(Type.COUNTER, "rabbitmq_global_messages_confirmed_total",
+                "Total number of messages confirmed to publishers").value(t[Metric.CONFIRM.ordinal()], "protocol", AMQP);
+        perQueueType(f, "rabbitmq_global_messages_delivered_consume_auto_ack_total",
+                "Total number of messages delivered to consumers using basic.consume with automatic acknowledgment",
+                t[Metric.DELIVER_NO_ACK.ordinal()]);
+        perQueueType(f, "rabbitmq_global_messages_delivered_consume_manual_ack_total",
+                "Total number of messages delivered to consumers using basic.consume with manual acknowledgment",
+                t[Metric.DELIVER.ordinal()]);
+        perQueueType(f, "rabbitmq_global_messages_delivered_get_auto_ack_total",
+                "Total number of messages delivered to consumers using basic.get with automatic acknowledgment",
+                t[Metric.GET_NO_ACK.ordinal()]);
+        perQueueType(f, "rabbitmq_global_messages_delivered_get_manual_ack_total",
+                "Total number of messages delivered to consumers using basic.get with manual acknowledgment",
+                t[Metric.GET.ordinal()]);
+        perQueueType(f, "rabbitmq_global_messages_delivered_total", "Total number of messages delivered to consumers",
+                delivered);
+        perQueueType(f, "rabbitmq_global_messages_get_empty_total",
+                "Total number of times basic.get operations fetched no message", t[Metric.GET_EMPTY.ordinal()]);
+        f.family(Type.COUNTER, "rabbitmq_global_messages_received_confirm_total",
+                "Total number of messages received from publishers expecting confirmations")
+                .value(t[Metric.RECEIVED_CONFIRM.ordinal()], "protocol", AMQP);
+        f.family(Type.COUNTER, "rabbitmq_global_messages_received_total",
+                "Total number of messages received from publishers").value(t[Metric.PUBLISH.ordinal()], "protocol", AMQP);
+        perQueueType(f, "rabbitmq_global_messages_redelivered_total", "Total number of messages redelivered to consumers",
+                t[Metric.REDELIVER.ordinal()]);
+        f.family(Type.COUNTER, "rabbitmq_global_messages_routed_total",
+                "Total number of messages routed to queues or streams").value(t[Metric.ROUTED.ordinal()], "protocol", AMQP);
+        f.family(Type.COUNTER, "rabbitmq_global_messages_unroutable_dropped_total",
+                "Total number of messages published as non-mandatory into an exchange and dropped as unroutable")
+                .value(t[Metric.DROP_UNROUTABLE.ordinal()], "protocol", AMQP);
+        f.family(Type.COUNTER, "rabbitmq_global_messages_unroutable_returned_total",
+                "Total number of messages published as mandatory into an exchange and returned to the publisher as unroutable")
+                .value(t[Metric.RETURN_UNROUTABLE.ordinal()], "protocol", AMQP);
+    }
+
+    /** Leveret has classic queues only: one sample, labelled as RabbitMQ labels its classic queues'. */
+    private static void perQueueType(Families f, String name, String help, long value) {
+        f.family(Type.COUNTER, name, help).value(value, "protocol", AMQP, "queue_type", CLASSIC);
+    }
+}
