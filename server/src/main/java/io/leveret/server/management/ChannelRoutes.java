@@ -3,6 +3,9 @@ package io.leveret.server.management;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leveret.server.definitions.StoredForm;
 import io.leveret.server.protocol.ConnectionView;
+import io.leveret.server.stats.ConnectionNames;
+import io.leveret.server.stats.Kind;
+import io.leveret.server.stats.SampleRange;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +26,8 @@ final class ChannelRoutes implements Routes {
                     for (ConnectionView v : views) {
                         for (ConnectionView.ChannelView c : v.channelViews()) {
                             if (channelName(v, c).equals(req.param("channel"))) {
-                                return ApiResponse.ok(ListQuery.columns(channelRow(ctx, v, c), req.query("columns")));
+                                return ApiResponse.ok(ListQuery.columns(channelRow(ctx, v, c, Rates.range(req)),
+                                        req.query("columns")));
                             }
                         }
                     }
@@ -36,11 +40,12 @@ final class ChannelRoutes implements Routes {
 
     /** RabbitMQ's channel name: the connection's name and the channel number in brackets. */
     static String channelName(ConnectionView v, ConnectionView.ChannelView c) {
-        return v.name() + " (" + c.number() + ")";
+        return ConnectionNames.channel(v.name(), c.number());
     }
 
     private static CompletableFuture<ApiResponse> channels(ManagementContext ctx, ApiRequest req, String vhost,
                                                           String connection) {
+        SampleRange range = Rates.range(req);
         return ConnectionRoutes.views(ctx, req, vhost).thenApply(views -> {
             if (connection != null && views.stream().noneMatch(v -> v.name().equals(connection))) {
                 throw ApiException.notFound();
@@ -48,7 +53,7 @@ final class ChannelRoutes implements Routes {
             List<ObjectNode> rows = new ArrayList<>();
             for (ConnectionView v : views) {
                 if (connection == null || v.name().equals(connection)) {
-                    v.channelViews().forEach(c -> rows.add(channelRow(ctx, v, c)));
+                    v.channelViews().forEach(c -> rows.add(channelRow(ctx, v, c, range)));
                 }
             }
             return ApiResponse.ok(ListQuery.apply(rows, req.query(), List.of()));
@@ -85,8 +90,10 @@ final class ChannelRoutes implements Routes {
                 .put("peer_port", v.peerPort()).put("user", v.user());
     }
 
-    private static ObjectNode channelRow(ManagementContext ctx, ConnectionView v, ConnectionView.ChannelView c) {
+    private static ObjectNode channelRow(ManagementContext ctx, ConnectionView v, ConnectionView.ChannelView c,
+                                         SampleRange range) {
         ObjectNode o = Json.object();
+        Rates.messageStats(o, ctx.statistics().messageStats(Kind.CHANNEL, null, channelName(v, c), range));
         o.set("connection_details", Json.object().put("name", v.name()).put("peer_host", v.peerHost())
                 .put("peer_port", v.peerPort()));
         o.put("consumer_count", c.consumers().size());

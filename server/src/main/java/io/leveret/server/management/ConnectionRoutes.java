@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leveret.server.definitions.StoredForm;
 import io.leveret.server.protocol.AmqpConnection;
 import io.leveret.server.protocol.ConnectionView;
+import io.leveret.server.stats.SampleRange;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +22,14 @@ final class ConnectionRoutes implements Routes {
     @Override
     public void register(Router router, ManagementContext ctx) {
         router.add(HttpMethod.GET, "/api/connections", Tag.MANAGEMENT, req -> views(ctx, req, null)
-                .thenApply(views -> ApiResponse.ok(ListQuery.apply(rows(ctx, views), req.query(), List.of()))));
+                .thenApply(views -> ApiResponse.ok(ListQuery.apply(rows(ctx, req, views), req.query(), List.of()))));
         router.add(HttpMethod.GET, "/api/vhosts/{vhost}/connections", Tag.MANAGEMENT, req -> {
             String vhost = Access.vhost(ctx, req).name();
-            return views(ctx, req, vhost).thenApply(views -> ApiResponse.ok(ListQuery.apply(rows(ctx, views),
+            return views(ctx, req, vhost).thenApply(views -> ApiResponse.ok(ListQuery.apply(rows(ctx, req, views),
                     req.query(), List.of())));
         });
         router.add(HttpMethod.GET, "/api/connections/{connection}", Tag.MANAGEMENT, req -> one(ctx, req)
-                .thenApply(v -> ApiResponse.ok(ListQuery.columns(row(ctx, v), req.query("columns")))));
+                .thenApply(v -> ApiResponse.ok(ListQuery.columns(row(ctx, v, Rates.range(req)), req.query("columns")))));
         router.add(HttpMethod.DELETE, "/api/connections/{connection}", Tag.MANAGEMENT, req -> one(ctx, req)
                 .thenApply(v -> {
                     String reason = req.headers().get("X-Reason");
@@ -58,12 +59,14 @@ final class ConnectionRoutes implements Routes {
                 .findFirst().orElseThrow(ApiException::notFound));
     }
 
-    private static List<ObjectNode> rows(ManagementContext ctx, List<ConnectionView> views) {
-        return views.stream().map(v -> row(ctx, v)).toList();
+    private static List<ObjectNode> rows(ManagementContext ctx, ApiRequest req, List<ConnectionView> views) {
+        SampleRange range = Rates.range(req);
+        return views.stream().map(v -> row(ctx, v, range)).toList();
     }
 
-    static ObjectNode row(ManagementContext ctx, ConnectionView v) {
+    static ObjectNode row(ManagementContext ctx, ConnectionView v, SampleRange range) {
         ObjectNode o = Json.object();
+        Rates.addMissing(o, ctx.statistics().connectionOctets(v.name(), range));
         o.put("auth_mechanism", v.authMechanism());
         o.put("channel_max", v.channelMax());
         o.put("channels", v.channels());

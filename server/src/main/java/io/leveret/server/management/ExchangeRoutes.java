@@ -7,6 +7,7 @@ import io.leveret.codec.FieldTable;
 import io.leveret.server.definitions.StoredForm;
 import io.leveret.server.protocol.Declarations;
 import io.leveret.server.security.Permission;
+import io.leveret.server.stats.SampleRange;
 import io.leveret.server.vhost.Binding;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.VirtualHost;
@@ -26,7 +27,7 @@ final class ExchangeRoutes implements Routes {
         router.get("/api/exchanges/{vhost}/{exchange}", Tag.MANAGEMENT, req -> {
             VirtualHost v = Access.vhost(ctx, req);
             Exchange x = require(v, req);
-            ObjectNode row = Topology.exchangeRow(v, x);
+            ObjectNode row = Topology.exchangeRow(ctx, v, x, Rates.range(req));
             row.putArray("incoming");
             row.putArray("outgoing");
             return ListQuery.columns(row, req.query("columns"));
@@ -63,9 +64,10 @@ final class ExchangeRoutes implements Routes {
 
     private static JsonNode list(ManagementContext ctx, ApiRequest req) {
         List<ObjectNode> rows = new ArrayList<>();
+        SampleRange range = Rates.listRange(req);
         for (VirtualHost v : Access.listed(ctx, req)) {
             for (Exchange x : v.exchanges()) {
-                rows.add(Topology.exchangeRow(v, x));
+                rows.add(Topology.exchangeRow(ctx, v, x, range));
             }
         }
         return ListQuery.apply(rows, req.query(), ORDER);

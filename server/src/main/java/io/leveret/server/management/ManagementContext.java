@@ -19,11 +19,13 @@ import java.util.List;
  * @param persistence what a new vhost stores its queues' messages through
  * @param queueLoops  the loops a new vhost places its queues on
  * @param boundPort   the management listener's port, set once bound
+ * @param statistics  message rates and sampled lengths for the rows
  */
 public record ManagementContext(BrokerServices services, String nodeName, List<Integer> amqpPorts,
                                 List<Integer> tlsPorts, Instant started, DefinitionStore definitions,
                                 Persistence persistence, EventExecutorGroup queueLoops,
-                                java.util.concurrent.atomic.AtomicInteger boundPort) {
+                                java.util.concurrent.atomic.AtomicInteger boundPort,
+                                io.leveret.server.stats.Statistics statistics) {
     public ManagementContext {
         amqpPorts = List.copyOf(amqpPorts);
         tlsPorts = List.copyOf(tlsPorts);

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leveret.server.protocol.Version;
 import io.leveret.server.security.User;
+import io.leveret.server.stats.SampleRange;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.VirtualHost;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** The node as a whole: overview, whoami, cluster-name, nodes, extensions. */
@@ -44,13 +46,14 @@ final class OverviewRoutes implements Routes {
             exchanges += v.exchanges().size();
         }
         long exchangeCount = exchanges;
+        SampleRange range = Rates.range(req);
         CompletableFuture<List<io.leveret.server.protocol.ConnectionView>> connections =
                 ConnectionRoutes.views(ctx, req, null);
         return QueueState.of(queues).thenCombine(connections, (states, views) -> {
             QueueState.Totals t = QueueState.Totals.of(states);
             ObjectNode o = Json.object();
             o.put("management_version", Version.RABBITMQ);
-            o.put("rates_mode", "none");
+            o.put("rates_mode", ctx.statistics().enabled() ? "basic" : "none");
             ArrayNode types = o.putArray("exchange_types");
             for (String type : List.of("direct", "fanout", "headers", "topic")) {
                 types.addObject().put("name", type)
@@ -64,12 +67,18 @@ final class OverviewRoutes implements Routes {
             o.put("cluster_name", ctx.clusterName());
             o.put("erlang_version", "none");
             o.put("erlang_full_version", "Leveret on Java " + Runtime.version());
-            o.put("disable_stats", false);
+            o.put("disable_stats", !ctx.statistics().enabled());
             o.put("enable_queue_totals", false);
-            o.putObject("queue_totals")
+            ObjectNode queueTotals = o.putObject("queue_totals")
                     .put("messages", t.messages())
                     .put("messages_ready", t.ready())
                     .put("messages_unacknowledged", t.unacked());
+            if (Access.seesEveryVhost(req.user())) {
+                // The broker's totals; a user who sees only some vhosts gets the live counts alone.
+                Map<String, Object> sampled = ctx.statistics().overview(range);
+                Rates.messageStats(o, Rates.part(sampled, "message_stats"));
+                Rates.addMissing(queueTotals, Rates.part(sampled, "queue_totals"));
+            }
             o.putObject("object_totals")
                     .put("channels", views.stream().mapToInt(v -> v.channelViews().size()).sum())
                     .put("connections", views.size())

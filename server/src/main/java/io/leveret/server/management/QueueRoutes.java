@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leveret.codec.QueueMethod;
 import io.leveret.server.protocol.Declarations;
 import io.leveret.server.security.Permission;
+import io.leveret.server.stats.SampleRange;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.VirtualHost;
 import io.netty.handler.codec.http.HttpMethod;
@@ -24,7 +25,7 @@ final class QueueRoutes implements Routes {
         router.add(HttpMethod.GET, "/api/queues/{vhost}/{queue}", Tag.MANAGEMENT, req -> {
             Queue q = require(Access.vhost(ctx, req), req);
             return QueueState.of(q).thenApply(s -> {
-                ObjectNode row = Topology.queueRow(ctx, s);
+                ObjectNode row = Topology.queueRow(ctx, s, Rates.range(req));
                 row.putArray("consumer_details");
                 row.putArray("deliveries");
                 row.putArray("incoming");
@@ -75,8 +76,9 @@ final class QueueRoutes implements Routes {
         for (VirtualHost v : Access.listed(ctx, req)) {
             queues.addAll(v.queues());
         }
+        SampleRange range = Rates.listRange(req);
         return QueueState.of(queues).thenApply(states -> {
-            List<ObjectNode> rows = states.stream().map(s -> Topology.queueRow(ctx, s)).toList();
+            List<ObjectNode> rows = states.stream().map(s -> Topology.queueRow(ctx, s, range)).toList();
             return ApiResponse.ok(ListQuery.apply(rows, req.query(), ORDER));
         });
     }

@@ -5,6 +5,8 @@ import io.leveret.codec.ReplyCode;
 import io.leveret.server.definitions.StoredForm;
 import io.leveret.server.protocol.AmqpException;
 import io.leveret.server.protocol.Declarations;
+import io.leveret.server.stats.Kind;
+import io.leveret.server.stats.SampleRange;
 import io.leveret.server.vhost.Binding;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.Queue;
@@ -76,8 +78,9 @@ final class Topology {
         });
     }
 
-    static ObjectNode exchangeRow(VirtualHost v, Exchange x) {
+    static ObjectNode exchangeRow(ManagementContext ctx, VirtualHost v, Exchange x, SampleRange range) {
         ObjectNode o = Json.object();
+        Rates.messageStats(o, ctx.statistics().messageStats(Kind.EXCHANGE, v.name(), x.name(), range));
         o.set("arguments", StoredForm.toJson(x.arguments()));
         o.put("auto_delete", x.autoDelete());
         o.put("durable", x.durable());
@@ -89,9 +92,10 @@ final class Topology {
     }
 
     /** A queue with the counts read on its thread. */
-    static ObjectNode queueRow(ManagementContext ctx, QueueState s) {
+    static ObjectNode queueRow(ManagementContext ctx, QueueState s, SampleRange range) {
         Queue q = s.queue();
         ObjectNode o = Json.object();
+        Rates.messageStats(o, ctx.statistics().messageStats(Kind.QUEUE, q.vhost().name(), q.name(), range));
         o.set("arguments", StoredForm.toJson(q.arguments()));
         o.put("auto_delete", q.autoDelete());
         o.put("consumers", s.consumers());
@@ -111,6 +115,7 @@ final class Topology {
         o.put("state", "running");
         o.put("type", "classic");
         o.put("vhost", q.vhost().name());
+        Rates.addMissing(o, ctx.statistics().queueLengths(q.vhost().name(), q.name(), range));
         return o;
     }
 

@@ -3,6 +3,7 @@ package io.leveret.server.management;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leveret.server.protocol.AmqpConnection;
 import io.leveret.server.security.Permission;
+import io.leveret.server.stats.SampleRange;
 import io.leveret.server.vhost.Queue;
 import io.leveret.store.definitions.Change;
 import io.leveret.store.definitions.PermissionDefinition;
@@ -20,14 +21,14 @@ final class VhostRoutes implements Routes {
     public void register(Router router, ManagementContext ctx) {
         router.add(HttpMethod.GET, "/api/vhosts", Tag.MANAGEMENT, req -> {
             List<VirtualHost> vhosts = Access.visibleVhosts(ctx, req.user());
-            return rows(ctx, vhosts).thenApply(rows -> ApiResponse.ok(ListQuery.apply(rows, req.query(),
+            return rows(ctx, Rates.listRange(req), vhosts).thenApply(rows -> ApiResponse.ok(ListQuery.apply(rows, req.query(),
                     List.of("name"))));
         });
         router.add(HttpMethod.PUT, "/api/vhosts/{vhost}", Tag.ADMINISTRATOR, req -> create(ctx, req));
         router.add(HttpMethod.DELETE, "/api/vhosts/{vhost}", Tag.ADMINISTRATOR, req -> delete(ctx, req));
         router.add(HttpMethod.GET, "/api/vhosts/{vhost}", Tag.MANAGEMENT, req -> {
             VirtualHost v = Access.vhost(ctx, req);
-            return rows(ctx, List.of(v)).thenApply(rows -> ApiResponse.ok(
+            return rows(ctx, Rates.range(req), List.of(v)).thenApply(rows -> ApiResponse.ok(
                     ListQuery.columns(rows.get(0), req.query("columns"))));
         });
     }
@@ -86,11 +87,16 @@ final class VhostRoutes implements Routes {
                 .thenApply(done -> ApiResponse.noContent());
     }
 
-    /** One row per vhost, each with the totals of its queues. */
-    private static CompletableFuture<List<ObjectNode>> rows(ManagementContext ctx, List<VirtualHost> vhosts) {
+    /** One row per vhost, each with the totals of its queues and its statistics. */
+    private static CompletableFuture<List<ObjectNode>> rows(ManagementContext ctx, SampleRange range,
+                                                            List<VirtualHost> vhosts) {
         List<CompletableFuture<ObjectNode>> rows = new ArrayList<>();
         for (VirtualHost v : vhosts) {
-            rows.add(QueueState.of(List.<Queue>copyOf(v.queues())).thenApply(states -> row(ctx, v, states)));
+            rows.add(QueueState.of(List.<Queue>copyOf(v.queues())).thenApply(states -> {
+                ObjectNode row = row(ctx, v, states);
+                Rates.addMissing(row, ctx.statistics().vhost(v.name(), range));
+                return row;
+            }));
         }
         return CompletableFuture.allOf(rows.toArray(CompletableFuture[]::new))
                 .thenApply(done -> rows.stream().map(CompletableFuture::join).toList());

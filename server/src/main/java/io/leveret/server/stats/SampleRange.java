@@ -17,32 +17,43 @@ public record SampleRange(long msgRatesAgeMillis, long msgRatesIncrMillis, long 
         }
     }
 
+    /** RabbitMQ's most samples per range: an age over this many increments is refused. */
+    static final long MAX_SAMPLES = 500;
+
     /**
-     * From an HTTP query's parameters (seconds); an age without its increment, or the reverse, counts as not
-     * asked for. A value that is not a whole number of seconds throws {@link IllegalArgumentException}.
+     * From an HTTP query's parameters (seconds), as RabbitMQ's management API reads them: a value that is not
+     * a whole number counts as not given, and an age without its increment (or the reverse) as not asked for.
+     * Both given but an age or increment under 1, or more than {@link #MAX_SAMPLES} increments in the age,
+     * throws {@link IllegalArgumentException} with RabbitMQ's reason ({@code Invalid range parameters: age 0,
+     * incr 5}).
      */
     public static SampleRange fromQuery(Map<String, String> query) {
-        long msgAge = seconds(query, "msg_rates_age");
-        long msgIncr = seconds(query, "msg_rates_incr");
-        long lenAge = seconds(query, "lengths_age");
-        long lenIncr = seconds(query, "lengths_incr");
-        return new SampleRange(msgIncr > 0 ? msgAge : 0, msgAge > 0 ? msgIncr : 0,
-                lenIncr > 0 ? lenAge : 0, lenAge > 0 ? lenIncr : 0);
+        long[] msg = pair(query, "msg_rates_age", "msg_rates_incr");
+        long[] len = pair(query, "lengths_age", "lengths_incr");
+        return new SampleRange(msg[0] * 1000, msg[1] * 1000, len[0] * 1000, len[1] * 1000);
     }
 
-    private static long seconds(Map<String, String> query, String key) {
-        String v = query.get(key);
-        if (v == null || v.isEmpty()) {
-            return 0;
+    /** {age, incr} in seconds, or {0, 0} when not both are given. */
+    private static long[] pair(Map<String, String> query, String ageKey, String incrKey) {
+        Long age = wholeNumber(query.get(ageKey));
+        Long incr = wholeNumber(query.get(incrKey));
+        if (age == null || incr == null) {
+            return new long[2];
+        }
+        if (age <= 0 || incr <= 0 || age / incr > MAX_SAMPLES) {
+            throw new IllegalArgumentException("Invalid range parameters: age " + age + ", incr " + incr);
+        }
+        return new long[] {age, incr};
+    }
+
+    private static Long wholeNumber(String v) {
+        if (v == null) {
+            return null;
         }
         try {
-            long s = Long.parseLong(v);
-            if (s < 0 || s > 366L * 24 * 3600) {
-                throw new IllegalArgumentException(key + " out of range: " + v);
-            }
-            return s * 1000;
+            return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " is not a number: " + v, e);
+            return null;
         }
     }
 }

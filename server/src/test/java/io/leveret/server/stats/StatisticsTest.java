@@ -171,7 +171,15 @@ class StatisticsTest {
     void theRangeComesFromTheQueryInSeconds() {
         assertEquals(new SampleRange(60_000, 5000, 0, 0),
                 SampleRange.fromQuery(Map.of("msg_rates_age", "60", "msg_rates_incr", "5", "lengths_age", "60")));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> SampleRange.fromQuery(Map.of("msg_rates_age", "x", "msg_rates_incr", "5")));
+        // As RabbitMQ 3.10.8 reads them: what is not a whole number is not given at all.
+        assertEquals(SampleRange.NONE, SampleRange.fromQuery(Map.of("msg_rates_age", "x", "msg_rates_incr", "5")));
+        assertEquals(SampleRange.NONE, SampleRange.fromQuery(Map.of("msg_rates_age", "5.5", "msg_rates_incr", "5")));
+        assertEquals(new SampleRange(0, 0, 2_503_000, 5000),
+                SampleRange.fromQuery(Map.of("lengths_age", "2503", "lengths_incr", "5")));
+        for (String[] bad : new String[][] {{"0", "5"}, {"-5", "5"}, {"60", "0"}, {"60", "-1"}, {"2505", "5"}}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> SampleRange.fromQuery(Map.of("msg_rates_age", bad[0], "msg_rates_incr", bad[1])));
+            assertEquals("Invalid range parameters: age " + bad[0] + ", incr " + bad[1], e.getMessage());
+        }
     }
 }

@@ -1,0 +1,192 @@
+package io.leveret.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code message_stats} and rates in the management API, as RabbitMQ's management plugin shows them: a known
+ * traffic (publishes with confirms through an exchange of the test's own, acknowledged gets, an empty get,
+ * deliveries without acks) counted on the queue, the exchange, the channels, the connection, the vhost and
+ * the overview. Both brokers sample every few seconds, so each answer is awaited.
+ */
+class ManagementStatsTest {
+    /** RabbitMQ samples every 5 s; a count may take two samples to show. */
+    private static final Duration SAMPLED = Duration.ofSeconds(30);
+    private static final int PUBLISHED = 10;
+    private static final int GOT = 3;
+
+    private final BrokerUnderTest broker = BrokerUnderTest.shared();
+    private final ManagementHttp http = ManagementHttp.of(broker);
+    private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+    private final String queue = "stats-q-" + suffix;
+    private final String exchange = "stats-x-" + suffix;
+    private final String vhostPath = URLEncoder.encode(broker.vhost(), StandardCharsets.UTF_8);
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        try (Connection c = broker.factory().newConnection()) {
+            Channel ch = c.createChannel();
+            ch.queueDelete(queue);
+            ch.exchangeDelete(exchange);
+        }
+    }
+
+    private JsonNode await(String path, Predicate<JsonNode> until) throws InterruptedException {
+        long deadline = System.nanoTime() + SAMPLED.toNanos();
+        JsonNode last;
+        do {
+            last = ManagementHttp.json(http.get(path));
+            if (until.test(last)) {
+                return last;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("not within " + SAMPLED + ": GET " + path + " answered " + last);
+    }
+
+    private static long stat(JsonNode row, String key) {
+        return row.path("message_stats").path(key).asLong(-1);
+    }
+
+    @Test
+    void trafficIsCountedOnEveryObjectItCrosses() throws Exception {
+        String connectionName = "stats-conn-" + suffix;
+        try (Connection c = broker.factory().newConnection(connectionName)) {
+            Channel publisher = c.createChannel();
+            publisher.exchangeDeclare(exchange, "fanout", false);
+            publisher.queueDeclare(queue, false, false, false, null);
+            publisher.queueBind(queue, exchange, "");
+            publisher.confirmSelect();
+            for (int i = 0; i < PUBLISHED; i++) {
+                publisher.basicPublish(exchange, "", null, ("m" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            publisher.waitForConfirmsOrDie(10_000);
+
+            Channel consumer = c.createChannel();
+            for (int i = 0; i < GOT; i++) {
+                GetResponse r = consumer.basicGet(queue, false);
+                consumer.basicAck(r.getEnvelope().getDeliveryTag(), false);
+            }
+            CountDownLatch rest = new CountDownLatch(PUBLISHED - GOT);
+            consumer.basicConsume(queue, true, (tag, d) -> rest.countDown(), tag -> { });
+            assertTrue(rest.await(10, TimeUnit.SECONDS));
+            Channel empty = c.createChannel();
+            assertEquals(null, empty.basicGet(queue, true));
+
+            JsonNode q = await("/api/queues/" + vhostPath + "/" + queue, row -> stat(row, "publish") == PUBLISHED
+                    && stat(row, "deliver_get") == PUBLISHED && stat(row, "ack") == GOT && stat(row, "get_empty") == 1);
+            assertEquals(GOT, stat(q, "get"));
+            assertEquals(PUBLISHED - GOT, stat(q, "deliver_no_ack"));
+            assertEquals(0, stat(q, "redeliver"));
+            assertTrue(q.path("message_stats").path("publish_details").path("rate").isNumber(), q.toString());
+            assertEquals(0, q.get("messages").asLong());
+            assertTrue(q.path("messages_details").path("rate").isNumber(), q.toString());
+
+            JsonNode x = await("/api/exchanges/" + vhostPath + "/" + exchange,
+                    row -> stat(row, "publish_in") == PUBLISHED && stat(row, "publish_out") == PUBLISHED);
+            assertTrue(x.path("message_stats").path("publish_in_details").path("rate").isNumber(), x.toString());
+
+            String connection = name(await("/api/connections", rows -> name(rows, connectionName) != null),
+                    connectionName);
+            String encoded = URLEncoder.encode(connection, StandardCharsets.UTF_8).replace("+", "%20");
+            JsonNode channels = await("/api/connections/" + encoded + "/channels", rows -> {
+                JsonNode pub = channel(rows, 1);
+                JsonNode con = channel(rows, 2);
+                return pub != null && stat(pub, "publish") == PUBLISHED && stat(pub, "confirm") == PUBLISHED
+                        && con != null && stat(con, "deliver_get") == PUBLISHED;
+            });
+            JsonNode con = channel(channels, 2);
+            assertEquals(GOT, stat(con, "ack"));
+            assertEquals(GOT, stat(con, "get"));
+            assertEquals(PUBLISHED - GOT, stat(con, "deliver_no_ack"));
+            assertEquals(1, stat(channel(channels, 3), "get_empty"));
+
+            JsonNode conn = await("/api/connections/" + encoded,
+                    row -> row.path("recv_oct").asLong() > 0 && row.path("send_oct").asLong() > 0);
+            assertTrue(conn.path("recv_oct_details").path("rate").isNumber(), conn.toString());
+        }
+
+        JsonNode vhost = await("/api/vhosts/" + vhostPath, row -> stat(row, "publish") >= PUBLISHED);
+        assertTrue(vhost.path("message_stats").path("publish_details").path("rate").isNumber(), vhost.toString());
+        JsonNode overview = await("/api/overview", o -> stat(o, "publish") >= PUBLISHED);
+        assertEquals("basic", overview.get("rates_mode").asText());
+        assertTrue(overview.path("queue_totals").path("messages_details").path("rate").isNumber(), overview.toString());
+    }
+
+    @Test
+    void anAgeAndIncrementGiveSamplesAndABadOneIsRefused() throws Exception {
+        try (Connection c = broker.factory().newConnection()) {
+            Channel ch = c.createChannel();
+            ch.queueDeclare(queue, false, false, false, null);
+            ch.basicPublish("", queue, null, new byte[1]);
+            JsonNode q = await("/api/queues/" + vhostPath + "/" + queue + "?msg_rates_age=60&msg_rates_incr=5"
+                    + "&lengths_age=60&lengths_incr=5", row -> stat(row, "publish") == 1);
+            JsonNode details = q.path("message_stats").path("publish_details");
+            assertTrue(details.path("samples").isArray() && details.path("samples").size() > 0, q.toString());
+            JsonNode sample = details.path("samples").get(0);
+            assertTrue(sample.path("sample").isNumber() && sample.path("timestamp").isNumber(), q.toString());
+            assertTrue(details.path("avg").isNumber() && details.path("avg_rate").isNumber(), q.toString());
+            assertTrue(q.path("messages_details").path("samples").isArray(), q.toString());
+        }
+        // RabbitMQ names the error differently for its paginated lists and for the rest.
+        assertRefused("/api/queues/" + vhostPath + "?msg_rates_age=0&msg_rates_incr=5", "invalid_range_parameters");
+        assertRefused("/api/exchanges?msg_rates_age=0&msg_rates_incr=5", "invalid_range_parameters");
+        assertRefused("/api/queues/" + vhostPath + "/" + queue + "?msg_rates_age=0&msg_rates_incr=5", "bad_request");
+        assertRefused("/api/channels?msg_rates_age=0&msg_rates_incr=5", "bad_request");
+        assertEquals(400, http.get("/api/overview?lengths_age=2505&lengths_incr=5").statusCode());
+        // What is not a whole number RabbitMQ does not read at all.
+        assertEquals(200, http.get("/api/overview?msg_rates_age=abc&msg_rates_incr=5").statusCode());
+    }
+
+    @Test
+    void withoutTrafficThereAreNoMessageStats() throws Exception {
+        try (Connection c = broker.factory().newConnection()) {
+            c.createChannel().queueDeclare(queue, false, false, false, null);
+        }
+        JsonNode q = ManagementHttp.json(http.get("/api/queues/" + vhostPath + "/" + queue));
+        assertEquals(queue, q.get("name").asText());
+        assertFalse(q.has("message_stats") && q.get("message_stats").size() > 0, q.toString());
+    }
+
+    private void assertRefused(String path, String error) {
+        var refused = http.get(path);
+        assertEquals(400, refused.statusCode(), path);
+        JsonNode body = ManagementHttp.json(refused);
+        assertEquals(error, body.get("error").asText(), path);
+        assertEquals("Invalid range parameters: age 0, incr 5", body.get("reason").asText(), path);
+    }
+
+    /** The management name of the connection whose client named it {@code clientName}, or null. */
+    private static String name(JsonNode connections, String clientName) {
+        for (JsonNode row : connections) {
+            if (clientName.equals(row.path("client_properties").path("connection_name").asText())) {
+                return row.get("name").asText();
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode channel(JsonNode rows, int number) {
+        for (JsonNode row : rows) {
+            if (row.path("number").asInt() == number) {
+                return row;
+            }
+        }
+        return null;
+    }
+}
