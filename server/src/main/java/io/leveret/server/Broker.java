@@ -60,9 +60,12 @@ public final class Broker implements AutoCloseable {
     private final List<Integer> tlsPorts;
     private final Statistics statistics;
     private final PrometheusServer prometheus;
+    private final Map<String, VirtualHost> vhosts;
 
     private Broker(AmqpServer server, Store store, Persistence persistence, ResourceAlarms alarms, List<Integer> ports,
-                   List<Integer> tlsPorts, Statistics statistics, PrometheusServer prometheus) {
+                   List<Integer> tlsPorts, Statistics statistics, PrometheusServer prometheus,
+                   Map<String, VirtualHost> vhosts) {
+        this.vhosts = vhosts;
         this.server = server;
         this.store = store;
         this.persistence = persistence;
@@ -78,6 +81,16 @@ public final class Broker implements AutoCloseable {
      * binds the listeners. It is serving when this returns.
      */
     public static Broker start(BrokerConfig config) throws IOException, InterruptedException {
+        return start(config, List.of());
+    }
+
+    /**
+     * As {@link #start(BrokerConfig)}, and imports {@code moreDefinitions} (RabbitMQ definitions files) after
+     * load_definitions: the embedded broker's users and vhosts arrive this way, after the first-boot seeding,
+     * so default_user exists beside them.
+     */
+    public static Broker start(BrokerConfig config, List<Path> moreDefinitions) throws IOException,
+            InterruptedException {
         Files.createDirectories(config.dataDir());
         Store store = Store.open(config.dataDir());
         AmqpServer server = new AmqpServer();
@@ -90,6 +103,9 @@ public final class Broker implements AutoCloseable {
             seedOnFirstBoot(store, config);
             if (config.loadDefinitions() != null) {
                 DefinitionsFile.load(config.loadDefinitions(), store.definitions());
+            }
+            for (Path more : moreDefinitions) {
+                DefinitionsFile.load(more, store.definitions());
             }
             long memoryLimit = memoryLimit(config.resources());
             PagingBudget paging = PagingBudget.of(config.resources().pagingRatio(),
@@ -145,7 +161,7 @@ public final class Broker implements AutoCloseable {
                 writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
             }
             return new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts),
-                    statistics, prometheus);
+                    statistics, prometheus, allVhosts);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (prometheus != null) {
                 prometheus.close();
@@ -322,6 +338,10 @@ public final class Broker implements AutoCloseable {
         statistics.close();
         alarms.close();
         server.close();
+        // The loops are stopped: the queues' buffers are freed here, or an embedding JVM would keep them.
+        for (VirtualHost v : vhosts.values()) {
+            v.queues().forEach(Queue::releaseAtShutdown);
+        }
         // The loops are stopped: no queue asks for disk work any more, and what was asked for finishes first.
         persistence.close();
         try {

@@ -91,7 +91,8 @@ public final class AmqpServer implements AutoCloseable {
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
         }
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        // Waited for too: a stopped broker must leave no thread behind (an embedding JVM starts many).
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
