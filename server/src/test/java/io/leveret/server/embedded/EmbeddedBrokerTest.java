@@ -45,6 +45,26 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void closeTellsConnectedClientsAsRabbitMqDoesAtShutdown() throws Exception {
+        EmbeddedBroker broker = EmbeddedBroker.start();
+        ConnectionFactory f = factory(broker.uri());
+        f.setAutomaticRecoveryEnabled(false);
+        Connection c = f.newConnection();
+        java.util.concurrent.CompletableFuture<com.rabbitmq.client.ShutdownSignalException> closed =
+                new java.util.concurrent.CompletableFuture<>();
+        c.addShutdownListener(closed::complete);
+        long start = System.nanoTime();
+        broker.close();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        com.rabbitmq.client.ShutdownSignalException why = closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertFalse(why.isInitiatedByApplication());
+        com.rabbitmq.client.AMQP.Connection.Close close = (com.rabbitmq.client.AMQP.Connection.Close) why.getReason();
+        assertEquals(320, close.getReplyCode());
+        assertEquals("CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'", close.getReplyText());
+        assertTrue(millis < 2000, "close answered by the client at once, not after a timeout: " + millis + " ms");
+    }
+
+    @Test
     void createsUsersVhostsAndPermissionsBesideGuest() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.builder().vhost("orders").user("alice", "s3cret", "monitoring")
                 .permission("alice", "orders", ".*", ".*", ".*").start()) {
