@@ -141,6 +141,12 @@ final class PrivateLeveret implements AutoCloseable {
         return f;
     }
 
+    /** SIGTERM, and the exit status once it has stopped (-1 if it still runs after {@code seconds}). */
+    int terminate(int seconds) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    }
+
     /** SIGTERM, then SIGKILL after 10 s. */
     @Override
     public void close() {

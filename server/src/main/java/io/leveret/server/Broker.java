@@ -68,11 +68,13 @@ public final class Broker implements AutoCloseable {
     private final ManagementServer management;
     private final Statistics statistics;
     private final PrometheusServer prometheus;
+    private final Map<String, VirtualHost> vhosts;
 
     private Broker(AmqpServer server, Store store, Persistence persistence, ResourceAlarms alarms, List<Integer> ports,
                    List<Integer> tlsPorts, BrokerServices services, Admin admin, ManagementServer management,
-                   Statistics statistics, PrometheusServer prometheus) {
+                   Statistics statistics, PrometheusServer prometheus, Map<String, VirtualHost> vhosts) {
         this.management = management;
+        this.vhosts = vhosts;
         this.server = server;
         this.store = store;
         this.persistence = persistence;
@@ -90,6 +92,16 @@ public final class Broker implements AutoCloseable {
      * binds the listeners. It is serving when this returns.
      */
     public static Broker start(BrokerConfig config) throws IOException, InterruptedException {
+        return start(config, List.of());
+    }
+
+    /**
+     * As {@link #start(BrokerConfig)}, and imports {@code moreDefinitions} (RabbitMQ definitions files) after
+     * load_definitions: the embedded broker's users and vhosts arrive this way, after the first-boot seeding,
+     * so default_user exists beside them.
+     */
+    public static Broker start(BrokerConfig config, List<Path> moreDefinitions) throws IOException,
+            InterruptedException {
         Files.createDirectories(config.dataDir());
         Store store = Store.open(config.dataDir());
         AmqpServer server = new AmqpServer();
@@ -103,6 +115,9 @@ public final class Broker implements AutoCloseable {
             seedOnFirstBoot(store, config);
             if (config.loadDefinitions() != null) {
                 DefinitionsFile.load(config.loadDefinitions(), store.definitions());
+            }
+            for (Path more : moreDefinitions) {
+                DefinitionsFile.load(more, store.definitions());
             }
             long memoryLimit = memoryLimit(config.resources());
             PagingBudget paging = PagingBudget.of(config.resources().pagingRatio(),
@@ -172,7 +187,7 @@ public final class Broker implements AutoCloseable {
                 writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
             }
             return new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts), services,
-                    admin, management, statistics, prometheus);
+                    admin, management, statistics, prometheus, vhosts);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (management != null) {
                 management.close();
@@ -373,6 +388,10 @@ public final class Broker implements AutoCloseable {
         statistics.close();
         alarms.close();
         server.close();
+        // The loops are stopped: the queues' buffers are freed here, or an embedding JVM would keep them.
+        for (VirtualHost v : vhosts.values()) {
+            v.queues().forEach(Queue::releaseAtShutdown);
+        }
         // The loops are stopped: no queue asks for disk work any more, and what was asked for finishes first.
         persistence.close();
         try {

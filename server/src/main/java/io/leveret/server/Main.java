@@ -68,6 +68,14 @@ public final class Main {
             broker.close();
             stopped.countDown();
         }, "leveret-shutdown"));
+        // SIGTERM and SIGINT are how operators stop a broker (systemd, Ctrl-C): a clean stop, so status 0
+        // instead of the JVM's 143/130; the hook above does the stopping.
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                log.info("SIG{} received: stopping", name);
+                System.exit(0);
+            });
+        }
         stopped.await();
     }
 

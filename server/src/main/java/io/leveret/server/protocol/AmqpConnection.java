@@ -564,6 +564,20 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         }
     }
 
+    /**
+     * The broker is stopping: an open connection gets connection.close 320 with RabbitMQ's text for a node
+     * shutdown (clients recognise it and reconnect elsewhere), one still in its handshake is just dropped.
+     * The close-ok ends it; the broker waits only a little for that before the loops stop.
+     */
+    public void onBrokerShutdown() {
+        if (state == State.OPEN) {
+            closeWithError(new ConnectionException(ReplyCode.CONNECTION_FORCED,
+                    "broker forced connection closure with reason 'shutdown'", 0, 0));
+        } else if (state != State.CLOSING && state != State.CLOSED) {
+            ctx.close();
+        }
+    }
+
     /** A hard error: send connection.close and wait for close-ok; the channels are gone at once. */
     void closeWithError(ConnectionException e) {
         closeWithError(e, CLOSE_OK_TIMEOUT_MILLIS);

@@ -11,6 +11,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -18,6 +20,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +35,12 @@ public final class AmqpServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
     private final List<Channel> listeners = new ArrayList<>();
+    /** Accepted client sockets, so that close() can tell each one the broker is going away. */
+    private final ChannelGroup clients = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
+    /** The user event that asks a connection to close with 320 CONNECTION_FORCED. */
+    static final Object SHUTDOWN = new Object();
+    /** How long close() lets clients answer connection.close before the loops stop under them. */
+    private static final long CLIENTS_CLOSE_MILLIS = 3_000;
 
     public AmqpServer() {
         if (Epoll.isAvailable()) {
@@ -70,6 +79,7 @@ public final class AmqpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        clients.add(ch);
                         ch.pipeline().addLast("octets", new io.leveret.server.stats.OctetCounter());
                         if (tls != null) {
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
@@ -91,7 +101,13 @@ public final class AmqpServer implements AutoCloseable {
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
         }
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        // No new connections from here; each open one is told why it is closed, and gets a moment to answer.
+        for (Channel ch : clients) {
+            ch.pipeline().fireUserEventTriggered(SHUTDOWN);
+        }
+        clients.newCloseFuture().awaitUninterruptibly(CLIENTS_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+        // Waited for too: a stopped broker must leave no thread behind (an embedding JVM starts many).
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -52,6 +52,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent e) {
             connection.onIdle(e);
+        } else if (evt == AmqpServer.SHUTDOWN && connection != null) {
+            connection.onBrokerShutdown();
         }
     }
 

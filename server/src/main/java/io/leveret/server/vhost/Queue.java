@@ -621,6 +621,18 @@ public final class Queue implements Destination {
         return n;
     }
 
+    /**
+     * The broker is stopping and its event loops have stopped, so this runs on the closing thread: lets go
+     * of the bodies held in memory without telling the store anything (durable messages come back from the
+     * log at the next start). Without it, every stopped embedded broker would keep its queues' buffers.
+     */
+    public void releaseAtShutdown() {
+        deleted = true; // from here doneWithLogRecord leaves the log alone
+        ready.drain(this::forget);
+        unacked.drain(this::forget);
+        paging.close();
+    }
+
     /** Called once the vhost has forgotten this queue: frees its messages and cancels its consumers. */
     void onDeleted() {
         if (deleted) {
