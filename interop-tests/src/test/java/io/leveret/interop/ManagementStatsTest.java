@@ -171,6 +171,34 @@ class ManagementStatsTest {
         assertEquals("Invalid range parameters: age 0, incr 5", body.get("reason").asText(), path);
     }
 
+    @Test
+    void consumerCapacityIsFullForAnIdleConsumerAndFallsWhileConsumersHoldTheQueueBack() throws Exception {
+        String idle = queue + "-idle";
+        String none = queue + "-none";
+        try (Connection c = broker.factory().newConnection()) {
+            Channel ch = c.createChannel();
+            ch.queueDeclare(queue, false, false, false, null);
+            ch.queueDeclare(idle, false, false, false, null);
+            ch.queueDeclare(none, false, false, false, null);
+            ch.basicPublish("", none, null, new byte[1]);
+            ch.basicConsume(idle, false, (tag, d) -> { }, tag -> { });
+            // One unacknowledged delivery fills the prefetch; the other four wait for a consumer that never acks.
+            ch.basicQos(1);
+            for (int i = 0; i < 5; i++) {
+                ch.basicPublish("", queue, null, new byte[1]);
+            }
+            ch.basicConsume(queue, false, (tag, d) -> { }, tag -> { });
+            await("/api/queues/" + vhostPath + "/" + idle, row -> row.path("consumer_capacity").asDouble(-1) == 1.0);
+            JsonNode held = await("/api/queues/" + vhostPath + "/" + queue, row -> row.path("consumer_capacity")
+                    .isNumber() && row.path("consumer_capacity").asDouble() < 1.0);
+            assertEquals(held.get("consumer_capacity").asDouble(), held.get("consumer_utilisation").asDouble(), 0.01);
+            await("/api/queues/" + vhostPath + "/" + none, row -> row.path("consumer_capacity").isNumber()
+                    && row.path("consumer_capacity").asDouble() == 0.0);
+            ch.queueDelete(idle);
+            ch.queueDelete(none);
+        }
+    }
+
     /** The management name of the connection whose client named it {@code clientName}, or null. */
     private static String name(JsonNode connections, String clientName) {
         for (JsonNode row : connections) {

@@ -164,6 +164,13 @@ class RuntimeSecurityTest {
             }
             ch.waitForConfirmsOrDie(10_000);
             await("the queue to be cut to the policy's max-length", () -> messageCount(ch) == 2);
+            // The queue's row names the policy and what it sets (RabbitMQ shows it from its next sample).
+            await("the queue's row to name its policy", () -> {
+                var row = ManagementHttp.json(http.get("/api/queues/%2F/" + queue));
+                return queue.equals(row.path("policy").asText())
+                        && row.path("effective_policy_definition").path("max-length").asInt() == 2
+                        && row.path("operator_policy").isNull();
+            });
             assertEquals(204, http.delete("/api/policies/%2F/" + queue).statusCode());
             for (int i = 0; i < 3; i++) {
                 ch.basicPublish("", queue, null, new byte[] {(byte) i});

@@ -9,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
  * A queue's counts, read on the queue's own thread (its state is confined there, as queue.declare-ok reads
  * it) and handed back as a value.
  */
-record QueueState(Queue queue, int ready, long readyBytes, int unacked, long unackedBytes, int consumers) {
+record QueueState(Queue queue, int ready, long readyBytes, int unacked, long unackedBytes, int consumers,
+                  double consumerCapacity) {
 
     int messages() {
         return ready + unacked;
@@ -25,7 +26,7 @@ record QueueState(Queue queue, int ready, long readyBytes, int unacked, long una
         q.execute(() -> {
             try {
                 f.complete(new QueueState(q, q.messageCount(), q.readyBytes(), q.unackedCount(), q.unackedBytes(),
-                        q.consumerCount()));
+                        q.consumerCount(), q.consumerCapacity()));
             } catch (RuntimeException e) {
                 f.completeExceptionally(e);
             }

@@ -9,6 +9,8 @@ import io.leveret.server.stats.Kind;
 import io.leveret.server.stats.SampleRange;
 import io.leveret.server.vhost.Binding;
 import io.leveret.server.vhost.Exchange;
+import io.leveret.server.vhost.Policies;
+import io.leveret.server.vhost.Policy;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.VirtualHost;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -99,6 +101,14 @@ final class Topology {
         o.set("arguments", StoredForm.toJson(q.arguments()));
         o.put("auto_delete", q.autoDelete());
         o.put("consumers", s.consumers());
+        // RabbitMQ answers a bare 0 for a queue without consumers, a share otherwise; both names, as 3.10 does.
+        if (s.consumers() == 0) {
+            o.put("consumer_capacity", 0);
+            o.put("consumer_utilisation", 0);
+        } else {
+            o.put("consumer_capacity", s.consumerCapacity());
+            o.put("consumer_utilisation", s.consumerCapacity());
+        }
         o.put("durable", q.durable());
         o.put("exclusive", q.exclusive());
         o.putNull("exclusive_consumer_tag");
@@ -110,8 +120,12 @@ final class Topology {
         o.put("messages_unacknowledged", s.unacked());
         o.put("name", q.name());
         o.put("node", ctx.nodeName());
-        o.putNull("operator_policy");
-        o.putNull("policy");
+        Policies policies = q.vhost().policies();
+        Policy policy = policies.match(true, q.name(), false);
+        Policy operatorPolicy = policies.match(true, q.name(), true);
+        o.put("operator_policy", operatorPolicy == null ? null : operatorPolicy.name());
+        o.put("policy", policy == null ? null : policy.name());
+        o.set("effective_policy_definition", StoredForm.toJson(policies.effective(true, q.name())));
         o.put("state", "running");
         o.put("type", "classic");
         o.put("vhost", q.vhost().name());

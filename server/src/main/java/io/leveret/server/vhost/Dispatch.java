@@ -27,6 +27,8 @@ final class Dispatch {
     private final ArrayDeque<WaitingGet> gets = new ArrayDeque<>();
     /** A dispatch or a get is under way: a read finishing on this very thread leaves it to them. */
     private boolean busy;
+    /** How often the consumers held the queue back, told at the end of each dispatch. */
+    final ConsumerCapacity capacity = new ConsumerCapacity(System.nanoTime());
 
     Dispatch(Queue queue, Consumers consumers, QueueExpiry expiry) {
         this.queue = queue;
@@ -114,10 +116,12 @@ final class Dispatch {
             // body is still on disk would leave taken.
             QueueEntry e = queue.readyHead(now);
             if (e == null) {
+                capacity.drained(System.nanoTime());
                 break;
             }
             QueueConsumer c = consumers.nextWithCredit();
             if (c == null) {
+                capacity.heldBack(System.nanoTime());
                 break;
             }
             queue.take(e);

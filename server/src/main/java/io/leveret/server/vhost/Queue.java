@@ -435,7 +435,23 @@ public final class Queue implements Destination {
         return ready.bytes();
     }
 
-    /** Deliveries awaiting an ack (management's messages_unacknowledged). */
+    /**
+     * RabbitMQ's consumer_capacity: the share of recent time (0 to 1) in which a consumer could take a ready
+     * message at once; 0 without consumers, as RabbitMQ answers. On the queue's thread.
+     */
+    public double consumerCapacity() {
+        if (consumers.isEmpty()) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        if (ready.size() == 0) {
+            // Emptied by a purge, an expiry or a delete of the head, without a dispatch to say so.
+            dispatch.capacity.drained(now);
+        }
+        return dispatch.capacity.share(now);
+    }
+
+    /** Deliveries awaiting an ack (management's messages_unacknowledged); read racily by the statistics sampler. */
     public int unackedCount() {
         return unacked.size();
     }
