@@ -1,6 +1,7 @@
 package io.leveret.server.management;
 
 import io.leveret.server.protocol.BrokerServices;
+import io.leveret.server.stats.Statistics;
 import io.leveret.server.vhost.Persistence;
 import io.leveret.store.definitions.DefinitionStore;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -25,7 +26,7 @@ public record ManagementContext(BrokerServices services, String nodeName, List<I
                                 List<Integer> tlsPorts, Instant started, DefinitionStore definitions,
                                 Persistence persistence, EventExecutorGroup queueLoops,
                                 java.util.concurrent.atomic.AtomicInteger boundPort,
-                                io.leveret.server.stats.Statistics statistics) {
+                                Statistics statistics) {
     public ManagementContext {
         amqpPorts = List.copyOf(amqpPorts);
         tlsPorts = List.copyOf(tlsPorts);

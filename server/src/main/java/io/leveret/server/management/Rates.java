@@ -2,11 +2,12 @@ package io.leveret.server.management;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leveret.server.stats.SampleRange;
+import io.leveret.server.stats.Statistics;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
 
 /**
- * What {@link io.leveret.server.stats.Statistics} answers, put into the API's rows as RabbitMQ's management
+ * What {@link Statistics} answers, put into the API's rows as RabbitMQ's management
  * API shows it: {@code message_stats} only when something has moved, and the sampled {@code *_details} next to
  * the counts the row reads live.
  */

@@ -14,6 +14,11 @@ import io.leveret.codec.MethodFrame;
 import io.leveret.codec.QueueMethod;
 import io.leveret.codec.ReplyCode;
 import io.leveret.codec.TxMethod;
+import io.leveret.server.stats.ConnectionNames;
+import io.leveret.server.stats.Counters;
+import io.leveret.server.stats.Kind;
+import io.leveret.server.stats.Occupancy;
+import io.leveret.server.stats.Tracked;
 import io.leveret.server.vhost.ConsumerChannel;
 import io.leveret.server.vhost.Delivery;
 import io.leveret.server.vhost.Message;
@@ -55,8 +60,8 @@ public final class AmqpChannel implements ConsumerChannel {
     final DirectReplyTo replyTo;
     private final ChannelPrefetch channelPrefetch = new ChannelPrefetch();
     /** message_stats, written on the connection's loop only. */
-    final io.leveret.server.stats.Counters stats = new io.leveret.server.stats.Counters();
-    private final io.leveret.server.stats.Tracked tracked;
+    final Counters stats = new Counters();
+    private final Tracked tracked;
     private boolean awaiting;
     private boolean closing;
     private boolean released;
@@ -83,13 +88,13 @@ public final class AmqpChannel implements ConsumerChannel {
         this.publisher = new Publisher(this);
         this.replyTo = new DirectReplyTo(this);
         this.access = new AccessControl(connection.services().users(), connection.user(), connection.vhost().name());
-        this.tracked = connection.vhost().stats().track(io.leveret.server.stats.Kind.CHANNEL,
-                io.leveret.server.stats.ConnectionNames.channel(connection.name(), id), stats, occupancy());
+        this.tracked = connection.vhost().stats().track(Kind.CHANNEL,
+                ConnectionNames.channel(connection.name(), id), stats, occupancy());
     }
 
     /** Consumers and unacked deliveries for the per-channel gauges, read racily from a scrape's thread. */
-    private io.leveret.server.stats.Occupancy occupancy() {
-        return new io.leveret.server.stats.Occupancy() {
+    private Occupancy occupancy() {
+        return new Occupancy() {
             @Override
             public int consumers() {
                 return consumers.size();

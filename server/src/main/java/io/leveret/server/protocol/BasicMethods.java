@@ -4,6 +4,7 @@ import io.leveret.codec.BasicMethod;
 import io.leveret.codec.FieldValue;
 import io.leveret.codec.Method;
 import io.leveret.codec.ReplyCode;
+import io.leveret.server.stats.Metric;
 import io.leveret.server.vhost.Delivery;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.QueueConsumer;
@@ -147,7 +148,7 @@ final class BasicMethods {
         ch.<Got>askLater(q, answer -> q.get(g.noAck(), d -> answer.accept(new Got(d, q.messageCount()))), got -> {
             Delivery d = got.delivery();
             if (d == null) {
-                ch.stats.add(io.leveret.server.stats.Metric.GET_EMPTY);
+                ch.stats.add(Metric.GET_EMPTY);
                 ch.send(new BasicMethod.GetEmpty(""));
                 return;
             }
@@ -184,7 +185,9 @@ final class BasicMethods {
         if (list.isEmpty()) {
             return;
         }
-        if (ack) ch.stats.add(io.leveret.server.stats.Metric.ACK, list.size());
+        if (ack) {
+            ch.stats.add(Metric.ACK, list.size());
+        }
         if (ch.publisher.transactional()) {
             ch.publisher.stash(new Publisher.PendingSettle(list, requeue && !ack, !ack && !requeue));
             return;

@@ -1,6 +1,7 @@
 package io.leveret.server.protocol;
 
 import io.leveret.codec.BasicMethod;
+import io.leveret.server.stats.Metric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -124,7 +125,7 @@ final class Confirms {
             if (top > lastAckSent) {
                 long unanswered = top - lastAckSent - answeredAlone.subSet(lastAckSent, false, top, true).size();
                 channel.send(new BasicMethod.Ack(top, unanswered > 1));
-                channel.stats.add(io.leveret.server.stats.Metric.CONFIRM, unanswered);
+                channel.stats.add(Metric.CONFIRM, unanswered);
             }
             answeredAlone.headSet(covered, true).clear();
             lastAckSent = covered;
@@ -132,7 +133,7 @@ final class Confirms {
         for (long seq : confirmedAbove) {
             if (seq > covered) {
                 channel.send(new BasicMethod.Ack(seq, false));
-                channel.stats.add(io.leveret.server.stats.Metric.CONFIRM);
+                channel.stats.add(Metric.CONFIRM);
                 answeredAlone.add(seq);
             }
         }

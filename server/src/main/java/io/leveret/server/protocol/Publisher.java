@@ -8,6 +8,7 @@ import io.leveret.codec.FieldTable;
 import io.leveret.codec.FieldValue;
 import io.leveret.codec.ReplyCode;
 import io.leveret.codec.TxMethod;
+import io.leveret.server.stats.Metric;
 import io.leveret.server.vhost.DelayedExchange;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.Message;
@@ -15,11 +16,11 @@ import io.leveret.server.vhost.PublisherCredit;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.ReplyTarget;
 import io.leveret.server.vhost.VirtualHost;
+import io.leveret.store.messages.Location;
+import io.leveret.store.messages.QueueName;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.leveret.store.messages.Location;
-import io.leveret.store.messages.QueueName;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -172,13 +173,15 @@ final class Publisher {
             m.release();
             throw e;
         }
-        channel.stats.add(io.leveret.server.stats.Metric.PUBLISH);
+        channel.stats.add(Metric.PUBLISH);
         ex.counters().publishIn();
         if (tx) {
             txPublishes.add(new PendingPublish(p, m));
             return;
         }
-        if (confirms.enabled()) channel.stats.add(io.leveret.server.stats.Metric.RECEIVED_CONFIRM);
+        if (confirms.enabled()) {
+            channel.stats.add(Metric.RECEIVED_CONFIRM);
+        }
         long seq = confirms.next();
         int answers = route(p, ex, m, seq);
         if (seq == 0) {
@@ -273,7 +276,7 @@ final class Publisher {
         targets.clear();
         channel.vhost().route(ex, routed, targets);
         if (targets.isEmpty()) {
-            channel.stats.add(p.mandatory() ? io.leveret.server.stats.Metric.RETURN_UNROUTABLE : io.leveret.server.stats.Metric.DROP_UNROUTABLE);
+            channel.stats.add(p.mandatory() ? Metric.RETURN_UNROUTABLE : Metric.DROP_UNROUTABLE);
             if (p.mandatory()) {
                 channel.writeContent(new BasicMethod.Return(ReplyCode.NO_ROUTE, "NO_ROUTE", p.exchange(),
                         p.routingKey()), routed);
@@ -283,7 +286,7 @@ final class Publisher {
             return 0;
         }
         ex.counters().publishOut();
-        channel.stats.add(io.leveret.server.stats.Metric.ROUTED);
+        channel.stats.add(Metric.ROUTED);
         // BCC keys route but are never delivered (RabbitMQ's sender-selected distribution).
         Message m = routed.hasBcc() ? routed.withoutBcc(channel.connection().ctx().alloc().buffer()) : routed;
         Location location = m.properties().persistent() ? append(m, seq) : null;

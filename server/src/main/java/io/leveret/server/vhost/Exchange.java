@@ -1,6 +1,7 @@
 package io.leveret.server.vhost;
 
 import io.leveret.codec.FieldTable;
+import io.leveret.server.stats.ExchangeCounters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +32,7 @@ public abstract sealed class Exchange implements Destination
     private final List<Binding> incoming = new ArrayList<>();
     /** The write that stored this exchange's declaration; complete for one never stored. */
     private volatile java.util.concurrent.CompletableFuture<Void> stored = VirtualHost.DONE;
-    private final io.leveret.server.stats.ExchangeCounters counters = new io.leveret.server.stats.ExchangeCounters();
+    private final ExchangeCounters counters = new ExchangeCounters();
 
     protected Exchange(String name, boolean durable, boolean autoDelete, boolean internal, FieldTable arguments) {
         this.name = name;
@@ -70,7 +71,7 @@ public abstract sealed class Exchange implements Destination
     public abstract String type();
 
     /** publish_in and publish_out, written by every publishing connection. */
-    public io.leveret.server.stats.ExchangeCounters counters() {
+    public ExchangeCounters counters() {
         return counters;
     }
 

@@ -1,12 +1,14 @@
 package io.leveret.server.vhost;
 
 import io.leveret.codec.FieldTable;
-import io.netty.util.concurrent.EventExecutor;
+import io.leveret.server.stats.Counters;
+import io.leveret.server.stats.Metric;
 import io.leveret.store.messages.Location;
 import io.leveret.store.messages.MessageStore;
 import io.leveret.store.messages.MessageTimes;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.RecoveredMessage;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -64,7 +66,7 @@ public final class Queue implements Destination {
     private final Unacked unacked = new Unacked();
     private final Consumers consumers;
     /** message_stats, written on this queue's thread only. */
-    private final io.leveret.server.stats.Counters stats = new io.leveret.server.stats.Counters();
+    private final Counters stats = new Counters();
     private final Paging paging;
     private final WithheldCredit withheld;
     private long nextSeq;
@@ -233,7 +235,7 @@ public final class Queue implements Destination {
 
     /** {@link #enqueue(Message, Location)}, returning false if the queue refused the message at its length limit. */
     private boolean offer(Message message, Location location) {
-        stats.add(io.leveret.server.stats.Metric.PUBLISH);
+        stats.add(Metric.PUBLISH);
         if (deleted) {
             message.release();
             return true;
@@ -464,13 +466,13 @@ public final class Queue implements Destination {
     /** Counts a basic.get's answer: {@code d} null when the queue was empty. */
     void countGet(Delivery d, boolean noAck) {
         if (d == null) {
-            stats.add(io.leveret.server.stats.Metric.GET_EMPTY);
+            stats.add(Metric.GET_EMPTY);
         } else {
             stats.got(noAck, d.redelivered());
         }
     }
 
-    public io.leveret.server.stats.Counters stats() {
+    public Counters stats() {
         return stats;
     }
 
@@ -537,7 +539,7 @@ public final class Queue implements Destination {
     public void ack(long seq) {
         QueueEntry e = unacked.take(seq);
         if (e != null) {
-            stats.add(io.leveret.server.stats.Metric.ACK);
+            stats.add(Metric.ACK);
             forget(e);
         }
     }

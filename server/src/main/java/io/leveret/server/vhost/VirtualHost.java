@@ -1,17 +1,18 @@
 package io.leveret.server.vhost;
 
 import io.leveret.codec.FieldTable;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.EventExecutorGroup;
+import io.leveret.server.stats.VhostStats;
 import io.leveret.store.definitions.BindingDefinition;
 import io.leveret.store.definitions.Change;
 import io.leveret.store.definitions.Definitions;
 import io.leveret.store.definitions.ExchangeDefinition;
 import io.leveret.store.definitions.QueueDefinition;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,7 +28,7 @@ public final class VirtualHost {
     };
 
     private final String name;
-    private final io.leveret.server.stats.VhostStats stats;
+    private final VhostStats stats;
     private final EventExecutorGroup queueExecutors;
     private final Exchange defaultExchange = Exchange.create("direct", "", true, false, false, FieldTable.EMPTY);
     private final ConcurrentHashMap<String, Exchange> exchanges = new ConcurrentHashMap<>();
@@ -58,7 +59,7 @@ public final class VirtualHost {
 
     public VirtualHost(String name, EventExecutorGroup queueExecutors, Persistence persistence) {
         this.name = name;
-        this.stats = new io.leveret.server.stats.VhostStats(name);
+        this.stats = new VhostStats(name);
         this.queueExecutors = queueExecutors;
         this.persistence = persistence;
         exchanges.put("", defaultExchange);
@@ -74,7 +75,7 @@ public final class VirtualHost {
     }
 
     /** The counters of this vhost's channels and connections, closed ones included. */
-    public io.leveret.server.stats.VhostStats stats() {
+    public VhostStats stats() {
         return stats;
     }
 
