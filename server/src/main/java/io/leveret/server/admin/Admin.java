@@ -23,6 +23,7 @@ import io.leveret.store.definitions.PolicyDefinition;
 import io.leveret.store.definitions.TopicPermissionDefinition;
 import io.leveret.store.definitions.UserDefinition;
 import io.leveret.store.definitions.VhostDefinition;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,8 +50,8 @@ public final class Admin {
     /** RabbitMQ's vhost-limits parameter: component and the one name it is stored under. */
     static final String VHOST_LIMITS = "vhost-limits";
     static final String VHOST_LIMITS_NAME = "limits";
-    static final Set<String> VHOST_LIMIT_NAMES = Set.of("max-connections", "max-queues");
-    static final Set<String> USER_LIMIT_NAMES = Set.of("max-connections", "max-channels");
+    public static final Set<String> VHOST_LIMIT_NAMES = Set.of("max-connections", "max-queues");
+    public static final Set<String> USER_LIMIT_NAMES = Set.of("max-connections", "max-channels");
 
     private final DefinitionStore store;
     private final UserDatabase users;
@@ -62,6 +63,12 @@ public final class Admin {
     private final Map<String, Map<String, Integer>> userLimits = new ConcurrentHashMap<>();
     /** Each vhost's limits as set, by vhost. */
     private final Map<String, Map<String, Integer>> vhostLimits = new ConcurrentHashMap<>();
+    /**
+     * Limits as last asked for, by user and by vhost, while their write is under way (under this monitor): a
+     * second change asked for before the first is stored builds on it instead of on the stored limits.
+     */
+    private final Map<String, Map<String, Integer>> askedUserLimits = new HashMap<>();
+    private final Map<String, Map<String, Integer>> askedVhostLimits = new HashMap<>();
 
     /**
      * @param store       null for a broker without storage (tests): changes are then made in memory alone
@@ -180,17 +187,38 @@ public final class Admin {
             return failed(AdminException.badRequest("Unrecognised terms [{<<\"" + name + "\">>," + value
                     + "}] in user-limits"));
         }
-        Map<String, Integer> next = new TreeMap<>(userLimits.getOrDefault(user, Map.of()));
+        Map<String, Integer> next = new TreeMap<>(current(askedUserLimits, userLimits, user));
         next.put(name, value);
-        return putUserLimits(user, next);
+        return asked(askedUserLimits, user, next, putUserLimits(user, next));
     }
 
     public synchronized CompletableFuture<Void> clearUserLimit(String user, String name) {
-        Map<String, Integer> next = new TreeMap<>(userLimits.getOrDefault(user, Map.of()));
+        Map<String, Integer> next = new TreeMap<>(current(askedUserLimits, userLimits, user));
         if (next.remove(name) == null) {
             return CompletableFuture.completedFuture(null); // RabbitMQ answers 204 for a limit not set
         }
-        return putUserLimits(user, next);
+        return asked(askedUserLimits, user, next, putUserLimits(user, next));
+    }
+
+    /** The limits a change builds on: the last asked for if its write is under way, else the stored ones. */
+    private static Map<String, Integer> current(Map<String, Map<String, Integer>> asked,
+                                                Map<String, Map<String, Integer>> stored, String key) {
+        Map<String, Integer> pending = asked.get(key);
+        return pending != null ? pending : stored.getOrDefault(key, Map.of());
+    }
+
+    /**
+     * Remembers {@code next} as asked for {@code key} until {@code write} ends; then the stored limits answer
+     * again (the new ones if it was stored, the old ones if not), unless a later change is under way.
+     */
+    private CompletableFuture<Void> asked(Map<String, Map<String, Integer>> asked, String key,
+                                          Map<String, Integer> next, CompletableFuture<Void> write) {
+        asked.put(key, next);
+        return write.whenComplete((ok, failure) -> {
+            synchronized (this) {
+                asked.remove(key, next);
+            }
+        });
     }
 
     private CompletableFuture<Void> putUserLimits(String name, Map<String, Integer> next) {
@@ -220,17 +248,17 @@ public final class Admin {
             return failed(AdminException.badRequest("Validation failed\n\nUnrecognised terms [{<<\"" + name + "\">>,"
                     + value + "}] in limits\n"));
         }
-        Map<String, Integer> next = new TreeMap<>(vhostLimits.getOrDefault(vhost, Map.of()));
+        Map<String, Integer> next = new TreeMap<>(current(askedVhostLimits, vhostLimits, vhost));
         next.put(name, value);
-        return putVhostLimits(vhost, next);
+        return asked(askedVhostLimits, vhost, next, putVhostLimits(vhost, next));
     }
 
     public synchronized CompletableFuture<Void> clearVhostLimit(String vhost, String name) {
-        Map<String, Integer> next = new TreeMap<>(vhostLimits.getOrDefault(vhost, Map.of()));
+        Map<String, Integer> next = new TreeMap<>(current(askedVhostLimits, vhostLimits, vhost));
         if (next.remove(name) == null) {
             return CompletableFuture.completedFuture(null); // RabbitMQ answers 204 for a limit not set
         }
-        return putVhostLimits(vhost, next);
+        return asked(askedVhostLimits, vhost, next, putVhostLimits(vhost, next));
     }
 
     private CompletableFuture<Void> putVhostLimits(String vhost, Map<String, Integer> next) {
@@ -281,12 +309,20 @@ public final class Admin {
         }
         Policy p;
         try {
-            p = operator ? PolicyForm.operatorPolicy(new ParameterDefinition(vhost, Policy.OPERATOR_COMPONENT, name,
-                    StoredForm.json(value))) : PolicyForm.policy(policyDefinition(vhost, name, value));
+            p = policy(vhost, name, value, operator);
         } catch (IllegalArgumentException e) {
             return failed(AdminException.badRequest("Validation failed\n\n" + e.getMessage() + "\n"));
         }
         return v.setPolicy(p);
+    }
+
+    /**
+     * A policy or operator policy from RabbitMQ's JSON, checked as {@link #setPolicy} checks it; throws
+     * IllegalArgumentException with RabbitMQ's reason. For checking a whole document before changing anything.
+     */
+    public static Policy policy(String vhost, String name, JsonNode value, boolean operator) {
+        return operator ? PolicyForm.operatorPolicy(new ParameterDefinition(vhost, Policy.OPERATOR_COMPONENT, name,
+                StoredForm.json(value))) : PolicyForm.policy(policyDefinition(vhost, name, value));
     }
 
     private static PolicyDefinition policyDefinition(String vhost, String name, JsonNode value) {

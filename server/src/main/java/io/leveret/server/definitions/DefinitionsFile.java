@@ -223,7 +223,22 @@ public final class DefinitionsFile {
             u.limits().forEach(limits::put);
         }
         ArrayNode vhosts = root.putArray("vhosts");
-        defs.vhosts().forEach(v -> vhosts.addObject().put("name", v.name()));
+        for (VhostDefinition v : defs.vhosts()) {
+            // As RabbitMQ 3.10 lists a vhost: its limits as [name, value] pairs (the vhost-limits parameter's
+            // value), and its metadata; Leveret keeps no description or tags for a vhost, so both are empty.
+            ObjectNode n = vhosts.addObject();
+            ArrayNode limits = n.putArray("limits");
+            for (ParameterDefinition p : defs.parameters()) {
+                if (p.vhost().equals(v.name()) && p.component().equals("vhost-limits")) {
+                    StoredForm.json(p.value()).fields().forEachRemaining(e -> limits.addArray().add(e.getKey())
+                            .add(e.getValue()));
+                }
+            }
+            ObjectNode metadata = n.putObject("metadata");
+            metadata.put("description", "");
+            metadata.putArray("tags");
+            n.put("name", v.name());
+        }
         ArrayNode permissions = root.putArray("permissions");
         for (PermissionDefinition p : defs.permissions()) {
             permissions.addObject().put("user", p.user()).put("vhost", p.vhost()).put("configure", p.configure())
@@ -250,8 +265,9 @@ public final class DefinitionsFile {
         }
         ArrayNode queues = root.putArray("queues");
         for (QueueDefinition q : defs.queues()) {
+            // Every queue Leveret keeps is a classic one; RabbitMQ 3.10 names the type in its exports.
             ObjectNode n = queues.addObject().put("name", q.name()).put("vhost", q.vhost()).put("durable", q.durable())
-                    .put("auto_delete", q.autoDelete());
+                    .put("auto_delete", q.autoDelete()).put("type", "classic");
             n.set("arguments", StoredForm.arguments(q.arguments()));
         }
         ArrayNode exchanges = root.putArray("exchanges");

@@ -106,7 +106,7 @@ final class UserRoutes implements Routes {
      * {@code password} hashed with SHA-256 (RabbitMQ's default), or {@code password_hash} in
      * {@code hashing_algorithm}; with neither, a new user has no password and a changed one keeps its own.
      */
-    private static PasswordHash password(JsonNode body, User existing) {
+    static PasswordHash password(JsonNode body, User existing) {
         JsonNode password = body.get("password");
         if (password != null && !password.isNull()) {
             return PasswordHash.of(PasswordHash.Algorithm.SHA256, password.asText());
