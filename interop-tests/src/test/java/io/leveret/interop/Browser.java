@@ -35,6 +35,11 @@ final class Browser implements AutoCloseable {
     private final String base;
 
     Browser(String base) {
+        this(base, null);
+    }
+
+    /** As {@link #Browser(String)}, saving downloads into {@code downloads} (null: Chromium's default). */
+    Browser(String base, Path downloads) {
         ClientScripts.requireChromium();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(ClientScripts.CHROMIUM);
@@ -42,6 +47,10 @@ final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1400,1000", "--lang=en");
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        if (downloads != null) {
+            options.setExperimentalOption("prefs", Map.of("download.default_directory",
+                    downloads.toAbsolutePath().toString(), "download.prompt_for_download", false));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(ClientScripts.CHROMEDRIVER)).usingAnyFreePort().build();
         this.driver = new ChromeDriver(service, options);

@@ -92,6 +92,7 @@ document.getElementById('vhost-filter').addEventListener('change', (e) => {
 
 document.getElementById('logout').addEventListener('click', () => {
   forget();
+  ctx.user = null; // the hash change below must not mount a page without credentials
   location.hash = '#/';
   showLogin();
 });
@@ -127,6 +128,7 @@ function route() {
     } catch (e) {
       if (e.status === 401) {
         forget();
+        ctx.user = null;
         showLogin(describe(e));
       }
     }
