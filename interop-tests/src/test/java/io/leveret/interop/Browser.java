@@ -8,12 +8,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -68,7 +68,8 @@ final class Browser implements AutoCloseable {
         form.findElement(By.name("username")).sendKeys(user);
         form.findElement(By.name("password")).sendKeys(password);
         form.findElement(By.cssSelector("button[type=submit]")).click();
-        until(d -> d.findElement(By.id("who-name")).getText().startsWith(user + " "));
+        until(d -> d.findElement(By.id("who-name")).getText().startsWith(user + " ")
+                && !d.findElements(By.cssSelector("#nav a")).isEmpty());
     }
 
     WebElement waitFor(By by) {
@@ -109,10 +110,24 @@ final class Browser implements AutoCloseable {
         assertEquals("", submit(form), "the form showed an error");
     }
 
+    /** Accepts the confirmation the UI asks before something that cannot be undone. */
+    void acceptConfirm(String expected) {
+        org.openqa.selenium.Alert alert = new WebDriverWait(driver, WAIT)
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
+        assertEquals(expected, alert.getText());
+        alert.accept();
+    }
+
+    /** The whole page, not just the window, as a PNG under {@link #SCREENSHOTS}. */
     void screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
-            Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+            Number height = (Number) driver.executeScript("return document.documentElement.scrollHeight");
+            Number width = (Number) driver.executeScript("return document.documentElement.scrollWidth");
+            Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                    "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0, "width", width, "height", height,
+                            "scale", 1)));
+            Files.write(SCREENSHOTS.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

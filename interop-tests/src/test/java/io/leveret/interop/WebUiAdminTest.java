@@ -90,6 +90,7 @@ class WebUiAdminTest {
 
             // Deleting leaves the page for the exchanges list: no notice to wait for, the API tells.
             browser.form("delete-exchange").findElement(By.cssSelector("button[type=submit]")).click();
+            browser.acceptConfirm("Delete the exchange '" + exchange + "'?");
             browser.until(d -> d.getCurrentUrl().endsWith("#/exchanges"));
             browser.until(d -> http.get("/api/exchanges/%2F/" + seg(exchange)).statusCode() == 404);
             assertEquals("", browser.consoleErrors());
@@ -135,6 +136,7 @@ class WebUiAdminTest {
             browser.waitFor(By.cssSelector("[data-delete='" + policy + "']"));
             browser.screenshot("policies");
             browser.click(By.cssSelector("[data-delete='" + policy + "']"));
+            browser.acceptConfirm("Delete '" + policy + "'?");
             browser.until(d -> http.get("/api/policies/" + seg(vhost) + "/" + seg(policy)).statusCode() == 404);
         } finally {
             http.delete("/api/vhosts/" + seg(vhost));

@@ -1,6 +1,6 @@
 // Boot, login, navigation and the 5-second refresh. Pages are hash routes (#/queues/%2F/q1), so the
 // broker serves one page and every view has an address that survives a reload in the same tab.
-import { api, get, remember, forget, loggedIn } from './api.js';
+import { get, remember, forget, loggedIn } from './api.js';
 import { h, fill, form, field, input, describe } from './dom.js';
 import * as overview from './pages/overview.js';
 import * as connections from './pages/connections.js';
@@ -59,7 +59,7 @@ function showLogin(message) {
       forget();
       throw e;
     }
-  }, 'login');
+  }, { class: 'login' });
   fill(main, f);
   user.focus();
   if (message) f.querySelector('.error').textContent = message;
@@ -144,5 +144,3 @@ if (loggedIn()) {
 } else {
   showLogin();
 }
-
-export { api };

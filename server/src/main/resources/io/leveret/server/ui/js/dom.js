@@ -69,16 +69,18 @@ export function kv(obj) {
 }
 
 /**
- * A form whose submit calls action(values); while it runs the button is disabled, and any error the
- * API returns is shown in the form's own error box, in the API's words.
+ * A form whose submit calls action(form); while it runs the button is disabled, and any error the
+ * API returns is shown in the form's own error box, in the API's words. options.confirm asks first
+ * (for what cannot be undone); options.class adds a CSS class.
  */
-export function form(name, fields, submitLabel, action, extraClass) {
+export function form(name, fields, submitLabel, action, options = {}) {
   const error = h('div', { class: 'error', role: 'alert', 'data-error': name });
   const notice = h('div', { class: 'notice', 'data-notice': name });
   const button = h('button', { type: 'submit' }, submitLabel);
-  const el = h('form', { class: `panel ${extraClass || ''}`, 'data-form': name }, fields, h('div', { class: 'row' }, button), error, notice);
+  const el = h('form', { class: `panel ${options.class || ''}`, 'data-form': name }, fields, h('div', { class: 'row' }, button), error, notice);
   el.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (options.confirm && !window.confirm(options.confirm)) return;
     error.textContent = '';
     notice.textContent = '';
     button.disabled = true;

@@ -14,6 +14,7 @@ function simpleTable(name, headers) {
 
 function deleteButton(label, action, refresh, errorBox) {
   return h('button', { type: 'button', class: 'secondary', 'data-delete': label, onclick: async () => {
+    if (!window.confirm(`Delete '${label}'?`)) return;
     errorBox.textContent = '';
     try {
       await action();
@@ -95,7 +96,7 @@ export function mountUser(main, ctx, [user]) {
       await api('DELETE', path);
       location.hash = '#/users';
       return null;
-    }));
+    }, { confirm: `Delete the user '${user}'?` }));
 
   let tagsFilled = false;
   async function refresh() {

@@ -81,7 +81,7 @@ export function mountExchange(main, ctx, [vhost, name]) {
         await api('DELETE', path);
         location.hash = '#/exchanges';
         return null;
-      }));
+      }, { confirm: `Delete the exchange '${name}'?` }));
   }
   const dest = (b) => link(b.destination, b.destination_type === 'queue' ? 'queues' : 'exchanges', vhost, b.destination);
 

@@ -25,12 +25,12 @@ export function mount(main, ctx, [vhost, name]) {
           await api('DELETE', `${path}/contents`);
           await refresh();
           return 'Queue purged.';
-        }),
+        }, { confirm: `Purge every ready message from '${name}'?` }),
         form('delete-queue', [h('p', null, 'Delete the queue and every message in it.')], 'Delete queue', async () => {
           await api('DELETE', path);
           location.hash = '#/queues';
           return 'Queue deleted.';
-        })));
+        }, { confirm: `Delete the queue '${name}' and its messages?` })));
   }
 
   async function refresh() {
@@ -62,7 +62,7 @@ export function mount(main, ctx, [vhost, name]) {
     fill(bindings, b.map((x) => h('tr', null,
       h('td', null, x.source === '' ? '(default exchange)' : link(x.source, 'exchanges', vhost, x.source)),
       h('td', null, x.routing_key), h('td', null, kv(x.arguments)),
-      h('td', null, x.source === '' ? '' : h('button', { type: 'button', class: 'secondary', 'data-unbind': x.routing_key, onclick: async () => {
+      h('td', null, x.source === '' || ctx.readOnly ? '' : h('button', { type: 'button', class: 'secondary', 'data-unbind': x.routing_key, onclick: async () => {
         await api('DELETE', `/bindings/${seg(vhost)}/e/${seg(x.source)}/q/${seg(name)}/${seg(x.properties_key)}`);
         await refresh();
       } }, 'Unbind')))));
