@@ -142,6 +142,48 @@ class WebUiTest {
     }
 
     @Test
+    void theQueueListPagesSortsAndFiltersOnTheBrokersSide() {
+        String prefix = "ui-page-" + suffix + "-";
+        try {
+            for (int i = 0; i < 25; i++) {
+                assertEquals(201, http.put("/api/queues/%2F/" + seg(prefix + String.format("%02d", i)),
+                        "{\"durable\":false}").statusCode());
+            }
+            browser.logIn(broker.user(), broker.password());
+            browser.open("#/queues");
+            WebElement table = browser.waitFor(By.cssSelector("[data-table=queues]"));
+            table.findElement(By.cssSelector("[data-filter=queues]")).sendKeys(prefix);
+            table.findElement(By.cssSelector(".toolbar select option[value='20']")).click();
+            browser.until(d -> rows(table).size() == 20 && table.getText().contains("page 1 of 2"));
+            assertEquals(prefix + "00", rows(table).get(0));
+            browser.click(By.xpath("//div[@data-table='queues']//button[text()='›']"));
+            browser.until(d -> rows(table).size() == 5 && rows(table).get(4).equals(prefix + "24"));
+            // Name twice: sorted by name, then reversed; the broker sorts, page 1 starts from the end.
+            browser.click(By.xpath("//div[@data-table='queues']//th[text()='Name']"));
+            browser.until(d -> d.findElement(By.xpath("//div[@data-table='queues']//th[text()='Name']"))
+                    .getAttribute("class").contains("sorted"));
+            browser.click(By.xpath("//div[@data-table='queues']//th[text()='Name']"));
+            browser.until(d -> !rows(table).isEmpty() && rows(table).get(0).equals(prefix + "24"));
+            // A regular expression, checked by the broker.
+            WebElement filter = table.findElement(By.cssSelector("[data-filter=queues]"));
+            filter.clear();
+            table.findElement(By.cssSelector(".toolbar input[type=checkbox]")).click();
+            filter.sendKeys("^" + prefix + "1[0-2]$");
+            browser.until(d -> rows(table).equals(List.of(prefix + "12", prefix + "11", prefix + "10")));
+            assertEquals("", browser.consoleErrors());
+        } finally {
+            for (int i = 0; i < 25; i++) {
+                http.delete("/api/queues/%2F/" + seg(prefix + String.format("%02d", i)));
+            }
+        }
+    }
+
+    /** The queue names in the list's rows, in order. */
+    private static List<String> rows(WebElement table) {
+        return table.findElements(By.cssSelector("tbody tr td:nth-child(2) a")).stream().map(WebElement::getText).toList();
+    }
+
+    @Test
     void aBadFormValueShowsTheApisError() {
         String queue = "ui-bad-" + suffix;
         try {

@@ -20,7 +20,7 @@ export function lineChart(name, unit) {
 }
 
 function format(v) {
-  return Number.isInteger(v) ? v.toLocaleString('en') : v.toFixed(1);
+  return v.toLocaleString('en', { maximumFractionDigits: Math.abs(v) < 10 ? 2 : 1 });
 }
 
 function draw(canvas, series, unit) {

@@ -76,7 +76,7 @@ export function kv(obj) {
 export function form(name, fields, submitLabel, action, options = {}) {
   const error = h('div', { class: 'error', role: 'alert', 'data-error': name });
   const notice = h('div', { class: 'notice', 'data-notice': name });
-  const button = h('button', { type: 'submit' }, submitLabel);
+  const button = h('button', { type: 'submit', class: options.confirm ? 'danger' : null }, submitLabel);
   const el = h('form', { class: `panel ${options.class || ''}`, 'data-form': name }, fields, h('div', { class: 'row' }, button), error, notice);
   el.addEventListener('submit', async (event) => {
     event.preventDefault();
