@@ -274,6 +274,35 @@ class WebUiTest {
     }
 
     @Test
+    void showsAChannelWithItsConsumerAndTheQueuesConsumers() throws Exception {
+        String queue = "ui-cq-" + suffix;
+        String tag = "ui-tag-" + suffix;
+        try (Connection c = broker.factory().newConnection("ui-chan-" + suffix); Channel ch = c.createChannel()) {
+            ch.queueDeclare(queue, false, false, true, null);
+            ch.basicQos(7);
+            ch.basicConsume(queue, false, tag, new com.rabbitmq.client.DefaultConsumer(ch));
+            browser.logIn(broker.user(), broker.password());
+            browser.open("#/queues/%2F/" + seg(queue));
+            browser.until(d -> d.findElement(By.tagName("main")).getText().contains(tag));
+            String connection = null;
+            for (JsonNode conn : ManagementHttp.json(http.get("/api/connections"))) {
+                if (conn.path("client_properties").path("connection_name").asText().equals("ui-chan-" + suffix)) {
+                    connection = conn.path("name").asText();
+                }
+            }
+            String name = ManagementHttp.json(http.get("/api/connections/" + seg(connection) + "/channels"))
+                    .path(0).path("name").asText();
+            browser.open("#/channels");
+            browser.click(By.linkText(name));
+            WebElement main = browser.waitFor(By.cssSelector("[data-channel]"));
+            browser.until(d -> d.findElement(By.tagName("main")).getText().contains(tag));
+            assertTrue(main.getText().contains("7"), main.getText());
+            browser.screenshot("channel");
+            assertEquals("", browser.consoleErrors());
+        }
+    }
+
+    @Test
     void closingAConnectionInTheUiNotifiesTheClient() throws Exception {
         String name = "ui-conn-" + suffix;
         String reason = "closed by the UI test " + suffix;

@@ -41,6 +41,7 @@ function pages() {
 /** Detail routes: first segment, then the page that shows one object. */
 const DETAILS = {
   connections: connections.mountConnection,
+  channels: connections.mountChannel,
   exchanges: exchanges.mountExchange,
   queues: queue.mount,
   users: admin.mountUser,

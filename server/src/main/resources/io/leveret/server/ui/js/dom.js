@@ -55,6 +55,11 @@ export function duration(ms) {
   return d ? `${d}d ${hh}h ${mm}m` : hh ? `${hh}h ${mm}m ${s}s` : `${mm}m ${s}s`;
 }
 
+/** true/false as text; nothing when the API left the field out. */
+export function flag(v) {
+  return v === undefined || v === null ? undefined : String(v);
+}
+
 /** A definition list of label/value pairs; undefined values are left out. */
 export function props(pairs) {
   return h('dl', { class: 'props' }, pairs.filter(([, v]) => v !== undefined && v !== '')

@@ -1,6 +1,6 @@
 // Connections and channels: paged tables, one connection's page, and closing it with a reason.
 import { api, get, seg } from '../api.js';
-import { h, fill, props, num, rate, bytes, link, form, field, input, kv, describe } from '../dom.js';
+import { h, fill, flag, props, num, rate, bytes, link, form, field, input, kv, describe } from '../dom.js';
 import { pagedTable } from '../table.js';
 
 const clientName = (c) => (c.client_properties && c.client_properties.connection_name) || '';
@@ -24,7 +24,7 @@ export function mountConnections(main, ctx) {
 
 export function mountChannels(main, ctx) {
   const table = pagedTable('channels', () => (ctx.vhost ? `/vhosts/${seg(ctx.vhost)}/channels` : '/channels'), [
-    { label: 'Channel', sort: 'name', cell: (c) => (c.connection_details ? link(c.name, 'connections', c.connection_details.name) : c.name) },
+    { label: 'Channel', sort: 'name', cell: (c) => link(c.name, 'channels', c.name) },
     { label: 'Virtual host', sort: 'vhost', cell: (c) => c.vhost },
     { label: 'User', sort: 'user', cell: (c) => c.user },
     { label: 'Mode', cell: (c) => [c.confirm ? 'C' : '', c.transactional ? 'T' : ''].join(' ') },
@@ -70,9 +70,43 @@ export function mountConnection(main, ctx, [name]) {
       ['Channel max', num(c.channel_max)], ['Received', bytes(c.recv_oct)], ['Sent', bytes(c.send_oct)]]));
     fill(client, h('h2', null, 'Client properties'), kv(c.client_properties));
     const list = await get(`${path}/channels`);
-    fill(channels, list.length ? list.map((ch) => h('tr', null, h('td', null, ch.name), h('td', null, ch.state), h('td', null, num(ch.consumer_count)),
+    fill(channels, list.length ? list.map((ch) => h('tr', null, h('td', null, link(ch.name, 'channels', ch.name)), h('td', null, ch.state), h('td', null, num(ch.consumer_count)),
       h('td', null, num(ch.prefetch_count)), h('td', null, num(ch.messages_unacknowledged))))
       : h('tr', null, h('td', { colspan: 5, class: 'muted' }, 'No channels.')));
+  }
+  return { refresh };
+}
+
+export function mountChannel(main, ctx, [name]) {
+  const path = `/channels/${seg(name)}`;
+  const details = h('section', { class: 'panel', 'data-channel': name });
+  const consumers = h('tbody');
+  const missing = h('div', { class: 'error', role: 'alert', 'data-error': 'channel' });
+  main.append(h('h1', null, 'Channel ', h('code', null, name)), missing, details,
+    h('h2', null, 'Consumers'), h('table', null, h('thead', null, h('tr', null, ['Queue', 'Consumer tag', 'Ack required', 'Exclusive', 'Prefetch'].map((t) => h('th', null, t)))), consumers));
+
+  async function refresh() {
+    let c;
+    try {
+      c = await get(path);
+      missing.textContent = '';
+    } catch (e) {
+      missing.textContent = describe(e);
+      return;
+    }
+    const conn = c.connection_details || {};
+    fill(details, props([['Connection', conn.name ? link(conn.name, 'connections', conn.name) : ''], ['User', c.user], ['Virtual host', c.vhost],
+      ['State', c.state], ['Confirm mode', flag(c.confirm)], ['Transactional', flag(c.transactional)],
+      ['Prefetch (consumer)', num(c.prefetch_count)], ['Prefetch (channel)', num(c.global_prefetch_count)],
+      ['Unacked', num(c.messages_unacknowledged)], ['Unconfirmed', num(c.messages_unconfirmed)],
+      ['Publish', rate(c.message_stats && c.message_stats.publish_details)],
+      ['Deliver', rate(c.message_stats && c.message_stats.deliver_get_details)],
+      ['Ack', rate(c.message_stats && c.message_stats.ack_details)]]));
+    const list = (await get(`/consumers/${seg(c.vhost)}`)).filter((x) => x.channel_details && x.channel_details.name === name);
+    fill(consumers, list.length ? list.map((x) => h('tr', null,
+      h('td', null, x.queue ? link(x.queue.name, 'queues', x.queue.vhost, x.queue.name) : ''), h('td', null, x.consumer_tag),
+      h('td', null, String(x.ack_required)), h('td', null, String(x.exclusive)), h('td', null, num(x.prefetch_count))))
+      : h('tr', null, h('td', { colspan: 5, class: 'muted' }, 'No consumers.')));
   }
   return { refresh };
 }

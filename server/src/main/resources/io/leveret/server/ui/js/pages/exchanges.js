@@ -1,6 +1,6 @@
 // Exchanges: list, add, and one exchange's page with its bindings, bind/unbind, publish and delete.
 import { api, get, seg } from '../api.js';
-import { h, fill, props, rate, link, form, field, input, select, checkbox, kv, describe } from '../dom.js';
+import { h, fill, flag, props, rate, link, form, field, input, select, checkbox, kv, describe } from '../dom.js';
 import { pagedTable } from '../table.js';
 import { argsEditor } from '../args.js';
 
@@ -94,8 +94,8 @@ export function mountExchange(main, ctx, [vhost, name]) {
       missing.textContent = describe(err);
       return;
     }
-    fill(details, props([['Type', e.type], ['Durable', String(e.durable)], ['Auto delete', String(e.auto_delete)],
-      ['Internal', String(e.internal)], ['Policy', e.policy || ''], ['Arguments', h('div', null, kv(e.arguments))],
+    fill(details, props([['Type', e.type], ['Durable', flag(e.durable)], ['Auto delete', flag(e.auto_delete)],
+      ['Internal', flag(e.internal)], ['Policy', e.policy || ''], ['Arguments', h('div', null, kv(e.arguments))],
       ['Publish in', rate(e.message_stats && e.message_stats.publish_in_details)],
       ['Publish out', rate(e.message_stats && e.message_stats.publish_out_details)]]));
     if (name === 'amq.default') return; // the default exchange's bindings are implicit

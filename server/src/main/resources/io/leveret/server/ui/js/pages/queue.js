@@ -54,10 +54,12 @@ export function mount(main, ctx, [vhost, name]) {
       { label: 'Ready', points: levels(q.messages_ready_details) },
       { label: 'Unacked', points: levels(q.messages_unacknowledged_details) },
     ]);
-    fill(consumers, (q.consumer_details || []).map((c) => h('tr', null,
-      h('td', null, c.channel_details ? c.channel_details.name : ''), h('td', null, c.consumer_tag),
-      h('td', null, String(c.ack_required)), h('td', null, String(c.exclusive)), h('td', null, num(c.prefetch_count)))));
-    if (!(q.consumer_details || []).length) fill(consumers, h('tr', null, h('td', { colspan: 5, class: 'muted' }, 'No consumers.')));
+    // The vhost's consumer list rather than the queue's consumer_details: both brokers fill it alike.
+    const mine = (await get(`/consumers/${seg(vhost)}`)).filter((c) => c.queue && c.queue.name === name);
+    fill(consumers, mine.length ? mine.map((c) => h('tr', null,
+      h('td', null, c.channel_details ? link(c.channel_details.name, 'channels', c.channel_details.name) : ''), h('td', null, c.consumer_tag),
+      h('td', null, String(c.ack_required)), h('td', null, String(c.exclusive)), h('td', null, num(c.prefetch_count))))
+      : h('tr', null, h('td', { colspan: 5, class: 'muted' }, 'No consumers.')));
     const b = await get(`${path}/bindings`);
     fill(bindings, b.map((x) => h('tr', null,
       h('td', null, x.source === '' ? '(default exchange)' : link(x.source, 'exchanges', vhost, x.source)),
