@@ -65,6 +65,15 @@ class WebUiTest {
         List<String> nav = browser.driver.findElements(By.cssSelector("#nav a")).stream().map(WebElement::getText).toList();
         assertEquals(List.of("Overview", "Connections", "Channels", "Exchanges", "Queues", "Users", "Virtual hosts",
                 "Policies"), nav);
+        // The credentials last for the tab: a reload stays logged in, logging out asks again.
+        browser.open("#/queues");
+        browser.driver.navigate().refresh();
+        browser.until(d -> d.findElement(By.id("who-name")).getText().startsWith(broker.user() + " ")
+                && !d.findElements(By.cssSelector("[data-table=queues]")).isEmpty());
+        browser.driver.findElement(By.id("logout")).click();
+        browser.form("login");
+        browser.driver.navigate().refresh();
+        browser.form("login");
         assertEquals("", browser.consoleErrors());
     }
 
