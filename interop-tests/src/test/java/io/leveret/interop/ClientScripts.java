@@ -67,6 +67,16 @@ final class ClientScripts {
                 "rabbitmqadmin is not installed (apt-get install rabbitmq-server)");
     }
 
+    /** Debian's chromium and chromium-driver, which the web UI's browser tests drive. */
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+    /** Skips (or fails) unless Debian's chromium and chromium-driver are installed. */
+    static void requireChromium() {
+        require(Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
+                "chromium or chromedriver is not installed (apt-get install chromium chromium-driver)");
+    }
+
     /** Debian installs it here; the test runs this very file. */
     static final String RABBITMQADMIN = "/usr/bin/rabbitmqadmin";
 

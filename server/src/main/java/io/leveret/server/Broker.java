@@ -161,7 +161,8 @@ public final class Broker implements AutoCloseable {
                 BrokerConfig.Management m = config.management();
                 management = ManagementServer.start(m.ip(), m.port(), new ManagementContext(services,
                         "leveret@" + hostName(), ports, tlsPorts, java.time.Instant.now(), store.definitions(),
-                        persistence, server.workers(), new java.util.concurrent.atomic.AtomicInteger(), statistics));
+                        persistence, server.workers(), new java.util.concurrent.atomic.AtomicInteger(), statistics),
+                        new io.leveret.server.ui.UiFiles());
                 LOG.info("management API listening on {}:{}", m.ip() == null ? "*" : m.ip(), management.port());
                 if (m.portFile() != null) {
                     writeAtomically(m.portFile(), Integer.toString(management.port()));

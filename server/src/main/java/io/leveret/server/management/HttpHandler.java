@@ -39,10 +39,12 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final Router router;
     private final UserDatabase users;
+    private final PageHandler pages;
 
-    HttpHandler(Router router, UserDatabase users) {
+    HttpHandler(Router router, UserDatabase users, PageHandler pages) {
         this.router = router;
         this.users = users;
+        this.pages = pages;
     }
 
     @Override
@@ -54,6 +56,13 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         HttpMethod method = req.method();
         boolean head = method.equals(HttpMethod.HEAD);
+        if (pages != null && !underApi(req.uri())) {
+            FullHttpResponse page = pages.answer(req);
+            if (page != null) {
+                write(ctx, page, keepAlive, head);
+                return;
+            }
+        }
         CompletionStage<ApiResponse> answer;
         try {
             answer = dispatch(req, ctx.channel().remoteAddress());
@@ -79,6 +88,11 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 write(ctx, error(internal()), keepAlive, head);
             }
         }));
+    }
+
+    private static boolean underApi(String uri) {
+        String path = new QueryStringDecoder(uri, StandardCharsets.UTF_8).rawPath();
+        return path.equals("/api") || path.startsWith("/api/");
     }
 
     private CompletionStage<ApiResponse> dispatch(FullHttpRequest req, java.net.SocketAddress remote) {

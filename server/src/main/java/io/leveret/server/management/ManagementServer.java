@@ -33,6 +33,12 @@ public final class ManagementServer implements AutoCloseable {
 
     /** Binds {@code host:port} (host null = every interface, port 0 = any free port) and serves the API. */
     public static ManagementServer start(String host, int port, ManagementContext context) throws InterruptedException {
+        return start(host, port, context, null);
+    }
+
+    /** As {@link #start(String, int, ManagementContext)}, with {@code pages} answering paths outside /api. */
+    public static ManagementServer start(String host, int port, ManagementContext context, PageHandler pages)
+            throws InterruptedException {
         Router router = ManagementApi.router(context);
         EventLoopGroup loops = new NioEventLoopGroup(2, new DefaultThreadFactory("management"));
         try {
@@ -47,7 +53,7 @@ public final class ManagementServer implements AutoCloseable {
                             ch.pipeline()
                                     .addLast("http", new HttpServerCodec())
                                     .addLast("aggregate", new HttpObjectAggregator(MAX_BODY))
-                                    .addLast("api", new HttpHandler(router, context.services().users()));
+                                    .addLast("api", new HttpHandler(router, context.services().users(), pages));
                         }
                     });
             InetSocketAddress address = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);

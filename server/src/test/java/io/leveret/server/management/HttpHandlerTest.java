@@ -39,7 +39,12 @@ class HttpHandlerTest {
         router.get("/api/boom", Tag.MANAGEMENT, req -> {
             throw new IllegalStateException("a bug");
         });
-        channel = new EmbeddedChannel(new HttpHandler(router, users));
+        PageHandler pages = req -> req.uri().startsWith("/page")
+                ? new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        io.netty.handler.codec.http.HttpResponseStatus.OK,
+                        Unpooled.copiedBuffer("a page", StandardCharsets.UTF_8))
+                : null;
+        channel = new EmbeddedChannel(new HttpHandler(router, users, pages));
     }
 
     @AfterEach
@@ -65,6 +70,22 @@ class HttpHandlerTest {
         } finally {
             r.release();
         }
+    }
+
+    @Test
+    void pathsOutsideTheApiGoToThePageHookWithoutCredentials() {
+        FullHttpResponse page = call(HttpMethod.GET, "/page.html", null, null, null);
+        assertEquals(200, page.status().code());
+        assertEquals("6", page.headers().get(HttpHeaderNames.CONTENT_LENGTH));
+        assertEquals("a page", body(page));
+        // What the hook declines is the API's 404, as before it existed.
+        FullHttpResponse declined = call(HttpMethod.GET, "/other.html", null, null, null);
+        assertEquals(404, declined.status().code());
+        body(declined);
+        // /api and everything under it never reaches the hook, whatever it would answer.
+        FullHttpResponse api = call(HttpMethod.GET, "/api/echo/x", null, null, null);
+        assertEquals(401, api.status().code());
+        body(api);
     }
 
     @Test

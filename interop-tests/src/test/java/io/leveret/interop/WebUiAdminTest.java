@@ -1,0 +1,177 @@
+package io.leveret.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The web UI's exchange, vhost, policy and definitions pages in headless Chromium, checked against the
+ * HTTP API. Skipped against an external broker for the reason {@link WebUiTest} gives: RabbitMQ serves its
+ * own UI there.
+ */
+class WebUiAdminTest {
+    private final BrokerUnderTest broker = BrokerUnderTest.shared();
+    private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+    @TempDir
+    Path downloads;
+    private ManagementHttp http;
+    private Browser browser;
+
+    @BeforeEach
+    void open() {
+        Assumptions.assumeFalse(BrokerUnderTest.isExternal(),
+                "the web UI under test is Leveret's; an external broker serves its own");
+        http = ManagementHttp.of(broker);
+        browser = new Browser(broker.managementUri(), downloads);
+        browser.logIn(broker.user(), broker.password());
+    }
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    private static String seg(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Test
+    void addsAnExchangeBindsPublishesUnbindsAndDeletesIt() {
+        String exchange = "ui-x-" + suffix;
+        String queue = "ui-xq-" + suffix;
+        try {
+            assertEquals(201, http.put("/api/queues/%2F/" + seg(queue), "{\"durable\":false}").statusCode());
+            browser.open("#/exchanges");
+            WebElement add = browser.form("add-exchange");
+            add.findElement(By.name("name")).sendKeys(exchange);
+            add.findElement(By.cssSelector("select[name=type] option[value=topic]")).click();
+            browser.submitOk(add);
+            assertEquals("topic", ManagementHttp.json(http.get("/api/exchanges/%2F/" + seg(exchange))).path("type").asText());
+
+            browser.open("#/exchanges/%2F/" + seg(exchange));
+            WebElement bind = browser.form("bind-exchange");
+            bind.findElement(By.name("destination")).sendKeys(queue);
+            bind.findElement(By.name("routing_key")).sendKeys("orders.*");
+            browser.submitOk(bind);
+            browser.waitFor(By.cssSelector("[data-unbind='orders.*']"));
+
+            WebElement publish = browser.form("publish-exchange");
+            publish.findElement(By.name("routing_key")).sendKeys("orders.new");
+            publish.findElement(By.name("payload")).sendKeys("order 1");
+            browser.submitOk(publish);
+            assertEquals("Message published and routed.",
+                    publish.findElement(By.cssSelector(".notice")).getText());
+            browser.until(d -> ManagementHttp.json(http.get("/api/queues/%2F/" + seg(queue))).path("messages").asInt() == 1);
+            browser.screenshot("exchange");
+
+            browser.click(By.cssSelector("[data-unbind='orders.*']"));
+            browser.until(d -> ManagementHttp.json(http.get("/api/exchanges/%2F/" + seg(exchange) + "/bindings/source")).isEmpty());
+
+            // Deleting leaves the page for the exchanges list: no notice to wait for, the API tells.
+            browser.form("delete-exchange").findElement(By.cssSelector("button[type=submit]")).click();
+            browser.acceptConfirm("Delete the exchange '" + exchange + "'?");
+            browser.until(d -> d.getCurrentUrl().endsWith("#/exchanges"));
+            browser.until(d -> http.get("/api/exchanges/%2F/" + seg(exchange)).statusCode() == 404);
+            assertEquals("", browser.consoleErrors());
+        } finally {
+            http.delete("/api/exchanges/%2F/" + seg(exchange));
+            http.delete("/api/queues/%2F/" + seg(queue));
+        }
+    }
+
+    @Test
+    void addsAVhostAndAPolicyAndShowsTheApisErrorForABadOne() {
+        String vhost = "ui-pvh-" + suffix;
+        String policy = "ui-pol-" + suffix;
+        try {
+            browser.open("#/vhosts");
+            WebElement addVhost = browser.form("add-vhost");
+            addVhost.findElement(By.name("name")).sendKeys(vhost);
+            browser.submitOk(addVhost);
+            assertEquals(200, http.get("/api/vhosts/" + seg(vhost)).statusCode());
+            browser.screenshot("vhosts");
+
+            browser.open("#/policies");
+            WebElement add = browser.form("add-policies");
+            add.findElement(By.cssSelector("select[name=vhost] option[value='" + vhost + "']")).click();
+            add.findElement(By.name("name")).sendKeys(policy);
+            add.findElement(By.name("pattern")).sendKeys("^ui\\.");
+            add.findElement(By.cssSelector("[data-shortcut=max-length]")).click();
+            WebElement value = add.findElement(By.cssSelector("[data-arg-value]"));
+            value.sendKeys("lots");
+            String error = browser.submit(add);
+            HttpResponse<String> direct = http.put("/api/policies/" + seg(vhost) + "/" + seg(policy),
+                    "{\"pattern\":\"^ui\\\\.\",\"apply-to\":\"queues\",\"priority\":0,\"definition\":{\"max-length\":\"lots\"}}");
+            assertEquals(400, direct.statusCode(), direct.body());
+            String reason = ManagementHttp.json(direct).path("reason").asText();
+            assertTrue(error.contains(reason), "form shows '" + error + "', the API said '" + reason + "'");
+
+            value.clear();
+            value.sendKeys("1000");
+            browser.submitOk(add);
+            JsonNode saved = ManagementHttp.json(http.get("/api/policies/" + seg(vhost) + "/" + seg(policy)));
+            assertEquals(1000, saved.path("definition").path("max-length").asInt(), saved.toString());
+            assertEquals("queues", saved.path("apply-to").asText());
+            browser.waitFor(By.cssSelector("[data-delete='" + policy + "']"));
+            browser.screenshot("policies");
+            browser.click(By.cssSelector("[data-delete='" + policy + "']"));
+            browser.acceptConfirm("Delete '" + policy + "'?");
+            browser.until(d -> http.get("/api/policies/" + seg(vhost) + "/" + seg(policy)).statusCode() == 404);
+        } finally {
+            http.delete("/api/vhosts/" + seg(vhost));
+        }
+    }
+
+    @Test
+    void exportsAndImportsDefinitions() throws IOException {
+        String queue = "ui-def-" + suffix;
+        try {
+            browser.click(By.cssSelector("[data-action=export]"));
+            Path file = browser.until(d -> {
+                try (Stream<Path> files = Files.list(downloads)) {
+                    return files.filter(p -> p.getFileName().toString().startsWith("leveret-definitions-")
+                            && p.getFileName().toString().endsWith(".json")).findFirst().orElse(null);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            JsonNode exported = ManagementHttp.JSON.readTree(Files.readString(file));
+            List<String> vhosts = exported.path("vhosts").findValuesAsText("name");
+            assertTrue(vhosts.contains("/"), exported.toString());
+            assertFalse(exported.path("users").isEmpty());
+
+            Path upload = downloads.resolve("import.json");
+            Files.writeString(upload, "{\"queues\":[{\"name\":\"" + queue + "\",\"vhost\":\"/\",\"durable\":true,"
+                    + "\"auto_delete\":false,\"arguments\":{\"x-max-length\":7}}]}");
+            WebElement form = browser.form("import-definitions");
+            form.findElement(By.name("file")).sendKeys(upload.toAbsolutePath().toString());
+            browser.submitOk(form);
+            JsonNode imported = ManagementHttp.json(http.get("/api/queues/%2F/" + seg(queue)));
+            assertEquals(7, imported.path("arguments").path("x-max-length").asInt(), imported.toString());
+            assertEquals("", browser.consoleErrors());
+        } finally {
+            http.delete("/api/queues/%2F/" + seg(queue));
+        }
+    }
+}
