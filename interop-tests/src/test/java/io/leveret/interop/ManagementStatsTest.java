@@ -89,12 +89,13 @@ class ManagementStatsTest {
             assertEquals(null, empty.basicGet(queue, true));
 
             JsonNode q = await("/api/queues/" + vhostPath + "/" + queue, row -> stat(row, "publish") == PUBLISHED
-                    && stat(row, "deliver_get") == PUBLISHED && stat(row, "ack") == GOT && stat(row, "get_empty") == 1);
+                    && stat(row, "deliver_get") == PUBLISHED && stat(row, "ack") == GOT && stat(row, "get_empty") == 1
+                    // RabbitMQ may answer a row without its lengths until the queue's next statistics event.
+                    && row.path("messages").asLong(-1) == 0 && row.has("messages_details"));
             assertEquals(GOT, stat(q, "get"));
             assertEquals(PUBLISHED - GOT, stat(q, "deliver_no_ack"));
             assertEquals(0, stat(q, "redeliver"));
             assertTrue(q.path("message_stats").path("publish_details").path("rate").isNumber(), q.toString());
-            assertEquals(0, q.get("messages").asLong());
             assertTrue(q.path("messages_details").path("rate").isNumber(), q.toString());
 
             JsonNode x = await("/api/exchanges/" + vhostPath + "/" + exchange,
@@ -188,7 +189,12 @@ class ManagementStatsTest {
                 ch.basicPublish("", queue, null, new byte[1]);
             }
             ch.basicConsume(queue, false, (tag, d) -> { }, tag -> { });
-            await("/api/queues/" + vhostPath + "/" + idle, row -> row.path("consumer_capacity").asDouble(-1) == 1.0);
+            JsonNode idleRow = await("/api/queues/" + vhostPath + "/" + idle,
+                    row -> row.path("consumer_capacity").asDouble(-1) == 1.0 && row.path("consumer_details").size() == 1);
+            JsonNode consumer = idleRow.get("consumer_details").get(0);
+            assertEquals(idle, consumer.path("queue").path("name").asText(), idleRow.toString());
+            assertTrue(consumer.path("ack_required").asBoolean() && consumer.path("consumer_tag").isTextual(),
+                    idleRow.toString());
             JsonNode held = await("/api/queues/" + vhostPath + "/" + queue, row -> row.path("consumer_capacity")
                     .isNumber() && row.path("consumer_capacity").asDouble() < 1.0);
             assertEquals(held.get("consumer_capacity").asDouble(), held.get("consumer_utilisation").asDouble(), 0.01);

@@ -61,6 +61,12 @@ final class ChannelRoutes implements Routes {
     }
 
     private static CompletableFuture<ApiResponse> consumers(ManagementContext ctx, ApiRequest req, String vhost) {
+        return consumerRows(ctx, req, vhost).thenApply(rows -> ApiResponse.ok(ListQuery.apply(rows, req.query(),
+                List.of())));
+    }
+
+    /** The consumers on the connections the user may see (in {@code vhost} if given), as /api/consumers lists them. */
+    static CompletableFuture<List<ObjectNode>> consumerRows(ManagementContext ctx, ApiRequest req, String vhost) {
         return ConnectionRoutes.views(ctx, req, vhost).thenApply(views -> {
             List<ObjectNode> rows = new ArrayList<>();
             for (ConnectionView v : views) {
@@ -80,7 +86,7 @@ final class ChannelRoutes implements Routes {
                     }
                 }
             }
-            return ApiResponse.ok(ListQuery.apply(rows, req.query(), List.of()));
+            return rows;
         });
     }
 

@@ -24,9 +24,13 @@ final class QueueRoutes implements Routes {
         router.add(HttpMethod.GET, "/api/queues/{vhost}", Tag.MANAGEMENT, req -> list(ctx, req));
         router.add(HttpMethod.GET, "/api/queues/{vhost}/{queue}", Tag.MANAGEMENT, req -> {
             Queue q = require(Access.vhost(ctx, req), req);
-            return QueueState.of(q).thenApply(s -> {
-                ObjectNode row = Topology.queueRow(ctx, s, Rates.range(req));
-                row.putArray("consumer_details");
+            SampleRange range = Rates.range(req);
+            var consumerRows = ChannelRoutes.consumerRows(ctx, req, q.vhost().name());
+            return QueueState.of(q).thenCombine(consumerRows, (s, consumers) -> {
+                ObjectNode row = Topology.queueRow(ctx, s, range);
+                var details = row.putArray("consumer_details");
+                consumers.stream().filter(c -> c.path("queue").path("name").asText().equals(q.name()))
+                        .forEach(details::add);
                 row.putArray("deliveries");
                 row.putArray("incoming");
                 return ApiResponse.ok(ListQuery.columns(row, req.query("columns")));
