@@ -36,7 +36,8 @@ export function mount(main, ctx) {
       ['Ready', q.messages_ready], ['Unacked', q.messages_unacknowledged]]
       .map(([k, v]) => h('div', { 'data-total': k.toLowerCase() }, h('b', null, num(v || 0)), h('span', null, k))));
     fill(node, props([
-      ['Node', o.node], ['Version', `${o.product_name || 'Leveret'} ${o.product_version || o.rabbitmq_version || ''}`],
+      ['Node', o.node], ['Version', o.leveret_version ? `Leveret ${o.leveret_version} (as RabbitMQ ${o.rabbitmq_version})`
+        : `${o.product_name || ''} ${o.product_version || o.rabbitmq_version || ''}`],
       ['Cluster', o.cluster_name], ['Uptime', n ? duration(n.uptime) : undefined],
       ['Memory', n ? `${bytes(n.mem_used)} of ${bytes(n.mem_limit)}` : undefined],
       ['Disk free', n && n.disk_free !== undefined ? `${bytes(n.disk_free)} (limit ${bytes(n.disk_free_limit)})` : undefined],
