@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +59,7 @@ class ManagementEndpointsTest {
             assertEquals(broker.vhost(), row.get("vhost").asText());
             assertEquals("mgmt-conn-" + suffix, row.path("client_properties").path("connection_name").asText());
             String name = row.get("name").asText();
-            String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+            String encoded = ManagementHttp.segment(name);
             assertEquals(name, ManagementHttp.json(http.get("/api/connections/" + encoded)).get("name").asText());
             HttpResponse<String> r = http.call("DELETE", "/api/connections/" + encoded, null, "X-Reason",
                     "bye " + suffix);
@@ -98,7 +96,7 @@ class ManagementEndpointsTest {
                     .equals(connection) && r.path("consumer_count").asInt() == 1);
             assertEquals(1, channel.path("consumer_count").asInt());
             assertEquals(connection + " (1)", channel.path("name").asText());
-            String encoded = URLEncoder.encode(connection, StandardCharsets.UTF_8).replace("+", "%20");
+            String encoded = ManagementHttp.segment(connection);
             assertEquals(1, ManagementHttp.json(http.get("/api/connections/" + encoded + "/channels")).size());
         } finally {
             c.abort();

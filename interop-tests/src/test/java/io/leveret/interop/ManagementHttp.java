@@ -88,6 +88,11 @@ final class ManagementHttp {
         return call("DELETE", rawPath, null);
     }
 
+    /** One path segment percent-encoded as the API expects it (a space as %20, "/" as %2F). */
+    static String segment(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     static JsonNode json(HttpResponse<String> r) {
         try {
             return JSON.readTree(r.body());

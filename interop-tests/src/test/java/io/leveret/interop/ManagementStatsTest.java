@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
@@ -35,7 +34,7 @@ class ManagementStatsTest {
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
     private final String queue = "stats-q-" + suffix;
     private final String exchange = "stats-x-" + suffix;
-    private final String vhostPath = URLEncoder.encode(broker.vhost(), StandardCharsets.UTF_8);
+    private final String vhostPath = ManagementHttp.segment(broker.vhost());
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -104,7 +103,7 @@ class ManagementStatsTest {
 
             String connection = name(await("/api/connections", rows -> name(rows, connectionName) != null),
                     connectionName);
-            String encoded = URLEncoder.encode(connection, StandardCharsets.UTF_8).replace("+", "%20");
+            String encoded = ManagementHttp.segment(connection);
             JsonNode channels = await("/api/connections/" + encoded + "/channels", rows -> {
                 JsonNode pub = channel(rows, 1);
                 JsonNode con = channel(rows, 2);

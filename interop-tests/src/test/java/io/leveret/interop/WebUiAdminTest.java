@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,24 +50,20 @@ class WebUiAdminTest {
         }
     }
 
-    private static String seg(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
     @Test
     void addsAnExchangeBindsPublishesUnbindsAndDeletesIt() {
         String exchange = "ui-x-" + suffix;
         String queue = "ui-xq-" + suffix;
         try {
-            assertEquals(201, http.put("/api/queues/%2F/" + seg(queue), "{\"durable\":false}").statusCode());
+            assertEquals(201, http.put("/api/queues/%2F/" + ManagementHttp.segment(queue), "{\"durable\":false}").statusCode());
             browser.open("#/exchanges");
             WebElement add = browser.form("add-exchange");
             add.findElement(By.name("name")).sendKeys(exchange);
             add.findElement(By.cssSelector("select[name=type] option[value=topic]")).click();
             browser.submitOk(add);
-            assertEquals("topic", ManagementHttp.json(http.get("/api/exchanges/%2F/" + seg(exchange))).path("type").asText());
+            assertEquals("topic", ManagementHttp.json(http.get("/api/exchanges/%2F/" + ManagementHttp.segment(exchange))).path("type").asText());
 
-            browser.open("#/exchanges/%2F/" + seg(exchange));
+            browser.open("#/exchanges/%2F/" + ManagementHttp.segment(exchange));
             WebElement bind = browser.form("bind-exchange");
             bind.findElement(By.name("destination")).sendKeys(queue);
             bind.findElement(By.name("routing_key")).sendKeys("orders.*");
@@ -82,21 +76,21 @@ class WebUiAdminTest {
             browser.submitOk(publish);
             assertEquals("Message published and routed.",
                     publish.findElement(By.cssSelector(".notice")).getText());
-            browser.until(d -> ManagementHttp.json(http.get("/api/queues/%2F/" + seg(queue))).path("messages").asInt() == 1);
+            browser.until(d -> ManagementHttp.json(http.get("/api/queues/%2F/" + ManagementHttp.segment(queue))).path("messages").asInt() == 1);
             browser.screenshot("exchange");
 
             browser.click(By.cssSelector("[data-unbind='orders.*']"));
-            browser.until(d -> ManagementHttp.json(http.get("/api/exchanges/%2F/" + seg(exchange) + "/bindings/source")).isEmpty());
+            browser.until(d -> ManagementHttp.json(http.get("/api/exchanges/%2F/" + ManagementHttp.segment(exchange) + "/bindings/source")).isEmpty());
 
             // Deleting leaves the page for the exchanges list: no notice to wait for, the API tells.
             browser.form("delete-exchange").findElement(By.cssSelector("button[type=submit]")).click();
             browser.acceptConfirm("Delete the exchange '" + exchange + "'?");
             browser.until(d -> d.getCurrentUrl().endsWith("#/exchanges"));
-            browser.until(d -> http.get("/api/exchanges/%2F/" + seg(exchange)).statusCode() == 404);
+            browser.until(d -> http.get("/api/exchanges/%2F/" + ManagementHttp.segment(exchange)).statusCode() == 404);
             assertEquals("", browser.consoleErrors());
         } finally {
-            http.delete("/api/exchanges/%2F/" + seg(exchange));
-            http.delete("/api/queues/%2F/" + seg(queue));
+            http.delete("/api/exchanges/%2F/" + ManagementHttp.segment(exchange));
+            http.delete("/api/queues/%2F/" + ManagementHttp.segment(queue));
         }
     }
 
@@ -109,7 +103,7 @@ class WebUiAdminTest {
             WebElement addVhost = browser.form("add-vhost");
             addVhost.findElement(By.name("name")).sendKeys(vhost);
             browser.submitOk(addVhost);
-            assertEquals(200, http.get("/api/vhosts/" + seg(vhost)).statusCode());
+            assertEquals(200, http.get("/api/vhosts/" + ManagementHttp.segment(vhost)).statusCode());
             browser.screenshot("vhosts");
 
             browser.open("#/policies");
@@ -121,7 +115,7 @@ class WebUiAdminTest {
             WebElement value = add.findElement(By.cssSelector("[data-arg-value]"));
             value.sendKeys("lots");
             String error = browser.submit(add);
-            HttpResponse<String> direct = http.put("/api/policies/" + seg(vhost) + "/" + seg(policy),
+            HttpResponse<String> direct = http.put("/api/policies/" + ManagementHttp.segment(vhost) + "/" + ManagementHttp.segment(policy),
                     "{\"pattern\":\"^ui\\\\.\",\"apply-to\":\"queues\",\"priority\":0,\"definition\":{\"max-length\":\"lots\"}}");
             assertEquals(400, direct.statusCode(), direct.body());
             String reason = ManagementHttp.json(direct).path("reason").asText();
@@ -130,16 +124,16 @@ class WebUiAdminTest {
             value.clear();
             value.sendKeys("1000");
             browser.submitOk(add);
-            JsonNode saved = ManagementHttp.json(http.get("/api/policies/" + seg(vhost) + "/" + seg(policy)));
+            JsonNode saved = ManagementHttp.json(http.get("/api/policies/" + ManagementHttp.segment(vhost) + "/" + ManagementHttp.segment(policy)));
             assertEquals(1000, saved.path("definition").path("max-length").asInt(), saved.toString());
             assertEquals("queues", saved.path("apply-to").asText());
             browser.waitFor(By.cssSelector("[data-delete='" + policy + "']"));
             browser.screenshot("policies");
             browser.click(By.cssSelector("[data-delete='" + policy + "']"));
             browser.acceptConfirm("Delete '" + policy + "'?");
-            browser.until(d -> http.get("/api/policies/" + seg(vhost) + "/" + seg(policy)).statusCode() == 404);
+            browser.until(d -> http.get("/api/policies/" + ManagementHttp.segment(vhost) + "/" + ManagementHttp.segment(policy)).statusCode() == 404);
         } finally {
-            http.delete("/api/vhosts/" + seg(vhost));
+            http.delete("/api/vhosts/" + ManagementHttp.segment(vhost));
         }
     }
 
@@ -167,11 +161,11 @@ class WebUiAdminTest {
             WebElement form = browser.form("import-definitions");
             form.findElement(By.name("file")).sendKeys(upload.toAbsolutePath().toString());
             browser.submitOk(form);
-            JsonNode imported = ManagementHttp.json(http.get("/api/queues/%2F/" + seg(queue)));
+            JsonNode imported = ManagementHttp.json(http.get("/api/queues/%2F/" + ManagementHttp.segment(queue)));
             assertEquals(7, imported.path("arguments").path("x-max-length").asInt(), imported.toString());
             assertEquals("", browser.consoleErrors());
         } finally {
-            http.delete("/api/queues/%2F/" + seg(queue));
+            http.delete("/api/queues/%2F/" + ManagementHttp.segment(queue));
         }
     }
 }

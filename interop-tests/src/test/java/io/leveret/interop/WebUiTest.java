@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -49,10 +48,6 @@ class WebUiTest {
         if (browser != null) {
             browser.close();
         }
-    }
-
-    private static String seg(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Test
@@ -108,7 +103,7 @@ class WebUiTest {
             browser.screenshot("overview");
             assertEquals("", browser.consoleErrors());
         } finally {
-            http.delete("/api/queues/%2F/" + seg(queue));
+            http.delete("/api/queues/%2F/" + ManagementHttp.segment(queue));
         }
     }
 
@@ -124,7 +119,7 @@ class WebUiTest {
             add.findElement(By.cssSelector("[data-shortcut=x-max-length]")).click();
             add.findElement(By.cssSelector("[data-args=queue-arguments] [data-arg-value]")).sendKeys("100");
             browser.submitOk(add);
-            JsonNode declared = ManagementHttp.json(http.get("/api/queues/%2F/" + seg(queue)));
+            JsonNode declared = ManagementHttp.json(http.get("/api/queues/%2F/" + ManagementHttp.segment(queue)));
             assertEquals(100, declared.path("arguments").path("x-max-length").asInt(), declared.toString());
             assertTrue(declared.path("durable").asBoolean());
 
@@ -135,7 +130,7 @@ class WebUiTest {
             WebElement publish = browser.form("publish-queue");
             publish.findElement(By.name("payload")).sendKeys(payload);
             browser.submitOk(publish);
-            browser.until(d -> ManagementHttp.json(http.get("/api/queues/%2F/" + seg(queue))).path("messages").asInt() == 1);
+            browser.until(d -> ManagementHttp.json(http.get("/api/queues/%2F/" + ManagementHttp.segment(queue))).path("messages").asInt() == 1);
 
             WebElement get = browser.form("get-messages");
             browser.submitOk(get);
@@ -146,7 +141,7 @@ class WebUiTest {
             browser.screenshot("queue");
             assertEquals("", browser.consoleErrors());
         } finally {
-            http.delete("/api/queues/%2F/" + seg(queue));
+            http.delete("/api/queues/%2F/" + ManagementHttp.segment(queue));
         }
     }
 
@@ -155,7 +150,7 @@ class WebUiTest {
         String prefix = "ui-page-" + suffix + "-";
         try {
             for (int i = 0; i < 25; i++) {
-                assertEquals(201, http.put("/api/queues/%2F/" + seg(prefix + String.format("%02d", i)),
+                assertEquals(201, http.put("/api/queues/%2F/" + ManagementHttp.segment(prefix + String.format("%02d", i)),
                         "{\"durable\":false}").statusCode());
             }
             browser.logIn(broker.user(), broker.password());
@@ -182,7 +177,7 @@ class WebUiTest {
             assertEquals("", browser.consoleErrors());
         } finally {
             for (int i = 0; i < 25; i++) {
-                http.delete("/api/queues/%2F/" + seg(prefix + String.format("%02d", i)));
+                http.delete("/api/queues/%2F/" + ManagementHttp.segment(prefix + String.format("%02d", i)));
             }
         }
     }
@@ -204,7 +199,7 @@ class WebUiTest {
             add.findElement(By.cssSelector("[data-args=queue-arguments] [data-arg-value]")).sendKeys("lots");
             String error = browser.submit(add);
             // The same declaration straight to the API: the form shows that answer's reason.
-            HttpResponse<String> direct = http.put("/api/queues/%2F/" + seg(queue),
+            HttpResponse<String> direct = http.put("/api/queues/%2F/" + ManagementHttp.segment(queue),
                     "{\"durable\":true,\"auto_delete\":false,\"arguments\":{\"x-max-length\":\"lots\"}}");
             assertEquals(400, direct.statusCode(), direct.body());
             String reason = ManagementHttp.json(direct).path("reason").asText();
@@ -212,7 +207,7 @@ class WebUiTest {
             assertTrue(error.contains(reason), "form shows '" + error + "', the API said '" + reason + "'");
             browser.screenshot("queue-error");
         } finally {
-            http.delete("/api/queues/%2F/" + seg(queue));
+            http.delete("/api/queues/%2F/" + ManagementHttp.segment(queue));
         }
     }
 
@@ -230,7 +225,7 @@ class WebUiTest {
             browser.click(By.linkText(user));
             WebElement permission = browser.form("set-permission");
             browser.submitOk(permission);
-            JsonNode granted = ManagementHttp.json(http.get("/api/permissions/%2F/" + seg(user)));
+            JsonNode granted = ManagementHttp.json(http.get("/api/permissions/%2F/" + ManagementHttp.segment(user)));
             assertEquals(".*", granted.path("configure").asText(), granted.toString());
             browser.screenshot("user");
             browser.open("#/users");
@@ -247,7 +242,7 @@ class WebUiTest {
             assertTrue(browser.driver.findElements(By.cssSelector("form[data-form=add-queue]")).isEmpty());
             assertEquals("", browser.consoleErrors());
         } finally {
-            http.delete("/api/users/" + seg(user));
+            http.delete("/api/users/" + ManagementHttp.segment(user));
         }
     }
 
@@ -256,10 +251,10 @@ class WebUiTest {
         String user = "ui-mgmt-" + suffix;
         String vhost = "ui-vh-" + suffix;
         try {
-            assertEquals(201, http.put("/api/vhosts/" + seg(vhost), "{}").statusCode());
-            assertEquals(201, http.put("/api/users/" + seg(user),
+            assertEquals(201, http.put("/api/vhosts/" + ManagementHttp.segment(vhost), "{}").statusCode());
+            assertEquals(201, http.put("/api/users/" + ManagementHttp.segment(user),
                     "{\"password\":\"pw-" + suffix + "\",\"tags\":\"management\"}").statusCode());
-            assertEquals(201, http.put("/api/permissions/" + seg(vhost) + "/" + seg(user),
+            assertEquals(201, http.put("/api/permissions/" + ManagementHttp.segment(vhost) + "/" + ManagementHttp.segment(user),
                     "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}").statusCode());
             browser.logIn(user, "pw-" + suffix);
             List<String> nav = browser.driver.findElements(By.cssSelector("#nav a")).stream().map(WebElement::getText).toList();
@@ -277,8 +272,8 @@ class WebUiTest {
             browser.screenshot("management-user");
             assertEquals("", browser.consoleErrors());
         } finally {
-            http.delete("/api/users/" + seg(user));
-            http.delete("/api/vhosts/" + seg(vhost));
+            http.delete("/api/users/" + ManagementHttp.segment(user));
+            http.delete("/api/vhosts/" + ManagementHttp.segment(vhost));
         }
     }
 
@@ -291,7 +286,7 @@ class WebUiTest {
             ch.basicQos(7);
             ch.basicConsume(queue, false, tag, new com.rabbitmq.client.DefaultConsumer(ch));
             browser.logIn(broker.user(), broker.password());
-            browser.open("#/queues/%2F/" + seg(queue));
+            browser.open("#/queues/%2F/" + ManagementHttp.segment(queue));
             browser.until(d -> d.findElement(By.tagName("main")).getText().contains(tag));
             String connection = null;
             for (JsonNode conn : ManagementHttp.json(http.get("/api/connections"))) {
@@ -299,7 +294,7 @@ class WebUiTest {
                     connection = conn.path("name").asText();
                 }
             }
-            String name = ManagementHttp.json(http.get("/api/connections/" + seg(connection) + "/channels"))
+            String name = ManagementHttp.json(http.get("/api/connections/" + ManagementHttp.segment(connection) + "/channels"))
                     .path(0).path("name").asText();
             browser.open("#/channels");
             browser.click(By.linkText(name));

@@ -13,7 +13,7 @@ import java.util.List;
  * vhost {@code /} travels as {@code %2F} and stays one segment. '+' is a plus sign in a path. One trailing
  * slash is dropped ({@code /api/vhosts/} is {@code /api/vhosts}); an empty segment elsewhere stays empty.
  */
-final class PathDecoder {
+public final class PathDecoder {
     private PathDecoder() {
     }
 
@@ -39,7 +39,7 @@ final class PathDecoder {
     }
 
     /** One segment, %XX sequences as UTF-8 bytes; null for a broken escape or invalid UTF-8. */
-    static String decode(String segment) {
+    public static String decode(String segment) {
         if (segment.indexOf('%') < 0) {
             return segment;
         }

@@ -1,6 +1,7 @@
 package io.leveret.server.ui;
 
 import io.leveret.server.management.PageHandler;
+import io.leveret.server.management.PathDecoder;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -112,7 +113,8 @@ public final class UiFiles implements PageHandler {
         String[] parts = rawPath.substring(1).split("/", -1);
         StringBuilder name = new StringBuilder(ROOT);
         for (int i = 0; i < parts.length; i++) {
-            String segment = decode(parts[i]);
+            // The API's own per-segment decoding; anything it yields beyond ASCII fails the file-name pattern.
+            String segment = PathDecoder.decode(parts[i]);
             // "." and ".." fail the pattern's first character; so does an empty segment.
             if (segment == null || !SEGMENT.matcher(segment).matches()) {
                 return null;
@@ -120,32 +122,6 @@ public final class UiFiles implements PageHandler {
             name.append(i == 0 ? "" : "/").append(segment);
         }
         return name.toString();
-    }
-
-    /** Percent-decoding of one segment; null for a broken escape. Anything non-ASCII fails the pattern. */
-    private static String decode(String segment) {
-        if (segment.indexOf('%') < 0) {
-            return segment;
-        }
-        StringBuilder out = new StringBuilder(segment.length());
-        for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
-            if (c != '%') {
-                out.append(c);
-                continue;
-            }
-            if (i + 2 >= segment.length()) {
-                return null;
-            }
-            int hi = Character.digit(segment.charAt(i + 1), 16);
-            int lo = Character.digit(segment.charAt(i + 2), 16);
-            if (hi < 0 || lo < 0) {
-                return null;
-            }
-            out.append((char) (hi << 4 | lo));
-            i += 2;
-        }
-        return out.toString();
     }
 
     private File load(String name) {

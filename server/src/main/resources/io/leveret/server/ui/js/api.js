@@ -1,4 +1,6 @@
 // The only way the UI talks to anything: the broker's own /api, with the tab's Basic credentials.
+import { describe } from './dom.js';
+
 const KEY = 'leveret.credentials';
 
 /** An answer other than 2xx, with the API's error code and reason in plain words. */
@@ -60,3 +62,15 @@ export async function api(method, path, body, headers = {}) {
 }
 
 export const get = (path) => api('GET', path);
+
+/** A detail page's object: GET path, or null with the API's error shown in errorBox (cleared on success). */
+export async function getOrShow(path, errorBox) {
+  try {
+    const o = await get(path);
+    errorBox.textContent = '';
+    return o;
+  } catch (e) {
+    errorBox.textContent = describe(e);
+    return null;
+  }
+}

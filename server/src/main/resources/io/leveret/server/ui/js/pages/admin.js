@@ -1,6 +1,6 @@
 // Admin pages: users (with their permissions), virtual hosts and policies. Only administrators see
 // users and vhosts; policymakers see policies. The API checks every call again on its side.
-import { api, get, seg } from '../api.js';
+import { api, get, getOrShow, seg } from '../api.js';
 import { h, fill, props, num, link, form, field, input, select, checkbox, kv, describe } from '../dom.js';
 import { argsEditor } from '../args.js';
 
@@ -100,14 +100,8 @@ export function mountUser(main, ctx, [user]) {
 
   let tagsFilled = false;
   async function refresh() {
-    let u;
-    try {
-      u = await get(path);
-      missing.textContent = '';
-    } catch (e) {
-      missing.textContent = describe(e);
-      return;
-    }
+    const u = await getOrShow(path, missing);
+    if (!u) return;
     if (!tagsFilled) { tags.value = tagList(u.tags).join(', '); tagsFilled = true; }
     fill(details, props([['Tags', tagList(u.tags).join(', ') || 'none'], ['Hashing', u.hashing_algorithm]]));
     const [p, tp] = await Promise.all([get(`${path}/permissions`), get(`${path}/topic-permissions`)]);

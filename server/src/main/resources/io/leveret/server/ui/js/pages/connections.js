@@ -1,6 +1,6 @@
 // Connections and channels: paged tables, one connection's page, and closing it with a reason.
-import { api, get, seg } from '../api.js';
-import { h, fill, flag, props, num, rate, bytes, link, form, field, input, kv, describe } from '../dom.js';
+import { api, get, getOrShow, seg } from '../api.js';
+import { h, fill, flag, props, num, rate, bytes, link, form, field, input, kv } from '../dom.js';
 import { pagedTable } from '../table.js';
 
 const clientName = (c) => (c.client_properties && c.client_properties.connection_name) || '';
@@ -56,14 +56,8 @@ export function mountConnection(main, ctx, [name]) {
   }
 
   async function refresh() {
-    let c;
-    try {
-      c = await get(path);
-      missing.textContent = '';
-    } catch (e) {
-      missing.textContent = describe(e);
-      return;
-    }
+    const c = await getOrShow(path, missing);
+    if (!c) return;
     fill(details, props([['Client name', clientName(c)], ['User', c.user], ['Virtual host', c.vhost], ['State', c.state],
       ['Protocol', c.protocol], ['Auth mechanism', c.auth_mechanism], ['Peer', `${c.peer_host}:${c.peer_port}`],
       ['TLS', c.ssl ? `${c.ssl_protocol || 'yes'}` : 'no'], ['Heartbeat', `${c.timeout}s`], ['Frame max', num(c.frame_max)],
@@ -86,14 +80,8 @@ export function mountChannel(main, ctx, [name]) {
     h('h2', null, 'Consumers'), h('table', null, h('thead', null, h('tr', null, ['Queue', 'Consumer tag', 'Ack required', 'Exclusive', 'Prefetch'].map((t) => h('th', null, t)))), consumers));
 
   async function refresh() {
-    let c;
-    try {
-      c = await get(path);
-      missing.textContent = '';
-    } catch (e) {
-      missing.textContent = describe(e);
-      return;
-    }
+    const c = await getOrShow(path, missing);
+    if (!c) return;
     const conn = c.connection_details || {};
     fill(details, props([['Connection', conn.name ? link(conn.name, 'connections', conn.name) : ''], ['User', c.user], ['Virtual host', c.vhost],
       ['State', c.state], ['Confirm mode', flag(c.confirm)], ['Transactional', flag(c.transactional)],

@@ -1,6 +1,6 @@
 // Exchanges: list, add, and one exchange's page with its bindings, bind/unbind, publish and delete.
-import { api, get, seg } from '../api.js';
-import { h, fill, flag, props, rate, link, form, field, input, select, checkbox, kv, describe } from '../dom.js';
+import { api, get, getOrShow, seg } from '../api.js';
+import { h, fill, flag, props, rate, link, form, field, input, select, checkbox, kv } from '../dom.js';
 import { pagedTable } from '../table.js';
 import { argsEditor } from '../args.js';
 
@@ -86,14 +86,8 @@ export function mountExchange(main, ctx, [vhost, name]) {
   const dest = (b) => link(b.destination, b.destination_type === 'queue' ? 'queues' : 'exchanges', vhost, b.destination);
 
   async function refresh() {
-    let e;
-    try {
-      e = await get(path);
-      missing.textContent = '';
-    } catch (err) {
-      missing.textContent = describe(err);
-      return;
-    }
+    const e = await getOrShow(path, missing);
+    if (!e) return;
     fill(details, props([['Type', e.type], ['Durable', flag(e.durable)], ['Auto delete', flag(e.auto_delete)],
       ['Internal', flag(e.internal)], ['Policy', e.policy || ''], ['Arguments', h('div', null, kv(e.arguments))],
       ['Publish in', rate(e.message_stats && e.message_stats.publish_in_details)],

@@ -1,6 +1,6 @@
 // One queue: details, live chart, bindings, consumers, get messages, publish, purge and delete.
-import { api, get, seg } from '../api.js';
-import { h, fill, props, num, rate, link, form, field, input, select, kv, bytes, describe } from '../dom.js';
+import { api, get, getOrShow, seg } from '../api.js';
+import { h, fill, props, num, rate, link, form, field, input, select, kv, bytes } from '../dom.js';
 import { lineChart, levels } from '../chart.js';
 import { argsEditor } from '../args.js';
 import { features } from './queues.js';
@@ -34,14 +34,8 @@ export function mount(main, ctx, [vhost, name]) {
   }
 
   async function refresh() {
-    let q;
-    try {
-      q = await get(`${path}?${'lengths_age=600&lengths_incr=5&msg_rates_age=600&msg_rates_incr=5'}`);
-      missing.textContent = '';
-    } catch (e) {
-      missing.textContent = describe(e);
-      return;
-    }
+    const q = await getOrShow(`${path}?${'lengths_age=600&lengths_incr=5&msg_rates_age=600&msg_rates_incr=5'}`, missing);
+    if (!q) return;
     fill(details, props([
       ['Type', q.type || 'classic'], ['Features', features(q)], ['State', q.state], ['Policy', q.policy || ''],
       ['Arguments', h('div', null, kv(q.arguments))], ['Node', q.node],
