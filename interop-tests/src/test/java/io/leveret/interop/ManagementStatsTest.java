@@ -154,6 +154,71 @@ class ManagementStatsTest {
     }
 
     @Test
+    void churnRatesCountConnectionsChannelsAndQueueDeclarations() throws Exception {
+        JsonNode before = ManagementHttp.json(http.get("/api/overview"));
+        long declared = churn(before, "queue_declared");
+        long closed = churn(before, "connection_closed");
+        try (Connection c = broker.factory().newConnection()) {
+            Channel ch = c.createChannel();
+            ch.queueDeclare(queue, false, false, false, null);
+            ch.queueDeclare(queue, false, false, false, null);
+        }
+        JsonNode after = await("/api/overview", o -> churn(o, "queue_declared") >= declared + 2
+                && churn(o, "connection_closed") >= closed + 1);
+        JsonNode rates = after.path("churn_rates");
+        for (String key : new String[] {"channel_closed", "channel_created", "connection_closed", "connection_created",
+                "queue_created", "queue_declared", "queue_deleted"}) {
+            assertTrue(rates.path(key).isIntegralNumber() && rates.path(key + "_details").path("rate").isNumber(),
+                    key + " in " + rates);
+        }
+    }
+
+    private static long churn(JsonNode overview, String key) {
+        return overview.path("churn_rates").path(key).asLong(0);
+    }
+
+    @Test
+    void aManagementUsersOverviewCountsOnlyItsVhostsAndShowsNoNode() throws Exception {
+        String user = "stats-mu-" + suffix;
+        String vhost = "stats-vh-" + suffix;
+        String vhostSeg = ManagementHttp.segment(vhost);
+        assertEquals(201, http.put("/api/vhosts/" + vhostSeg, "{}").statusCode());
+        try {
+            assertEquals(201, http.put("/api/users/" + user, "{\"password\":\"pw\",\"tags\":\"management\"}")
+                    .statusCode());
+            assertEquals(201, http.put("/api/permissions/" + vhostSeg + "/" + user,
+                    "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}").statusCode());
+            var f = broker.factory();
+            f.setVirtualHost(vhost);
+            f.setUsername(user);
+            f.setPassword("pw");
+            try (Connection c = f.newConnection()) {
+                Channel ch = c.createChannel();
+                ch.queueDeclare(queue, false, false, false, null);
+                for (int i = 0; i < 3; i++) {
+                    ch.basicPublish("", queue, null, new byte[1]);
+                }
+            }
+            ManagementHttp mine = http.as(user, "pw");
+            JsonNode o = ManagementHttp.json(mine.get("/api/overview"));
+            long deadline = System.nanoTime() + SAMPLED.toNanos();
+            while (stat(o, "publish") != 3 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                o = ManagementHttp.json(mine.get("/api/overview"));
+            }
+            assertEquals(3, stat(o, "publish"), "its vhost's publishes, no one else's: " + o);
+            assertEquals(1, o.path("object_totals").path("queues").asInt(), o.toString());
+            assertEquals(3, o.path("queue_totals").path("messages").asInt(), o.toString());
+            assertFalse(o.has("node") || o.has("listeners") || o.path("object_totals").has("consumers"),
+                    "RabbitMQ shows the node and consumer totals to monitoring users only: " + o);
+            assertTrue(o.path("churn_rates").path("queue_created").asLong() >= 1, o.toString());
+        } finally {
+            http.delete("/api/vhosts/" + vhostSeg);
+            http.delete("/api/users/" + user);
+        }
+    }
+
+    @Test
     void withoutTrafficThereAreNoMessageStats() throws Exception {
         try (Connection c = broker.factory().newConnection()) {
             c.createChannel().queueDeclare(queue, false, false, false, null);

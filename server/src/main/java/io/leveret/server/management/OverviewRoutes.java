@@ -54,6 +54,11 @@ final class OverviewRoutes implements Routes {
             ObjectNode o = Json.object();
             o.put("management_version", Version.RABBITMQ);
             o.put("rates_mode", ctx.statistics().enabled() ? "basic" : "none");
+            // What History keeps: RabbitMQ's basic policy keeps an hour of coarser samples too, Leveret 600 s.
+            ObjectNode retention = o.putObject("sample_retention_policies");
+            for (String policy : List.of("global", "basic", "detailed")) {
+                retention.putArray(policy).add(600);
+            }
             ArrayNode types = o.putArray("exchange_types");
             for (String type : List.of("direct", "fanout", "headers", "topic")) {
                 types.addObject().put("name", type)
@@ -69,28 +74,35 @@ final class OverviewRoutes implements Routes {
             o.put("erlang_full_version", "Leveret on Java " + Runtime.version());
             o.put("disable_stats", !ctx.statistics().enabled());
             o.put("enable_queue_totals", false);
-            ObjectNode queueTotals = o.putObject("queue_totals")
-                    .put("messages", t.messages())
-                    .put("messages_ready", t.ready())
-                    .put("messages_unacknowledged", t.unacked());
-            if (Access.seesEveryVhost(req.user())) {
-                // The broker's totals; a user who sees only some vhosts gets the live counts alone.
-                Map<String, Object> sampled = ctx.statistics().overview(range);
-                Rates.messageStats(o, Rates.part(sampled, "message_stats"));
+            // A monitoring or administrator user sees the broker's totals and the node; any other user the sums
+            // over the vhosts they may access, and nothing of the node, as in RabbitMQ.
+            boolean monitor = Access.seesEveryVhost(req.user());
+            Map<String, Object> sampled = monitor ? ctx.statistics().overview(range)
+                    : ctx.statistics().overview(vhosts.stream().map(VirtualHost::name).toList(), range);
+            Rates.messageStats(o, Rates.part(sampled, "message_stats"));
+            o.set("churn_rates", Json.MAPPER.valueToTree(Rates.part(sampled, "churn_rates")));
+            ObjectNode queueTotals = o.putObject("queue_totals");
+            if (!queues.isEmpty()) { // no queue, no totals: RabbitMQ answers {}
+                queueTotals.put("messages", t.messages())
+                        .put("messages_ready", t.ready())
+                        .put("messages_unacknowledged", t.unacked());
                 Rates.addMissing(queueTotals, Rates.part(sampled, "queue_totals"));
             }
-            o.putObject("object_totals")
+            ObjectNode objectTotals = o.putObject("object_totals")
                     .put("channels", views.stream().mapToInt(v -> v.channelViews().size()).sum())
-                    .put("connections", views.size())
-                    .put("consumers", t.consumers())
-                    .put("exchanges", exchangeCount)
-                    .put("queues", queues.size());
+                    .put("connections", views.size());
+            if (monitor) {
+                objectTotals.put("consumers", t.consumers());
+            }
+            objectTotals.put("exchanges", exchangeCount).put("queues", queues.size());
             o.put("statistics_db_event_queue", 0);
-            o.put("node", ctx.nodeName());
-            ArrayNode listeners = o.putArray("listeners");
-            ctx.amqpPorts().forEach(p -> listener(listeners, ctx, "amqp", p));
-            ctx.tlsPorts().forEach(p -> listener(listeners, ctx, "amqp/ssl", p));
-            o.putArray("contexts");
+            if (monitor) {
+                o.put("node", ctx.nodeName());
+                ArrayNode listeners = o.putArray("listeners");
+                ctx.amqpPorts().forEach(p -> listener(listeners, ctx, "amqp", p));
+                ctx.tlsPorts().forEach(p -> listener(listeners, ctx, "amqp/ssl", p));
+                o.putArray("contexts");
+            }
             return ApiResponse.ok(ListQuery.columns(o, req.query("columns")));
         });
     }

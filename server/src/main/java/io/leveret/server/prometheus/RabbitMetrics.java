@@ -3,6 +3,7 @@ package io.leveret.server.prometheus;
 import io.leveret.server.prometheus.Families.Type;
 import io.leveret.server.protocol.ResourceAlarms;
 import io.leveret.server.protocol.Version;
+import io.leveret.server.stats.Churn;
 import io.leveret.server.stats.Kind;
 import io.leveret.server.stats.Metric;
 import io.leveret.server.stats.Statistics;
@@ -106,21 +107,21 @@ public final class RabbitMetrics {
     }
 
     private void churn(Families f) {
-        Statistics.Churn c = stats.churn();
+        long[] t = stats.liveTotals();
         f.family(Type.COUNTER, "rabbitmq_connections_opened_total", "Total number of connections opened")
-                .value(c.connectionsOpened());
+                .value(t[Churn.CONNECTION_CREATED.column()]);
         f.family(Type.COUNTER, "rabbitmq_connections_closed_total",
-                "Total number of connections closed or terminated").value(c.connectionsClosed());
+                "Total number of connections closed or terminated").value(t[Churn.CONNECTION_CLOSED.column()]);
         f.family(Type.COUNTER, "rabbitmq_channels_opened_total", "Total number of channels opened")
-                .value(c.channelsOpened());
+                .value(t[Churn.CHANNEL_CREATED.column()]);
         f.family(Type.COUNTER, "rabbitmq_channels_closed_total", "Total number of channels closed")
-                .value(c.channelsClosed());
+                .value(t[Churn.CHANNEL_CLOSED.column()]);
         f.family(Type.COUNTER, "rabbitmq_queues_declared_total", "Total number of queues declared")
-                .value(c.queuesDeclared());
+                .value(t[Churn.QUEUE_DECLARED.column()]);
         f.family(Type.COUNTER, "rabbitmq_queues_created_total", "Total number of queues created")
-                .value(c.queuesCreated());
+                .value(t[Churn.QUEUE_CREATED.column()]);
         f.family(Type.COUNTER, "rabbitmq_queues_deleted_total", "Total number of queues deleted")
-                .value(c.queuesDeleted());
+                .value(t[Churn.QUEUE_DELETED.column()]);
     }
 
     /** The per-object families: per queue, channel and connection, or their sums. */

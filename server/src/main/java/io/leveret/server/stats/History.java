@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The samples of one object (or of a vhost, or of the whole broker), one row per sampler tick, kept for
@@ -125,6 +126,41 @@ final class History {
         d.put("rate", rate(column, intervalMillis));
         d.put("samples", samples);
         return d;
+    }
+
+    /**
+     * One history whose row at each moment is the sum of {@code parts}' rows then: a user's overview over the
+     * vhosts they see. The parts are sampled at the same ticks; a part not sampled yet at a moment adds nothing.
+     */
+    static History sum(List<History> parts, long retentionMillis) {
+        TreeSet<Long> times = new TreeSet<>();
+        for (History h : parts) {
+            synchronized (h) {
+                h.runs.forEach(r -> times.add(r.from));
+                if (!h.runs.isEmpty()) {
+                    times.add(h.last);
+                }
+            }
+        }
+        History out = new History(retentionMillis);
+        for (long t : times) {
+            long[] row = null;
+            for (History h : parts) {
+                long[] r = h.at(t);
+                if (r != null) {
+                    if (row == null) {
+                        row = new long[r.length];
+                    }
+                    for (int i = 0; i < r.length; i++) {
+                        row[i] += r[i];
+                    }
+                }
+            }
+            if (row != null) {
+                out.record(t, row);
+            }
+        }
+        return out;
     }
 
     private long firstTime() {

@@ -3,6 +3,7 @@ package io.leveret.server.stats;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.VirtualHost;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *       connection by name ({@link ConnectionNames#of}).</li>
  *   <li>{@link #vhost} — a vhost's {@code message_stats}, lengths and octets, as the fields of
  *       {@code GET /api/vhosts/NAME} (keys {@code message_stats}, {@code messages...}, {@code recv_oct...}).</li>
- *   <li>{@link #overview} — {@code message_stats} and {@code queue_totals} of {@code GET /api/overview}.</li>
+ *   <li>{@link #overview} — {@code message_stats}, {@code churn_rates} and {@code queue_totals} of
+ *       {@code GET /api/overview}, for the whole broker or summed over the vhosts a user sees.</li>
  * </ul>
  * Totals per vhost and overall include channels and connections that have closed.
  */
@@ -54,7 +56,8 @@ public final class Statistics implements AutoCloseable {
     private final History overall = new History(DEFAULT_RETENTION_MILLIS);
     /** Sampler thread only: each vhost's last totals, so a deleted vhost's stay in the overall totals. */
     private final Map<String, long[]> lastVhostTotals = new HashMap<>();
-    private final long[] goneVhosts = new long[Gauge.ROW];
+    /** Sampler thread only: the counts (never the gauges) of vhosts deleted since boot. */
+    private final long[] goneVhosts = new long[Churn.TOTALS_ROW];
     /** Queues' and exchanges' samples by object; replaced whole by each tick. */
     private volatile Map<Object, History> objects = new IdentityHashMap<>();
 
@@ -118,7 +121,7 @@ public final class Statistics implements AutoCloseable {
         Map<String, long[]> seen = new HashMap<>();
         for (VirtualHost v : vhosts.get()) {
             VhostStats vs = v.stats();
-            long[] totals = new long[Gauge.ROW];
+            long[] totals = new long[Churn.TOTALS_ROW];
             vs.addTotals(totals);
             for (Tracked t : vs.channels()) {
                 t.history.record(time, row(t.counters()));
@@ -144,9 +147,11 @@ public final class Statistics implements AutoCloseable {
             if (!seen.containsKey(e.getKey())) {
                 // A deleted vhost: its messages are gone, its counts stay in the broker's totals.
                 long[] gone = e.getValue();
-                for (int i = 0; i < Metric.ALL.length; i++) {
-                    goneVhosts[i] += gone[i];
-                    all[i] += gone[i];
+                for (int i = 0; i < gone.length; i++) {
+                    if (i < Metric.ALL.length || i >= Gauge.ROW) {
+                        goneVhosts[i] += gone[i];
+                        all[i] += gone[i];
+                    }
                 }
             }
         }
@@ -230,17 +235,46 @@ public final class Statistics implements AutoCloseable {
         return out;
     }
 
-    /** {@code message_stats} and {@code queue_totals} of {@code GET /api/overview}. */
+    /** {@code message_stats}, {@code churn_rates} and {@code queue_totals} of {@code GET /api/overview}. */
     public Map<String, Object> overview(SampleRange range) {
+        return overview(overall, range);
+    }
+
+    /**
+     * {@link #overview(SampleRange)} as a user who sees only some vhosts gets it (RabbitMQ's management and
+     * policymaker users): the sums of those vhosts' samples.
+     */
+    public Map<String, Object> overview(Collection<String> vhostNames, SampleRange range) {
+        List<History> parts = new ArrayList<>();
+        for (String name : vhostNames) {
+            VirtualHost v = vhostNamed(name);
+            if (v != null) {
+                parts.add(v.stats().history);
+            }
+        }
+        return overview(History.sum(parts, DEFAULT_RETENTION_MILLIS), range);
+    }
+
+    private Map<String, Object> overview(History h, SampleRange range) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (!enabled) {
             return out;
         }
-        Map<String, Object> ms = messageStats(Kind.TOTALS, overall, range);
+        Map<String, Object> ms = messageStats(Kind.TOTALS, h, range);
         if (!ms.isEmpty()) {
             out.put("message_stats", ms);
         }
-        out.put("queue_totals", lengths(overall, range));
+        Map<String, Object> churn = new LinkedHashMap<>();
+        long[] row = h.latest();
+        if (row != null) {
+            for (Churn c : Churn.ALL) {
+                churn.put(c.key(), row[c.column()]);
+                churn.put(c.key() + "_details", h.details(c.column(), intervalMillis, range.msgRatesAgeMillis(),
+                        range.msgRatesIncrMillis(), h.lastTime()));
+            }
+        }
+        out.put("churn_rates", churn);
+        out.put("queue_totals", lengths(h, range));
         return out;
     }
 
@@ -329,33 +363,16 @@ public final class Statistics implements AutoCloseable {
 
     // ---- live totals, for Prometheus ----
 
-    /** Every counter summed over the broker now, closed channels and connections included (not sampled). */
+    /**
+     * Every counter and churn count (by {@link Metric#ordinal()} and {@link Churn#column()}) summed over the
+     * broker now, closed channels and connections included (not sampled).
+     */
     public long[] liveTotals() {
         long[] all = goneVhostsSnapshot();
         for (VirtualHost v : vhosts.get()) {
             v.stats().addTotals(all);
         }
         return all;
-    }
-
-    /** Counts of opening and closing, summed over the vhosts (Prometheus' churn counters). */
-    public record Churn(long connectionsOpened, long connectionsClosed, long channelsOpened, long channelsClosed,
-                        long queuesDeclared, long queuesCreated, long queuesDeleted) {
-    }
-
-    public Churn churn() {
-        long[] c = new long[7];
-        for (VirtualHost v : vhosts.get()) {
-            VhostStats.Churn x = v.stats().churn;
-            c[0] += x.connectionsOpened.get();
-            c[1] += x.connectionsClosed.get();
-            c[2] += x.channelsOpened.get();
-            c[3] += x.channelsClosed.get();
-            c[4] += x.queuesDeclared.get();
-            c[5] += x.queuesCreated.get();
-            c[6] += x.queuesDeleted.get();
-        }
-        return new Churn(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
     }
 
     /** An open channel or connection as a scrape sees it: name, live counters, what it holds. */
@@ -372,10 +389,8 @@ public final class Statistics implements AutoCloseable {
     }
 
     private long[] goneVhostsSnapshot() {
-        long[] copy = new long[Metric.ALL.length];
         // goneVhosts is the sampler's; a stale read only delays a deleted vhost's counts by one tick.
-        System.arraycopy(goneVhosts, 0, copy, 0, copy.length);
-        return copy;
+        return goneVhosts.clone();
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.leveret.server.stats;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One vhost's statistics: its open channels and connections, and the counters of those that closed, so
@@ -16,20 +16,10 @@ public final class VhostStats {
     private final Map<String, Tracked> connections = new ConcurrentHashMap<>();
     /** Guarded by this: the counters of channels and connections that closed. */
     private final long[] retired = new long[Metric.ALL.length];
-    final Churn churn = new Churn();
+    /** RabbitMQ's churn counters, by {@link Churn#ordinal()}: rare events, so one shared array. */
+    private final AtomicLongArray churn = new AtomicLongArray(Churn.ALL.length);
     final History history;
     private final long retentionMillis;
-
-    /** RabbitMQ's churn counters (Prometheus {@code *_opened_total}, {@code *_closed_total}). */
-    static final class Churn {
-        final AtomicLong connectionsOpened = new AtomicLong();
-        final AtomicLong connectionsClosed = new AtomicLong();
-        final AtomicLong channelsOpened = new AtomicLong();
-        final AtomicLong channelsClosed = new AtomicLong();
-        final AtomicLong queuesDeclared = new AtomicLong();
-        final AtomicLong queuesCreated = new AtomicLong();
-        final AtomicLong queuesDeleted = new AtomicLong();
-    }
 
     public VhostStats(String vhost) {
         this(vhost, Statistics.DEFAULT_RETENTION_MILLIS);
@@ -59,9 +49,9 @@ public final class VhostStats {
             // The name's previous owner was not untracked yet (a channel number reused at once): it is closed
             // now in all but name, so its counts go to the totals here; its own untrack will find nothing.
             before.counters().addTo(retired);
-            (channel ? churn.channelsClosed : churn.connectionsClosed).incrementAndGet();
+            count(channel ? Churn.CHANNEL_CLOSED : Churn.CONNECTION_CLOSED);
         }
-        (channel ? churn.channelsOpened : churn.connectionsOpened).incrementAndGet();
+        count(channel ? Churn.CHANNEL_CREATED : Churn.CONNECTION_CREATED);
         return t;
     }
 
@@ -72,19 +62,23 @@ public final class VhostStats {
             return;
         }
         t.counters().addTo(retired);
-        (t.kind() == Kind.CHANNEL ? churn.channelsClosed : churn.connectionsClosed).incrementAndGet();
+        count(t.kind() == Kind.CHANNEL ? Churn.CHANNEL_CLOSED : Churn.CONNECTION_CLOSED);
     }
 
     /** queue.declare, whether or not it created the queue (rabbitmq_queues_declared_total). */
     public void queueDeclared(boolean created) {
-        churn.queuesDeclared.incrementAndGet();
+        count(Churn.QUEUE_DECLARED);
         if (created) {
-            churn.queuesCreated.incrementAndGet();
+            count(Churn.QUEUE_CREATED);
         }
     }
 
     public void queueDeleted() {
-        churn.queuesDeleted.incrementAndGet();
+        count(Churn.QUEUE_DELETED);
+    }
+
+    private void count(Churn c) {
+        churn.incrementAndGet(c.ordinal());
     }
 
     Tracked channel(String name) {
@@ -111,8 +105,16 @@ public final class VhostStats {
         return connections.size();
     }
 
-    /** Every counter of every channel and connection, open or closed, added to {@code into}. */
+    /**
+     * Every counter of every channel and connection, open or closed, added to {@code into}; and, if it is as
+     * wide as a totals row, the churn counts.
+     */
     synchronized void addTotals(long[] into) {
+        if (into.length >= Churn.TOTALS_ROW) {
+            for (Churn c : Churn.ALL) {
+                into[c.column()] += churn.get(c.ordinal());
+            }
+        }
         for (int i = 0; i < retired.length; i++) {
             into[i] += retired[i];
         }

@@ -68,7 +68,7 @@ class StatisticsTest {
         assertEquals(12L, ((Map<String, Object>) stats.vhost("/", SampleRange.NONE).get("message_stats")).get("publish"));
         assertTrue(stats.messageStats(Kind.CHANNEL, null, "a (1)", SampleRange.NONE).isEmpty(), "a closed channel is gone");
         assertEquals(12, stats.liveTotals()[Metric.PUBLISH.ordinal()]);
-        assertEquals(new Statistics.Churn(0, 0, 2, 1, 0, 0, 0), stats.churn());
+        assertChurn(2, 1);
     }
 
     @Test
@@ -81,7 +81,7 @@ class StatisticsTest {
         second.add(Metric.PUBLISH, 4);
         root().stats().untrack(t1);
         assertEquals(7, stats.liveTotals()[Metric.PUBLISH.ordinal()], "counted once each, neither lost");
-        assertEquals(new Statistics.Churn(0, 0, 2, 1, 0, 0, 0), stats.churn());
+        assertChurn(2, 1);
     }
 
     @Test
@@ -126,6 +126,74 @@ class StatisticsTest {
         root().deleteQueue(q);
         stats.sample(T0 + 10_000);
         assertTrue(stats.messageStats(Kind.QUEUE, "/", "q", range).isEmpty());
+    }
+
+    private void assertChurn(long channelsCreated, long channelsClosed) {
+        long[] t = stats.liveTotals();
+        assertEquals(channelsCreated, t[Churn.CHANNEL_CREATED.column()]);
+        assertEquals(channelsClosed, t[Churn.CHANNEL_CLOSED.column()]);
+        assertEquals(0, t[Churn.CONNECTION_CREATED.column()] + t[Churn.QUEUE_DECLARED.column()]);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void churnRatesCountWhatCameAndWentAndKeepAGoneVhostsCounts() {
+        VirtualHost other = new VirtualHost("other", ImmediateEventExecutor.INSTANCE);
+        vhosts.add(other);
+        stats.sample(T0);
+        root().declareQueue("q", false, false, FieldTable.EMPTY, null);
+        root().stats().queueDeclared(false); // a redeclare
+        Tracked conn = other.stats().track(Kind.CONNECTION, "x -> y", new Counters());
+        other.stats().untrack(conn);
+        stats.sample(T0 + 5000);
+        Map<String, Object> churn = (Map<String, Object>) stats.overview(SampleRange.NONE).get("churn_rates");
+        assertEquals(List.of("channel_closed", "channel_closed_details", "channel_created", "channel_created_details",
+                "connection_closed", "connection_closed_details", "connection_created", "connection_created_details",
+                "queue_created", "queue_created_details", "queue_declared", "queue_declared_details", "queue_deleted",
+                "queue_deleted_details"), List.copyOf(churn.keySet()), "RabbitMQ's keys, in its order");
+        assertEquals(2L, churn.get("queue_declared"));
+        assertEquals(Map.of("rate", 0.4), churn.get("queue_declared_details"));
+        assertEquals(1L, churn.get("connection_closed"));
+        Map<String, Object> mine = (Map<String, Object>) stats.overview(List.of("/"), SampleRange.NONE)
+                .get("churn_rates");
+        assertEquals(0L, mine.get("connection_created"), "a user who sees only / does not see other's churn");
+        assertEquals(1L, mine.get("queue_created"));
+        vhosts.remove(other);
+        stats.sample(T0 + 10_000);
+        churn = (Map<String, Object>) stats.overview(SampleRange.NONE).get("churn_rates");
+        assertEquals(1L, churn.get("connection_created"), "a deleted vhost's churn stays in the broker's counts");
+        assertEquals(1, stats.liveTotals()[Churn.CONNECTION_CLOSED.column()], "and in Prometheus' counters");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aUsersOverviewSumsTheVhostsTheySee() {
+        VirtualHost a = new VirtualHost("a", ImmediateEventExecutor.INSTANCE);
+        VirtualHost b = new VirtualHost("b", ImmediateEventExecutor.INSTANCE);
+        vhosts.addAll(List.of(a, b));
+        Counters ca = new Counters();
+        Counters cb = new Counters();
+        Counters croot = new Counters();
+        a.stats().track(Kind.CHANNEL, "a (1)", ca);
+        b.stats().track(Kind.CHANNEL, "b (1)", cb);
+        root().stats().track(Kind.CHANNEL, "r (1)", croot);
+        stats.sample(T0);
+        ca.add(Metric.PUBLISH, 10);
+        cb.add(Metric.PUBLISH, 20);
+        croot.add(Metric.PUBLISH, 400);
+        stats.sample(T0 + 5000);
+        SampleRange range = new SampleRange(10_000, 5000, 0, 0);
+        Map<String, Object> ms = (Map<String, Object>) stats.overview(List.of("a", "b", "gone"), range)
+                .get("message_stats");
+        assertEquals(30L, ms.get("publish"));
+        Map<String, Object> d = (Map<String, Object>) ms.get("publish_details");
+        assertEquals(6.0, d.get("rate"));
+        assertEquals(List.of(Map.of("sample", 30L, "timestamp", T0 + 5000), Map.of("sample", 0L, "timestamp", T0),
+                Map.of("sample", 0L, "timestamp", T0 - 5000)), d.get("samples"));
+        assertEquals(430L, ((Map<String, Object>) stats.overview(range).get("message_stats")).get("publish"));
+        Map<String, Object> none = stats.overview(List.of(), SampleRange.NONE);
+        assertTrue(!none.containsKey("message_stats") && ((Map<?, ?>) none.get("queue_totals")).isEmpty()
+                && ((Map<?, ?>) none.get("churn_rates")).isEmpty(), "no vhosts: nothing to show, as RabbitMQ");
     }
 
     @Test

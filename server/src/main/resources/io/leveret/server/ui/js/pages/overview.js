@@ -34,6 +34,7 @@ export function mount(main, ctx) {
     const q = o.queue_totals || {};
     fill(totals, [['Connections', t.connections], ['Channels', t.channels], ['Exchanges', t.exchanges], ['Queues', t.queues], ['Consumers', t.consumers],
       ['Ready', q.messages_ready], ['Unacked', q.messages_unacknowledged]]
+      .filter(([k, v]) => v !== undefined || k !== 'Consumers') // the API shows consumers to monitoring users only
       .map(([k, v]) => h('div', { 'data-total': k.toLowerCase() }, h('b', null, num(v || 0)), h('span', null, k))));
     fill(node, props([
       ['Node', o.node], ['Version', o.leveret_version ? `Leveret ${o.leveret_version} (as RabbitMQ ${o.rabbitmq_version})`
