@@ -14,32 +14,43 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ImmutableCapabilities;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.remote.RemoteWebDriver;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * One headless Chromium (Debian's, driven by Debian's chromedriver, so nothing is downloaded) pointed at
- * the broker's web UI, with the few gestures the UI tests repeat: log in, fill a form, wait for text.
+ * One headless browser pointed at the broker's web UI, with the few gestures the UI tests repeat: log in,
+ * fill a form, wait for text. Chromium is Debian's, driven by Debian's chromedriver; Firefox is Debian's
+ * firefox-esr, driven through {@link FirefoxRelay}; nothing is downloaded.
  */
 final class Browser implements AutoCloseable {
     static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    final ChromeDriver driver;
+    /** The browsers the UI is tested in. */
+    enum Kind { CHROMIUM, FIREFOX }
+
+    final RemoteWebDriver driver;
+    private final FirefoxRelay firefox;
     private final String base;
 
-    Browser(String base) {
-        this(base, null);
-    }
-
-    /** As {@link #Browser(String)}, saving downloads into {@code downloads} (null: Chromium's default). */
-    Browser(String base, Path downloads) {
+    /** A {@code kind} browser, saving downloads into {@code downloads} (null: the browser's default). */
+    Browser(Kind kind, String base, Path downloads) {
+        this.base = base.endsWith("/") ? base : base + "/";
+        if (kind == Kind.FIREFOX) {
+            ClientScripts.requireFirefox();
+            firefox = FirefoxRelay.start(downloads);
+            driver = new RemoteWebDriver(firefox.url(), new ImmutableCapabilities("browserName", "firefox"));
+            return;
+        }
+        firefox = null;
         ClientScripts.requireChromium();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(ClientScripts.CHROMIUM);
@@ -54,7 +65,11 @@ final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(ClientScripts.CHROMEDRIVER)).usingAnyFreePort().build();
         this.driver = new ChromeDriver(service, options);
-        this.base = base.endsWith("/") ? base : base + "/";
+    }
+
+    /** Screenshots and other files this browser writes are named with this prefix. */
+    String prefix() {
+        return firefox != null ? "firefox-" : "";
     }
 
     /** Opens a hash route of the UI, e.g. {@code "#/queues"}. */
@@ -122,9 +137,13 @@ final class Browser implements AutoCloseable {
     void screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
+            if (firefox != null) {
+                Files.write(SCREENSHOTS.resolve(prefix() + name + ".png"), firefox.fullPageScreenshot());
+                return;
+            }
             Number height = (Number) driver.executeScript("return document.documentElement.scrollHeight");
             Number width = (Number) driver.executeScript("return document.documentElement.scrollWidth");
-            Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+            Map<String, Object> shot = ((ChromeDriver) driver).executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
                     "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0, "width", width, "height", height,
                             "scale", 1)));
             Files.write(SCREENSHOTS.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
@@ -135,13 +154,26 @@ final class Browser implements AutoCloseable {
 
     /** Console errors the page logged so far (a failed request, an exception, a CSP violation). */
     String consoleErrors() {
-        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        if (firefox != null) {
+            try {
+                return firefox.consoleErrors();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return ((ChromeDriver) driver).manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::getMessage).collect(Collectors.joining("\n"));
     }
 
     @Override
     public void close() {
-        driver.quit();
+        try {
+            driver.quit();
+        } finally {
+            if (firefox != null) {
+                firefox.close();
+            }
+        }
     }
 }

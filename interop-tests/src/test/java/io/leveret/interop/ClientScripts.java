@@ -77,6 +77,12 @@ final class ClientScripts {
                 "chromium or chromedriver is not installed (apt-get install chromium chromium-driver)");
     }
 
+    /** Skips (or fails) unless Debian's firefox-esr is installed. */
+    static void requireFirefox() {
+        require(Files.isExecutable(Path.of(FirefoxRelay.FIREFOX)),
+                "firefox-esr is not installed (apt-get install firefox-esr)");
+    }
+
     /** Debian installs it here; the test runs this very file. */
     static final String RABBITMQADMIN = "/usr/bin/rabbitmqadmin";
 

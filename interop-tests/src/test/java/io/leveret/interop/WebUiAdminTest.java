@@ -39,8 +39,13 @@ class WebUiAdminTest {
         Assumptions.assumeFalse(BrokerUnderTest.isExternal(),
                 "the web UI under test is Leveret's; an external broker serves its own");
         http = ManagementHttp.of(broker);
-        browser = new Browser(broker.managementUri(), downloads);
+        browser = new Browser(browserKind(), broker.managementUri(), downloads);
         browser.logIn(broker.user(), broker.password());
+    }
+
+    /** The browser this class's tests run in; a subclass runs them all in another. */
+    Browser.Kind browserKind() {
+        return Browser.Kind.CHROMIUM;
     }
 
     @AfterEach
