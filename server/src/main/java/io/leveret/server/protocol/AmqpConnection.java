@@ -350,7 +350,9 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
             throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME, snippet(frame), 0, 0);
         }
         int id = frame.channel();
-        if (!publisher && frame instanceof MethodFrame mf && mf.method() instanceof io.leveret.codec.BasicMethod.Publish) {
+        // As RabbitMQ's reader: a connection counts as publishing once a publish's content header is read, and
+        // under an alarm it stops being read right there (its body frames wait in the socket).
+        if (!publisher && frame instanceof io.leveret.codec.ContentHeaderFrame) {
             publisher = true;
             alarmsChanged();
         }
