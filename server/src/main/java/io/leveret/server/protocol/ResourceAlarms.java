@@ -102,6 +102,11 @@ public final class ResourceAlarms implements AutoCloseable {
         return new ResourceAlarms(Long.MAX_VALUE, () -> Long.MAX_VALUE, 0, false);
     }
 
+    /** Not monitored, with the free disk space {@code diskFree} tells (unit tests of runtime changes). */
+    static ResourceAlarms unmonitored(LongSupplier diskFree, long diskFreeLimit) {
+        return new ResourceAlarms(Long.MAX_VALUE, diskFree, diskFreeLimit, false);
+    }
+
     /**
      * Starts monitoring.
      *
