@@ -294,4 +294,41 @@ class LeveretctlRuntimeTest {
         assertEquals(64, ctl("set_vm_memory_high_watermark", "0.4", "0.5").exitCode());
         assertEquals(65, ctl("set_disk_free_limit", "mem_relative", "-1").exitCode());
     }
+
+    @Test
+    void theLeveretApiRefusesBadBodiesAndNonAdministratorsWithRabbitMqStyleErrors() {
+        Assumptions.assumeFalse(BrokerUnderTest.isExternal(), "/api/leveret is Leveret's own");
+        ManagementHttp api = ManagementHttp.of(broker);
+        for (String[] bad : new String[][] {
+                {"/api/leveret/vm-memory-high-watermark", "{}"},
+                {"/api/leveret/vm-memory-high-watermark", "{\"relative\":-0.1}"},
+                {"/api/leveret/vm-memory-high-watermark", "{\"relative\":1.5}"},
+                {"/api/leveret/vm-memory-high-watermark", "{\"relative\":\"0.4\"}"},
+                {"/api/leveret/vm-memory-high-watermark", "{\"absolute\":1.5}"},
+                {"/api/leveret/vm-memory-high-watermark", "{\"relative\":0.4,\"absolute\":1}"},
+                {"/api/leveret/disk-free-limit", "{\"absolute\":-1}"},
+                {"/api/leveret/disk-free-limit", "{\"mem_relative\":null}"},
+                {"/api/leveret/disk-free-limit", "not json"}}) {
+            java.net.http.HttpResponse<String> r = api.put(bad[0], bad[1]);
+            assertEquals(400, r.statusCode(), bad[0] + " " + bad[1] + ": " + r.body());
+            assertEquals("bad_request", ManagementHttp.json(r).path("error").asText(), r.body());
+        }
+        assertEquals(404, api.put("/api/leveret/alarms/cpu", "").statusCode());
+        assertEquals(405, api.get("/api/leveret/app/stop").statusCode());
+        com.fasterxml.jackson.databind.JsonNode alarms = ManagementHttp.json(api.get("/api/leveret/alarms"));
+        assertFalse(alarms.path("mem_alarm").asBoolean(true), alarms.toString());
+        assertTrue(ManagementHttp.json(api.get("/api/leveret/app")).path("running").asBoolean(), "running");
+
+        String user = "ctl-runtime-monitor";
+        ctl("add_user", user, "pw").ok();
+        try {
+            ctl("set_user_tags", user, "monitoring").ok();
+            java.net.http.HttpResponse<String> r = api.as(user, "pw").call("POST", "/api/leveret/app/stop", "");
+            assertEquals(401, r.statusCode(), r.body());
+            assertEquals("Not administrator user", ManagementHttp.json(r).path("reason").asText(), r.body());
+            assertTrue(ManagementHttp.json(api.get("/api/leveret/app")).path("running").asBoolean(), "still running");
+        } finally {
+            ctl("delete_user", user);
+        }
+    }
 }
