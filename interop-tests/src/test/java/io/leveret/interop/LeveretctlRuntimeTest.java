@@ -331,4 +331,48 @@ class LeveretctlRuntimeTest {
             ctl("delete_user", user);
         }
     }
+
+    /**
+     * set_user_tags with RabbitMQ's {@code impersonator} (the Java client's UserIDHeader uses it): such a user may
+     * publish with another user_id; the tags are those of the login, so a connection opened before still may not.
+     */
+    @Test
+    void theImpersonatorTagLetsAUserPublishWithAnotherUserIdFromItsNextLogin() throws Exception {
+        String user = "ctl-runtime-impersonator";
+        ctl("add_user", user, "pw").ok();
+        try {
+            ctl("set_permissions", "-p", broker.vhost(), user, ".*", ".*", ".*").ok();
+            ConnectionFactory f = broker.factory();
+            f.setUsername(user);
+            f.setPassword("pw");
+            AMQP.BasicProperties other = new AMQP.BasicProperties.Builder().userId("someone-else").build();
+            Connection before = f.newConnection("ctl-runtime-before");
+            opened.add(before);
+            ctl("set_user_tags", user, "impersonator").ok();
+            Channel refused = before.createChannel();
+            refused.basicPublish("amq.fanout", "", other, new byte[0]);
+            ShutdownSignalException why = null;
+            try {
+                refused.queueDeclare();
+                fail("published with another user_id before the tag");
+            } catch (IOException e) {
+                why = (ShutdownSignalException) e.getCause();
+            } catch (ShutdownSignalException e) {
+                // the channel.close came before the declare was sent (AlreadyClosedException)
+                why = e;
+            }
+            assertEquals(406, ((AMQP.Channel.Close) why.getReason()).getReplyCode());
+
+            Connection after = f.newConnection("ctl-runtime-after");
+            opened.add(after);
+            Channel ch = after.createChannel();
+            String q = ch.queueDeclare().getQueue();
+            ch.basicPublish("", q, other, "as someone else".getBytes(StandardCharsets.UTF_8));
+            com.rabbitmq.client.GetResponse got = waitForGet(ch, q);
+            assertNotNull(got);
+            assertEquals("someone-else", got.getProps().getUserId());
+        } finally {
+            ctl("delete_user", user);
+        }
+    }
 }

@@ -69,6 +69,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     private boolean authenticationFailureClose;
     private boolean amqp08;
     private volatile String user;
+    private boolean impersonator;
     private volatile VirtualHost vhost;
     /** This connection in its vhost's statistics, from connection.open on. */
     private io.leveret.server.stats.Tracked tracked;
@@ -294,6 +295,9 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
             return;
         }
         user = c.user();
+        // RabbitMQ keeps the user's tags from login: a later set_user_tags applies to the next connection
+        io.leveret.server.security.User u = services.users().user(user);
+        impersonator = u != null && u.tags().contains("impersonator");
         ProtocolSettings s = services.settings();
         state = State.AWAIT_TUNE_OK;
         send(0, new ConnectionMethod.Tune(s.channelMax(), s.frameMax(), s.heartbeat()));
@@ -399,6 +403,11 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
 
     String user() {
         return user;
+    }
+
+    /** The user had RabbitMQ's {@code impersonator} tag at login: it may publish with another user_id. */
+    boolean impersonator() {
+        return impersonator;
     }
 
     /** The name of the vhost this connection opened; null before connection.open. Read from any thread. */
