@@ -210,6 +210,11 @@ class LeveretctlRuntimeTest {
         p.expectBlocked("low on memory");
         ctl("set_vm_memory_high_watermark", "absolute", "64GB").ok();
         p.expectUnblocked();
+        if (!BrokerUnderTest.isExternal()) {
+            // leveretctl status shows the watermark in force (the API's mem_limit, as RabbitMQ's)
+            LeveretctlProcess.Result status = ctl("status").ok();
+            assertTrue(status.out().contains("Memory high watermark: 64.0000 gb"), status.out());
+        }
     }
 
     @Test
