@@ -161,7 +161,8 @@ public final class Broker implements AutoCloseable {
                 BrokerConfig.Management m = config.management();
                 management = ManagementServer.start(m.ip(), m.port(), new ManagementContext(services,
                         "leveret@" + hostName(), ports, tlsPorts, java.time.Instant.now(), store.definitions(),
-                        persistence, server.workers(), new java.util.concurrent.atomic.AtomicInteger(), statistics),
+                        persistence, server.workers(), new java.util.concurrent.atomic.AtomicInteger(), statistics,
+                        amqpApplication(server)),
                         new io.leveret.server.ui.UiFiles());
                 LOG.info("management API listening on {}:{}", m.ip() == null ? "*" : m.ip(), management.port());
                 if (m.portFile() != null) {
@@ -277,15 +278,32 @@ public final class Broker implements AutoCloseable {
         return r.memoryAbsolute() >= 0 ? r.memoryAbsolute() : (long) (r.memoryRelative() * ResourceAlarms.memoryBudget());
     }
 
+    /** stop_app/start_app as the management API sees them: the AMQP listeners only. */
+    private static ManagementContext.AmqpApplication amqpApplication(AmqpServer server) {
+        return new ManagementContext.AmqpApplication() {
+            @Override
+            public void stop() {
+                server.stopListening();
+            }
+
+            @Override
+            public void start() throws InterruptedException {
+                server.startListening();
+            }
+
+            @Override
+            public boolean running() {
+                return server.listening();
+            }
+        };
+    }
+
     /** disk_free_limit.relative is a multiple of the machine's memory, as in RabbitMQ. */
     private static long diskFreeLimit(BrokerConfig.Resources r) {
         if (r.diskFreeRelative() < 0) {
             return r.diskFreeAbsolute();
         }
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        long ram = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize()
-                : Runtime.getRuntime().maxMemory();
-        return (long) (r.diskFreeRelative() * ram);
+        return (long) (r.diskFreeRelative() * ResourceAlarms.machineMemory());
     }
 
     /**

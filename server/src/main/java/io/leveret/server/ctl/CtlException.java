@@ -46,6 +46,14 @@ final class CtlException extends Exception {
         return new CtlException(USAGE, message, false, true);
     }
 
+    /**
+     * An argument of the right count but a wrong value ({@code set_vm_memory_high_watermark 1.5}): the message,
+     * then the command's usage, exit 65 as rabbitmqctl's "Bad argument" validation failures.
+     */
+    static CtlException badArgument(String message) {
+        return new CtlException(DATA_ERROR, message, false, true);
+    }
+
     int exitCode() {
         return exitCode;
     }

@@ -39,13 +39,16 @@ record Invocation(String command, List<String> arguments, Map<String, String> op
     static final Set<String> GENERAL = Set.of("node", "vhost", "timeout", "formatter", "url", "username",
             "password", "quiet", "silent", "help", "longnames", "no-table-headers");
 
+    private static final java.util.regex.Pattern NEGATIVE_NUMBER = java.util.regex.Pattern.compile("-[0-9.][0-9.eE+-]*");
+
     static Invocation parse(String[] args) throws CtlException {
         List<String> positional = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
         boolean optionsEnded = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (optionsEnded || !a.startsWith("-") || a.equals("-")) {
+            // a negative number is an argument, as in rabbitmqctl's parser (set_vm_memory_high_watermark -0.1)
+            if (optionsEnded || !a.startsWith("-") || a.equals("-") || NEGATIVE_NUMBER.matcher(a).matches()) {
                 positional.add(a);
                 continue;
             }

@@ -24,6 +24,7 @@ public final class Leveretctl {
         all.addAll(ListCommands.all());
         all.addAll(OperationCommands.all());
         all.addAll(NodeCommands.all());
+        all.addAll(RuntimeCommands.all());
         all.forEach(c -> COMMANDS.put(c.name(), c));
     }
 

@@ -15,7 +15,8 @@ public final class ManagementApi {
             new ChannelRoutes(),
             new HealthRoutes(),
             new DefinitionRoutes(),
-            new UserRoutes(), new PermissionRoutes(), new PolicyRoutes(), new LimitRoutes(), new ParameterRoutes());
+            new UserRoutes(), new PermissionRoutes(), new PolicyRoutes(), new LimitRoutes(), new ParameterRoutes(),
+            new LeveretRoutes());
 
     private ManagementApi() {
     }

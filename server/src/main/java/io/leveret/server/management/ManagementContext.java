@@ -21,15 +21,27 @@ import java.util.List;
  * @param queueLoops  the loops a new vhost places its queues on
  * @param boundPort   the management listener's port, set once bound
  * @param statistics  message rates and sampled lengths for the rows
+ * @param app         the AMQP listeners, which stop_app and start_app close and open again
  */
 public record ManagementContext(BrokerServices services, String nodeName, List<Integer> amqpPorts,
                                 List<Integer> tlsPorts, Instant started, DefinitionStore definitions,
                                 Persistence persistence, EventExecutorGroup queueLoops,
                                 java.util.concurrent.atomic.AtomicInteger boundPort,
-                                Statistics statistics) {
+                                Statistics statistics, AmqpApplication app) {
     public ManagementContext {
         amqpPorts = List.copyOf(amqpPorts);
         tlsPorts = List.copyOf(tlsPorts);
+    }
+
+    /** rabbitmqctl stop_app and start_app, for the AMQP side only: the management listener stays up. */
+    public interface AmqpApplication {
+        /** Closes the AMQP listeners and every open connection (320 CONNECTION_FORCED, reason 'shutdown'). */
+        void stop();
+
+        /** Listens again on the same AMQP listeners. */
+        void start() throws InterruptedException;
+
+        boolean running();
     }
 
     /** The management listener's own port, known once it is bound (health checks list it). */

@@ -123,8 +123,11 @@ final class OverviewRoutes implements Routes {
         o.put("processors", rt.availableProcessors());
         o.put("uptime", System.currentTimeMillis() - ctx.started().toEpochMilli());
         o.put("mem_used", rt.totalMemory() - rt.freeMemory());
-        o.put("mem_limit", rt.maxMemory());
-        String alarm = ctx.services().alarms().reason();
+        // RabbitMQ's mem_limit is the high watermark in bytes (set_vm_memory_high_watermark changes it)
+        io.leveret.server.protocol.ResourceAlarms alarms = ctx.services().alarms();
+        o.put("mem_limit", alarms.memoryLimit() == Long.MAX_VALUE ? rt.maxMemory() : alarms.memoryLimit());
+        o.put("disk_free_limit", alarms.diskFreeLimit());
+        String alarm = alarms.reason();
         o.put("mem_alarm", alarm != null && alarm.contains("memory"));
         o.put("disk_free_alarm", alarm != null && alarm.contains("disk"));
         o.putArray("partitions");

@@ -69,13 +69,17 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     private boolean authenticationFailureClose;
     private boolean amqp08;
     private volatile String user;
+    private boolean impersonator;
     private volatile VirtualHost vhost;
     /** This connection in its vhost's statistics, from connection.open on. */
     private io.leveret.server.stats.Tracked tracked;
-    /** This connection has published: a resource alarm blocks it (RabbitMQ blocks publishers only). */
-    private boolean publisher;
     /** Reading is stopped for a resource alarm; the credit flow must not start it again. */
     private boolean blockedByAlarm;
+    /**
+     * Frames decoded from what was already read when the connection was blocked: RabbitMQ's reader leaves them
+     * in its buffer until the alarm clears, so a publish's body that came with its header is not routed.
+     */
+    private final java.util.ArrayDeque<Frame> held = new java.util.ArrayDeque<>();
     private boolean blockedCapability;
     /** For the management API: the SASL mechanism used, the heartbeat agreed and when connection.open came. */
     private String mechanism = "";
@@ -107,6 +111,14 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
 
     /** Handles one decoded frame. The caller releases it afterwards; whatever we keep, we retain. */
     public void onFrame(Frame frame) {
+        if (blockedByAlarm || !held.isEmpty()) {
+            held.add(io.netty.util.ReferenceCountUtil.retain(frame));
+            return;
+        }
+        process(frame);
+    }
+
+    private void process(Frame frame) {
         try {
             dispatch(frame);
         } catch (ConnectionException e) {
@@ -136,6 +148,10 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         switch (e.state()) {
             case WRITER_IDLE -> ctx.writeAndFlush(HeartbeatFrame.INSTANCE);
             case READER_IDLE -> {
+                if (blockedByAlarm) {
+                    // we are the ones not reading: RabbitMQ pauses its heartbeat monitor while blocked
+                    return;
+                }
                 LOG.warn("closing connection {} (user '{}'): missed heartbeats from client", peer(), user);
                 state = State.CLOSED;
                 ctx.close();
@@ -155,6 +171,7 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
             services.connections().remove(this);
         }
         state = State.CLOSED;
+        releaseHeld();
         releaseChannels();
         if (tracked != null) vhost.stats().untrack(tracked);
         if (wasOpen) {
@@ -278,6 +295,9 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
             return;
         }
         user = c.user();
+        // RabbitMQ keeps the user's tags from login: a later set_user_tags applies to the next connection
+        io.leveret.server.security.User u = services.users().user(user);
+        impersonator = u != null && u.tags().contains("impersonator");
         ProtocolSettings s = services.settings();
         state = State.AWAIT_TUNE_OK;
         send(0, new ConnectionMethod.Tune(s.channelMax(), s.frameMax(), s.heartbeat()));
@@ -350,9 +370,10 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
             throw new ConnectionException(ReplyCode.UNEXPECTED_FRAME, snippet(frame), 0, 0);
         }
         int id = frame.channel();
-        if (!publisher && frame instanceof MethodFrame mf && mf.method() instanceof io.leveret.codec.BasicMethod.Publish) {
-            publisher = true;
-            alarmsChanged();
+        // As RabbitMQ's reader: under an alarm, a connection that publishes is blocked once the publish's
+        // content header is read (its body frames wait, in the socket or in held).
+        if (frame instanceof io.leveret.codec.ContentHeaderFrame && services.alarms().reason() != null) {
+            block(services.alarms().reason());
         }
         AmqpChannel ch = channels.get(id);
         if (ch == null) {
@@ -382,6 +403,11 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
 
     String user() {
         return user;
+    }
+
+    /** The user had RabbitMQ's {@code impersonator} tag at login: it may publish with another user_id. */
+    boolean impersonator() {
+        return impersonator;
     }
 
     /** The name of the vhost this connection opened; null before connection.open. Read from any thread. */
@@ -500,35 +526,51 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
     }
 
     /**
-     * Resource alarms, as RabbitMQ's control_throttle: while one is raised, a connection that publishes
-     * stops being read (its consumers' acks wait with it; consumers elsewhere keep draining) and is told
-     * connection.blocked if it announced that capability; connection.unblocked when all alarms clear. On
-     * the loop; {@link ResourceAlarms} calls it when an alarm changes.
+     * Resource alarms, as RabbitMQ's control_throttle: an alarm blocks nobody at once; a connection that then
+     * publishes is blocked at the publish's content header ({@link #block}): it stops being read (its consumers'
+     * acks wait with it; consumers elsewhere keep draining) and is told connection.blocked if it announced that
+     * capability. When every alarm clears, blocked connections are told connection.unblocked, and what they sent
+     * meanwhile is read in order. On the loop; {@link ResourceAlarms} calls it when an alarm changes.
      */
     void alarmsChanged() {
-        if (state != State.OPEN) {
+        if (state != State.OPEN || !blockedByAlarm || services.alarms().reason() != null) {
             return;
         }
-        String reason = services.alarms().reason();
-        boolean block = publisher && reason != null;
-        if (block == blockedByAlarm) {
+        blockedByAlarm = false;
+        LOG.info("unblocking connection {} (user '{}')", peer(), user);
+        if (blockedCapability) {
+            ctx.writeAndFlush(new MethodFrame(0, new ConnectionMethod.Unblocked()));
+        }
+        while (!blockedByAlarm && !held.isEmpty() && state != State.CLOSED) {
+            Frame f = held.poll();
+            try {
+                process(f);
+            } finally {
+                io.netty.util.ReferenceCountUtil.release(f);
+            }
+        }
+        if (!blockedByAlarm && pendingEnqueues.get() <= ENQUEUE_CREDIT_HIGH) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.flush();
+    }
+
+    private void block(String reason) {
+        if (blockedByAlarm) {
             return;
         }
-        blockedByAlarm = block;
-        if (block) {
-            LOG.info("blocking publishing connection {} (user '{}'): {}", peer(), user, reason);
-            ctx.channel().config().setAutoRead(false);
-            if (blockedCapability) {
-                ctx.writeAndFlush(new MethodFrame(0, new ConnectionMethod.Blocked(reason)));
-            }
-        } else {
-            LOG.info("unblocking connection {} (user '{}')", peer(), user);
-            if (blockedCapability) {
-                ctx.writeAndFlush(new MethodFrame(0, new ConnectionMethod.Unblocked()));
-            }
-            if (pendingEnqueues.get() <= ENQUEUE_CREDIT_HIGH) {
-                ctx.channel().config().setAutoRead(true);
-            }
+        blockedByAlarm = true;
+        LOG.info("blocking publishing connection {} (user '{}'): {}", peer(), user, reason);
+        ctx.channel().config().setAutoRead(false);
+        if (blockedCapability) {
+            ctx.writeAndFlush(new MethodFrame(0, new ConnectionMethod.Blocked(reason)));
+        }
+    }
+
+    private void releaseHeld() {
+        Frame f;
+        while ((f = held.poll()) != null) {
+            io.netty.util.ReferenceCountUtil.release(f);
         }
     }
 
@@ -590,6 +632,12 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         LOG.warn("closing connection {} (user '{}'): {}", peer(), user, e.getMessage());
         releaseChannels();
         state = State.CLOSING;
+        if (blockedByAlarm) {
+            // what it sent while blocked is moot now; read on, so that its close-ok reaches us
+            blockedByAlarm = false;
+            releaseHeld();
+            ctx.channel().config().setAutoRead(true);
+        }
         ctx.writeAndFlush(new MethodFrame(0, new ConnectionMethod.Close(e.replyCode(), e.replyText(),
                 e.classId(), e.methodId())));
         ctx.executor().schedule(this::closeSocket, closeAfterMillis, TimeUnit.MILLISECONDS);

@@ -209,7 +209,7 @@ final class Publisher {
             throw ChannelException.preconditionFailed(p, "fast reply consumer does not exist");
         }
         String userId = m.properties().userId();
-        if (userId != null && !userId.equals(channel.connection().user())) {
+        if (userId != null && !userId.equals(channel.connection().user()) && !channel.connection().impersonator()) {
             throw ChannelException.preconditionFailed(p, "user_id property set to '" + userId
                     + "' but authenticated user was '" + channel.connection().user() + "'");
         }

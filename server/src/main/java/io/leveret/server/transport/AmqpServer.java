@@ -35,6 +35,9 @@ public final class AmqpServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
     private final List<Channel> listeners = new ArrayList<>();
+    /** What each listener was bound with (on its bound port), so start_app binds them again. */
+    private final List<Spec> specs = new ArrayList<>();
+    private boolean listening = true;
     /** Accepted client sockets, so that close() can tell each one the broker is going away. */
     private final ChannelGroup clients = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
     /** The user event that asks a connection to close with 320 CONNECTION_FORCED. */
@@ -69,10 +72,63 @@ public final class AmqpServer implements AutoCloseable {
      * JDK's provider), and the AMQP handshake timer starts once the TLS handshake is done.
      */
     public int listen(String host, int port, BrokerServices services, SslContext tls) throws InterruptedException {
+        Channel ch = bind(new Spec(host, port, services, tls));
+        int bound = ((InetSocketAddress) ch.localAddress()).getPort();
+        synchronized (this) {
+            listeners.add(ch);
+            specs.add(new Spec(host, bound, services, tls));
+        }
+        return bound;
+    }
+
+    private record Spec(String host, int port, BrokerServices services, SslContext tls) {
+    }
+
+    /**
+     * rabbitmqctl stop_app: the listeners close, so new connections are refused, and every open connection is
+     * closed with 320 CONNECTION_FORCED as at shutdown; the loops (and the queues on them) keep running.
+     * Returns once the clients have answered or had their moment. A no-op when already stopped.
+     */
+    public synchronized void stopListening() {
+        if (!listening) {
+            return;
+        }
+        listening = false;
+        for (Channel ch : listeners) {
+            ch.close().syncUninterruptibly();
+        }
+        listeners.clear();
+        for (Channel ch : clients) {
+            ch.pipeline().fireUserEventTriggered(SHUTDOWN);
+        }
+        clients.newCloseFuture().awaitUninterruptibly(CLIENTS_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** rabbitmqctl start_app: binds every listener again on the port it had. A no-op when listening. */
+    public synchronized void startListening() throws InterruptedException {
+        if (listening) {
+            return;
+        }
+        for (Spec spec : specs) {
+            listeners.add(bind(spec));
+        }
+        listening = true;
+    }
+
+    /** False between stopListening and startListening. */
+    public synchronized boolean listening() {
+        return listening;
+    }
+
+    private Channel bind(Spec spec) throws InterruptedException {
+        SslContext tls = spec.tls();
+        BrokerServices services = spec.services();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                // start_app binds the port stop_app closed, while its old connections may be in TIME_WAIT
+                .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 << 10, 256 << 10))
@@ -90,15 +146,19 @@ public final class AmqpServer implements AutoCloseable {
                                 .addLast("amqp", new ConnectionHandler(services));
                     }
                 });
-        InetSocketAddress address = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
-        Channel ch = b.bind(address).sync().channel();
-        listeners.add(ch);
-        return ((InetSocketAddress) ch.localAddress()).getPort();
+        InetSocketAddress address = spec.host() == null ? new InetSocketAddress(spec.port())
+                : new InetSocketAddress(spec.host(), spec.port());
+        return b.bind(address).sync().channel();
     }
 
     @Override
     public void close() {
-        for (Channel ch : listeners) {
+        List<Channel> open;
+        synchronized (this) {
+            open = List.copyOf(listeners);
+            listening = false;
+        }
+        for (Channel ch : open) {
             ch.close().syncUninterruptibly();
         }
         // No new connections from here; each open one is told why it is closed, and gets a moment to answer.
