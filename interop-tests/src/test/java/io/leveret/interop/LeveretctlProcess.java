@@ -35,15 +35,20 @@ final class LeveretctlProcess {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(), "ctl"));
         command.addAll(args);
+        return exec(command, 60);
+    }
+
+    /** Runs {@code command} with an empty stdin (so nothing waits for a password) and collects what it printed. */
+    static Result exec(List<String> command, int timeoutSeconds) {
         try {
-            Path out = Files.createTempFile("leveretctl", ".out");
-            Path err = Files.createTempFile("leveretctl", ".err");
+            Path out = Files.createTempFile("ctl", ".out");
+            Path err = Files.createTempFile("ctl", ".err");
             try {
                 Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                p.getOutputStream().close(); // an empty stdin, so nothing waits for a password
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.getOutputStream().close();
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
-                    fail("leveretctl " + String.join(" ", args) + " did not finish in 60 s");
+                    fail(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
                 }
                 return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
             } finally {

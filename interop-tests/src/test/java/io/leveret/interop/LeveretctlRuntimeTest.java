@@ -15,8 +15,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -97,27 +95,7 @@ class LeveretctlRuntimeTest {
         }
         List<String> command = new ArrayList<>(Arrays.asList(rabbitmqctl().split("\\s+")));
         command.addAll(List.of(args));
-        try {
-            Path out = Files.createTempFile("rabbitmqctl", ".out");
-            Path err = Files.createTempFile("rabbitmqctl", ".err");
-            try {
-                Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                p.getOutputStream().close();
-                if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    fail(String.join(" ", command) + " did not finish in 120 s");
-                }
-                return new LeveretctlProcess.Result(p.exitValue(), Files.readString(out), Files.readString(err));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return LeveretctlProcess.exec(command, 120);
     }
 
     private Connection open(String name) throws Exception {

@@ -83,12 +83,7 @@ final class RuntimeCommands {
             if (!c.arg(0).equals("mem_relative")) {
                 throw CtlException.usage("too many arguments.");
             }
-            double multiple;
-            try {
-                multiple = fraction(c.arg(1));
-            } catch (CtlException e) {
-                throw CtlException.badArgument("Bad argument.");
-            }
+            double multiple = badArgumentIfInvalid(() -> fraction(c.arg(1)));
             if (multiple < 0) {
                 throw CtlException.badArgument("Bad argument.");
             }
@@ -98,12 +93,7 @@ final class RuntimeCommands {
             if (c.arg(0).equals("mem_relative")) {
                 throw CtlException.usage("not enough arguments.");
             }
-            long bytes;
-            try {
-                bytes = memoryAmount(c.arg(0));
-            } catch (CtlException e) {
-                throw CtlException.badArgument("Bad argument.");
-            }
+            long bytes = badArgumentIfInvalid(() -> memoryAmount(c.arg(0)));
             shown = c.arg(0) + " bytes";
             body.put("absolute", bytes);
         }
@@ -145,6 +135,19 @@ final class RuntimeCommands {
             throw CtlException.usage("Leveret does not evaluate Erlang: eval accepts only"
                     + " 'rabbit_alarm:set_alarm({{resource_limit, memory|disk, node()}, []}).' and"
                     + " 'rabbit_alarm:clear_alarm({resource_limit, memory|disk, node()}).'");
+        }
+    }
+
+    private interface Parse<T> {
+        T get() throws CtlException;
+    }
+
+    /** rabbitmqctl set_disk_free_limit answers any value it cannot read with "Bad argument.". */
+    private static <T> T badArgumentIfInvalid(Parse<T> parse) throws CtlException {
+        try {
+            return parse.get();
+        } catch (CtlException e) {
+            throw CtlException.badArgument("Bad argument.");
         }
     }
 

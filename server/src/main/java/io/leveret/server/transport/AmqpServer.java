@@ -153,19 +153,8 @@ public final class AmqpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        List<Channel> open;
-        synchronized (this) {
-            open = List.copyOf(listeners);
-            listening = false;
-        }
-        for (Channel ch : open) {
-            ch.close().syncUninterruptibly();
-        }
         // No new connections from here; each open one is told why it is closed, and gets a moment to answer.
-        for (Channel ch : clients) {
-            ch.pipeline().fireUserEventTriggered(SHUTDOWN);
-        }
-        clients.newCloseFuture().awaitUninterruptibly(CLIENTS_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+        stopListening();
         // Waited for too: a stopped broker must leave no thread behind (an embedding JVM starts many).
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

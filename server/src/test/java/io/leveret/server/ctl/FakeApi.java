@@ -1,10 +1,13 @@
 package io.leveret.server.ctl;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,5 +62,20 @@ final class FakeApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+    }
+
+    /** What one leveretctl run printed, and its exit code. */
+    record Ran(int code, String out, String err) {
+    }
+
+    /** Runs leveretctl in-process against this fake API. */
+    Ran run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("--url", url()));
+        all.addAll(List.of(args));
+        int code = Leveretctl.run(all.toArray(String[]::new), Map.of(),
+                new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Ran(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 }

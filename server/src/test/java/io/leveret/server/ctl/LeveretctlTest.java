@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -32,15 +31,10 @@ class LeveretctlTest {
     }
 
     private int run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        List<String> all = new ArrayList<>(List.of("--url", api.url()));
-        all.addAll(List.of(args));
-        int code = Leveretctl.run(all.toArray(String[]::new), Map.of(), new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8));
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return code;
+        FakeApi.Ran ran = api.run(args);
+        out = ran.out();
+        err = ran.err();
+        return ran.code();
     }
 
     private static final String QUEUES = "[{\"name\":\"q1\",\"messages\":3,\"consumers\":1,\"arguments\":{\"x-max-length\":10}},"
