@@ -479,13 +479,18 @@ public final class AmqpConnection implements io.leveret.server.vhost.PublisherCr
         exclusiveQueues.add(q);
     }
 
-    /** Thread-safe: may queues hand this connection more deliveries? */
+    /**
+     * Thread-safe: may queues hand this connection more deliveries? A queue told no waits for a wake-up. The flag
+     * is raised before the bytes are looked at again: a write finishing between the first look and the flag
+     * would not see the flag and not wake anyone, and the queue, its publishers held back by the same backlog,
+     * would wait for a timer (both are volatile, so one side always sees the other).
+     */
     boolean acceptingDeliveries() {
-        boolean ok = ctx.channel().isWritable() && pendingDeliveryBytes.get() < MAX_PENDING_DELIVERY_BYTES;
-        if (!ok) {
-            deliveriesStarved = true;
+        if (ctx.channel().isWritable() && pendingDeliveryBytes.get() < MAX_PENDING_DELIVERY_BYTES) {
+            return true;
         }
-        return ok;
+        deliveriesStarved = true;
+        return ctx.channel().isWritable() && pendingDeliveryBytes.get() < MAX_PENDING_DELIVERY_BYTES;
     }
 
     void deliveriesQueued(long bytes) {
