@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer thread: takes every waiting op, writes them, forces each touched file once, and only then
+ * The writer thread: takes every waiting op, writes them, forces what the batch promises durable, and only then
  * completes the batch's callbacks — the group commit. After an I/O error it fails that batch and every
  * later op (the files' state is no longer known), and says so in the log once.
  */
@@ -75,12 +75,16 @@ final class Writer implements Runnable {
     }
 
     private void write(List<Op> batch) throws IOException {
-        // Only appends, purges and syncs are promised durable; acks and delivered marks alone are not forced:
-        // losing them in a power failure only redelivers messages, so they ride the next forced batch.
-        boolean force = false;
+        // What is promised durable is forced, and only that: appends (a confirm waits on them) force the
+        // segment; purges and syncs (tx.commit's acks) force the ack log, syncs the segment too. Acks and
+        // delivered marks are only handed to the operating system: a killed broker loses none of them, and a
+        // power failure that loses some only redelivers those messages (the segments decide what exists, so a
+        // segment deleted after its acks is gone whether or not they reached the disk).
+        boolean forceSegments = false;
+        boolean forceAcks = false;
         for (Op op : batch) {
-            force |= !(op instanceof Op.Ack || op instanceof Op.Delivered);
             if (op instanceof Op.Append append) {
+                forceSegments = true;
                 segments.append(append);
                 for (QueueName queue : append.queues()) {
                     refs.add(queue, append.location().segment());
@@ -98,21 +102,29 @@ final class Writer implements Runnable {
                             delivered.location().offset(), delivered.count());
                 }
             } else if (op instanceof Op.Purge purge) {
+                forceAcks = true;
                 var touched = refs.segmentsOf(purge.queue());
                 if (!touched.isEmpty()) {
                     acks.write(MessageCodec.PURGE, purge.queue(), purge.upTo().segment(), purge.upTo().offset(), touched);
                     refs.purge(purge.queue());
                 }
+            } else if (op instanceof Op.Sync) {
+                // writes nothing: it completes with the batch, once everything before it is forced
+                forceSegments = true;
+                forceAcks = true;
             }
-            // Op.Sync writes nothing: it completes with the batch.
         }
-        if (!force) {
-            acks.flush(); // in the operating system's hands: a killed broker loses nothing of it
-            return;
+        if (forceSegments) {
+            segments.force();
         }
-        segments.force();
-        acks.force();
-        forces.incrementAndGet();
+        if (forceAcks) {
+            acks.force();
+        } else {
+            acks.flush(); // in the operating system's hands
+        }
+        if (forceSegments || forceAcks) {
+            forces.incrementAndGet();
+        }
     }
 
     /** Batches made durable so far: each is one force per file it touched. */
