@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -140,6 +145,136 @@ class WebUiAdminTest {
         } finally {
             http.delete("/api/vhosts/" + ManagementHttp.segment(vhost));
         }
+    }
+
+    @Test
+    void editsAPolicyInPlaceAndItsQueueFollowsTheNewDefinition() throws Exception {
+        String policy = "ui-edit-" + suffix;
+        String queue = "ui-edit-q-" + suffix;
+        String path = "/api/policies/%2F/" + ManagementHttp.segment(policy);
+        try (Connection c = broker.factory().newConnection(); Channel ch = c.createChannel()) {
+            // max-length and queue-mode have shortcuts in the editor; queue-version, ha-mode and ha-params have
+            // none, and are a number, a string and a list: the form must give every one of them back as it was.
+            assertEquals(201, http.put(path, "{\"pattern\":\"^" + queue + "$\",\"apply-to\":\"queues\",\"priority\":1,"
+                    + "\"definition\":{\"max-length\":5,\"queue-mode\":\"lazy\",\"queue-version\":2,"
+                    + "\"ha-mode\":\"nodes\",\"ha-params\":[\"rabbit@a\",\"rabbit@b\"]}}").statusCode());
+            ch.queueDeclare(queue, false, false, false, null);
+
+            browser.open("#/policies");
+            WebElement form = edit("policies", policy, "Edit policy " + policy);
+            assertEquals(policy, form.findElement(By.name("name")).getAttribute("value"));
+            assertEquals("^" + queue + "$", form.findElement(By.name("pattern")).getAttribute("value"));
+            assertEquals("queues", form.findElement(By.name("apply-to")).getAttribute("value"));
+            assertEquals("1", form.findElement(By.name("priority")).getAttribute("value"));
+            assertEquals(Map.of("max-length", "5 number", "queue-mode", "lazy string", "queue-version", "2 number",
+                    "ha-mode", "nodes string", "ha-params", "rabbit@a, rabbit@b list"), definitionRows(form));
+            assertEquals("pattern", browser.driver.executeScript("return document.activeElement.name"),
+                    "the form has the focus");
+
+            argValue(form, "max-length").clear();
+            argValue(form, "max-length").sendKeys("7");
+            form.findElement(By.name("priority")).clear();
+            form.findElement(By.name("priority")).sendKeys("3");
+            browser.submitOk(form);
+            assertEquals("The policy '" + policy + "' is updated.", form.findElement(By.cssSelector(".notice")).getText());
+            browser.screenshot("policy-edit");
+
+            JsonNode saved = ManagementHttp.json(http.get(path));
+            assertEquals(ManagementHttp.JSON.readTree("{\"max-length\":7,\"queue-mode\":\"lazy\",\"queue-version\":2,"
+                    + "\"ha-mode\":\"nodes\",\"ha-params\":[\"rabbit@a\",\"rabbit@b\"]}"), saved.path("definition"), saved.toString());
+            assertEquals(3, saved.path("priority").asInt(), saved.toString());
+            assertEquals("^" + queue + "$", saved.path("pattern").asText());
+            assertEquals("queues", saved.path("apply-to").asText());
+            assertQueueKeepsSeven(ch, queue, "policy", policy);
+            assertEquals("", browser.consoleErrors());
+        } finally {
+            http.delete(path);
+            http.delete("/api/queues/%2F/" + ManagementHttp.segment(queue));
+        }
+    }
+
+    @Test
+    void editsAnOperatorPolicyInPlace() throws Exception {
+        String policy = "ui-edit-op-" + suffix;
+        String queue = "ui-edit-opq-" + suffix;
+        String path = "/api/operator-policies/%2F/" + ManagementHttp.segment(policy);
+        try (Connection c = broker.factory().newConnection(); Channel ch = c.createChannel()) {
+            assertEquals(201, http.put(path, "{\"pattern\":\"^" + queue + "$\",\"apply-to\":\"queues\",\"priority\":0,"
+                    + "\"definition\":{\"max-length\":5,\"message-ttl\":3600000}}").statusCode());
+            ch.queueDeclare(queue, false, false, false, null);
+
+            browser.open("#/policies");
+            WebElement form = edit("operator-policies", policy, "Edit operator policy " + policy);
+            assertEquals(Map.of("max-length", "5 number", "message-ttl", "3600000 number"), definitionRows(form));
+            argValue(form, "max-length").clear();
+            argValue(form, "max-length").sendKeys("7");
+            form.findElement(By.name("priority")).clear();
+            form.findElement(By.name("priority")).sendKeys("2");
+            browser.submitOk(form);
+            browser.screenshot("operator-policy-edit");
+
+            JsonNode saved = ManagementHttp.json(http.get(path));
+            assertEquals(ManagementHttp.JSON.readTree("{\"max-length\":7,\"message-ttl\":3600000}"), saved.path("definition"),
+                    saved.toString());
+            assertEquals(2, saved.path("priority").asInt(), saved.toString());
+            assertQueueKeepsSeven(ch, queue, "operator_policy", policy);
+
+            // Cancelling leaves an empty form that adds, and the policy as saved.
+            form.findElement(By.cssSelector("[data-action=cancel-edit-operator-policies]")).click();
+            WebElement heading = form.findElement(By.cssSelector("[data-heading=operator-policies]"));
+            browser.until(d -> heading.getText().equals("Add or update operator policy"));
+            assertEquals("", form.findElement(By.name("name")).getAttribute("value"));
+            assertEquals(Map.of(), definitionRows(form));
+            assertEquals(7, ManagementHttp.json(http.get(path)).path("definition").path("max-length").asInt());
+            assertEquals("", browser.consoleErrors());
+        } finally {
+            http.delete(path);
+            http.delete("/api/queues/%2F/" + ManagementHttp.segment(queue));
+        }
+    }
+
+    /** Clicks Edit on {@code policy}'s row of the {@code area} table; returns the form once its heading says so. */
+    private WebElement edit(String area, String policy, String heading) {
+        browser.click(By.cssSelector("[data-table='" + area + "'] [data-edit='" + policy + "']"));
+        WebElement form = browser.form("add-" + area);
+        WebElement title = form.findElement(By.cssSelector("[data-heading='" + area + "']"));
+        browser.until(d -> title.getText().equals(heading));
+        return form;
+    }
+
+    /** The definition editor's rows with a key, as key to "value type". */
+    private static Map<String, String> definitionRows(WebElement form) {
+        Map<String, String> rows = new TreeMap<>();
+        for (WebElement row : form.findElements(By.cssSelector("[data-args] .arg"))) {
+            String key = row.findElement(By.cssSelector("[data-arg-key]")).getAttribute("value");
+            if (!key.isEmpty()) {
+                rows.put(key, row.findElement(By.cssSelector("[data-arg-value]")).getAttribute("value") + " "
+                        + row.findElement(By.cssSelector("[data-arg-type]")).getAttribute("value"));
+            }
+        }
+        return rows;
+    }
+
+    private static WebElement argValue(WebElement form, String key) {
+        return form.findElements(By.cssSelector("[data-args] .arg")).stream()
+                .filter(r -> key.equals(r.findElement(By.cssSelector("[data-arg-key]")).getAttribute("value")))
+                .findFirst().orElseThrow(() -> new AssertionError("no row for " + key))
+                .findElement(By.cssSelector("[data-arg-value]"));
+    }
+
+    /** The queue names the edited policy, its effective max-length is 7, and 10 published leave 7. */
+    private void assertQueueKeepsSeven(Channel ch, String queue, String policyField, String policy) throws Exception {
+        String queuePath = "/api/queues/%2F/" + ManagementHttp.segment(queue);
+        JsonNode q = ManagementHttp.json(http.get(queuePath));
+        assertEquals(policy, q.path(policyField).asText(), q.toString());
+        assertEquals(7, q.path("effective_policy_definition").path("max-length").asInt(), q.toString());
+        ch.confirmSelect();
+        for (int i = 0; i < 10; i++) {
+            ch.basicPublish("", queue, null, ("m" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        ch.waitForConfirmsOrDie(10_000);
+        assertEquals(7, ch.queueDeclarePassive(queue).getMessageCount());
+        browser.until(d -> ManagementHttp.json(http.get(queuePath)).path("messages").asInt() == 7);
     }
 
     @Test

@@ -152,6 +152,7 @@ export function mountPolicies(main, ctx) {
   const refreshers = [];
   main.append(h('h1', null, 'Policies'));
   for (const [area, title] of areas) {
+    const noun = title.toLowerCase().replace(/ies$/, 'y');
     const t = simpleTable(area, ['Virtual host', 'Name', 'Pattern', 'Apply to', 'Definition', 'Priority', '']);
     const error = h('div', { class: 'error', role: 'alert', 'data-error': area });
     const vhost = select('vhost', ctx.vhosts, ctx.vhost || ctx.vhosts[0]);
@@ -162,22 +163,76 @@ export function mountPolicies(main, ctx) {
     const definition = argsEditor(`${area}-definition`, [['max-length', 'number'], ['max-length-bytes', 'number'], ['message-ttl', 'number'],
       ['expires', 'number'], ['overflow', 'string'], ['dead-letter-exchange', 'string'], ['dead-letter-routing-key', 'string'],
       ['delivery-limit', 'number'], ['alternate-exchange', 'string'], ['queue-mode', 'string']]);
+    const heading = h('h2', { 'data-heading': area });
+    const replaces = h('span', { class: 'muted', 'data-replaces': area });
+    const cancel = h('button', { type: 'button', class: 'secondary', 'data-action': `cancel-edit-${area}`, onclick: () => reset() }, 'Cancel edit');
+    const editRow = h('div', { class: 'row' }, replaces, cancel);
+    // The policy whose values the form was filled with; saving under the same vhost and name replaces it,
+    // as a PUT always does. Changing either makes the form an add again, and the heading says so.
+    let edited = null;
+    const showMode = () => {
+      const editing = edited && edited.vhost === vhost.value && edited.name === name.value;
+      fill(heading, editing ? [`Edit ${noun} `, h('code', null, edited.name)] : `Add or update ${noun}`);
+      fill(replaces, editing ? `Saving replaces the ${noun} '${edited.name}' of virtual host '${edited.vhost}'.` : '');
+      replaces.hidden = !editing;
+      editRow.hidden = !edited;
+      addForm.classList.toggle('editing', Boolean(editing));
+    };
+    const clearMessages = () => addForm.querySelectorAll('.error, .notice').forEach((box) => { box.textContent = ''; });
+    const reset = () => {
+      edited = null;
+      choose(vhost, ctx.vhost || ctx.vhosts[0]);
+      name.value = '';
+      pattern.value = '';
+      applyTo.value = 'queues';
+      priority.value = '0';
+      definition.setValues({});
+      clearMessages();
+      showMode();
+    };
+    // Fills the form from the policy as stored now, not from the row, which may be up to a refresh old.
+    const edit = async (row) => {
+      const p = await getOrShow(`/${area}/${seg(row.vhost)}/${seg(row.name)}`, error);
+      if (!p) return;
+      edited = { vhost: p.vhost, name: p.name };
+      choose(vhost, p.vhost);
+      name.value = p.name;
+      pattern.value = p.pattern;
+      choose(applyTo, p['apply-to']);
+      priority.value = String(p.priority ?? 0);
+      definition.setValues(p.definition);
+      clearMessages();
+      showMode();
+      addForm.scrollIntoView({ block: 'start' });
+      pattern.focus({ preventScroll: true });
+    };
     const refresh = async () => {
       const list = await get(`/${area}`);
       fill(t.body, list.length ? list.map((p) => h('tr', null, h('td', null, p.vhost), h('td', null, p.name), h('td', null, h('code', null, p.pattern)),
         h('td', null, p['apply-to']), h('td', null, kv(p.definition)), h('td', null, num(p.priority)),
-        h('td', null, deleteButton(p.name, () => api('DELETE', `/${area}/${seg(p.vhost)}/${seg(p.name)}`), refresh, error))))
+        h('td', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', 'data-edit': p.name, 'data-vhost': p.vhost, onclick: () => edit(p) }, 'Edit'),
+          deleteButton(p.name, () => api('DELETE', `/${area}/${seg(p.vhost)}/${seg(p.name)}`), refresh, error))))
         : h('tr', null, h('td', { colspan: 7, class: 'muted' }, 'None.')));
     };
     refreshers.push(refresh);
-    main.append(h('h2', null, title), t.el, error,
-      form(`add-${area}`, [h('h2', null, `Add or update ${title.toLowerCase().replace(/ies$/, 'y')}`), field('Virtual host', vhost), field('Name', name), field('Pattern', pattern),
-        field('Apply to', applyTo), field('Priority', priority), field('Definition', definition)], 'Save policy', async () => {
-        await api('PUT', `/${area}/${seg(vhost.value)}/${seg(name.value)}`,
-          { pattern: pattern.value, 'apply-to': applyTo.value, priority: Number(priority.value), definition: definition.values() });
-        await refresh();
-        return 'Policy saved.';
-      }));
+    const addForm = form(`add-${area}`, [heading, editRow, field('Virtual host', vhost), field('Name', name),
+      field('Pattern', pattern), field('Apply to', applyTo), field('Priority', priority), field('Definition', definition)], 'Save policy', async () => {
+      await api('PUT', `/${area}/${seg(vhost.value)}/${seg(name.value)}`,
+        { pattern: pattern.value, 'apply-to': applyTo.value, priority: Number(priority.value), definition: definition.values() });
+      await refresh();
+      return edited && edited.vhost === vhost.value && edited.name === name.value ? `The ${noun} '${name.value}' is updated.` : 'Policy saved.';
+    });
+    name.addEventListener('input', showMode);
+    vhost.addEventListener('change', showMode);
+    showMode();
+    main.append(h('h2', null, title), t.el, error, addForm);
   }
   return { refresh: () => Promise.all(refreshers.map((r) => r())) };
+}
+
+/** Selects value in a select, adding it as an option first if it is not one (a vhost added since, say). */
+function choose(sel, value) {
+  if (value === undefined) return;
+  if (![...sel.options].some((o) => o.value === value)) sel.append(h('option', { value }, value));
+  sel.value = value;
 }
