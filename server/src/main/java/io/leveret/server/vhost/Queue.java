@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * A FIFO queue. Requeued messages go back to their original position (by sequence number), ahead of messages
  * never delivered. Who gets the next message and when is {@link Dispatch}'s; its clocks (TTL, x-expires) are
- * {@link QueueExpiry}'s, its handed-out entries {@link Unacked}'s, bodies on disk {@link Paging}'s.
+ * {@link QueueExpiry}'s, its handed-out entries {@link Unacked}'s, bodies on disk {@link Paging}'s, and how
+ * entries leave it (dead-lettered or forgotten) {@link Departures}'.
  *
  * <p>Which thread may touch what, one rule per field:
  * <ul>
@@ -68,6 +69,7 @@ public final class Queue implements Destination {
     /** message_stats, written on this queue's thread only. */
     private final Counters stats = new Counters();
     private final Paging paging;
+    private final Departures departures;
     private final WithheldCredit withheld;
     private long nextSeq;
     private boolean hadConsumer;
@@ -93,6 +95,7 @@ public final class Queue implements Destination {
         this.storeName = new QueueName(vhost.name(), name);
         this.deduplication = QueueDeduplication.of(arguments);
         this.paging = new Paging(this, store);
+        this.departures = new Departures(this, paging, store, deduplication);
         this.withheld = new WithheldCredit(executor);
     }
 
@@ -244,7 +247,7 @@ public final class Queue implements Destination {
         int size = message.bodySize();
         if (a.limited() && a.overflow().rejects() && wouldOverflow(a, size)) {
             if (a.overflow() == QueueArguments.Overflow.REJECT_PUBLISH_DLX) {
-                deadLetter(message, DeadLetters.MAXLEN);
+                departures.deadLetter(message, DeadLetters.MAXLEN);
             } else {
                 message.release();
             }
@@ -291,7 +294,7 @@ public final class Queue implements Destination {
         }
         while (a.maxLength() >= 0 && messageCount() > a.maxLength()
                 || a.maxLengthBytes() >= 0 && ready.bytes() > a.maxLengthBytes() && messageCount() > 0) {
-            die(takeHead(), DeadLetters.MAXLEN);
+            departures.die(takeHead(), DeadLetters.MAXLEN);
         }
     }
 
@@ -307,48 +310,6 @@ public final class Queue implements Destination {
             paging.taken(e);
         }
         return e;
-    }
-
-    // ---- Dead-lettering. ----
-
-    /** A ready or unacknowledged entry leaves the queue for {@code reason}: to the dead-letter exchange, or gone. */
-    void die(QueueEntry e, String reason) {
-        if (settings.deadLetterExchange() == null) {
-            forget(e);
-        } else if (e.message == null || paging.pageIn().hasDying()) {
-            // Its body is read back first, off this thread; dead letters after it wait their turn behind it.
-            paging.pageIn().dieLater(e, reason);
-        } else {
-            deadLetterEntry(e, reason);
-        }
-    }
-
-    /** Dead-letters an entry whose body is in memory, then lets go of it. */
-    void deadLetterEntry(QueueEntry e, String reason) {
-        e.message.retain();
-        deadLetter(e.message, reason);
-        forget(e);
-    }
-
-    /** An entry whose body could not be read back is dropped (the error is logged). */
-    void forgetUnreadable(QueueEntry e) {
-        forget(e);
-    }
-
-    /** Publishes a copy of {@code m} (whose reference is taken over) to the dead-letter exchange, if any. */
-    private void deadLetter(Message m, String reason) {
-        QueueArguments a = settings;
-        if (a.deadLetterExchange() == null) {
-            m.release();
-            return;
-        }
-        Message dead;
-        try {
-            dead = DeadLetters.make(m, reason, name, a.deadLetterExchange(), a.deadLetterRoutingKey());
-        } finally {
-            m.release();
-        }
-        vhost.deadLetter(dead, reason);
     }
 
     /** The queue was used (declared, read with basic.get, or left by its last consumer): its x-expires clock restarts. */
@@ -540,28 +501,7 @@ public final class Queue implements Destination {
         QueueEntry e = unacked.take(seq);
         if (e != null) {
             stats.add(Metric.ACK);
-            forget(e);
-        }
-    }
-
-    /** The queue is done with an entry: free it, and tell the log. */
-    private void forget(QueueEntry e) {
-        if (deduplication != null) {
-            deduplication.left(e.seq);
-        }
-        if (paging.forget(e)) {
-            doneWithLogRecord(e);
-        }
-        if (e.message != null) {
-            e.message.release();
-            e.message = null;
-        }
-    }
-
-    /** Tells the log the queue is done with {@code e}'s record, if it has one (a deleted queue dropped them all). */
-    void doneWithLogRecord(QueueEntry e) {
-        if (e.location != null && !deleted) {
-            store.ack(storeName, e.location);
+            departures.forget(e);
         }
     }
 
@@ -572,13 +512,13 @@ public final class Queue implements Destination {
             return;
         }
         if (deleted) {
-            forget(e);
+            departures.forget(e);
             return;
         }
         e.redelivered = true;
         e.deliveryCount++;
         if (overDeliveryLimit(e)) {
-            die(e, DeadLetters.DELIVERY_LIMIT);
+            departures.die(e, DeadLetters.DELIVERY_LIMIT);
             return;
         }
         ready.requeue(e);
@@ -621,9 +561,9 @@ public final class Queue implements Destination {
                 continue;
             }
             if (deleted) {
-                forget(e);
+                departures.forget(e);
             } else {
-                die(e, DeadLetters.REJECTED);
+                departures.die(e, DeadLetters.REJECTED);
             }
         }
         dispatch();
@@ -632,7 +572,7 @@ public final class Queue implements Destination {
     /** Drops every ready message (not the unacknowledged ones) and returns how many there were. */
     public int purge() {
         int n = messageCount();
-        ready.drain(this::forget);
+        ready.drain(departures::forget);
         paging.clear();
         releaseCredit();
         dispatch.answerWaitingGets();
@@ -645,9 +585,9 @@ public final class Queue implements Destination {
      * log at the next start). Without it, every stopped embedded broker would keep its queues' buffers.
      */
     public void releaseAtShutdown() {
-        deleted = true; // from here doneWithLogRecord leaves the log alone
-        ready.drain(this::forget);
-        unacked.drain(this::forget);
+        deleted = true; // from here Departures.doneWithLogRecord leaves the log alone
+        ready.drain(departures::forget);
+        unacked.drain(departures::forget);
         paging.close();
     }
 
@@ -658,7 +598,7 @@ public final class Queue implements Destination {
         }
         deleted = true;
         purge();
-        unacked.drain(this::forget);
+        unacked.drain(departures::forget);
         paging.close();
         dispatch.answerWaitingGets();
         List<QueueConsumer> cs = consumers.clear();
@@ -709,12 +649,12 @@ public final class Queue implements Destination {
     QueueEntry readyHead(long now) {
         for (QueueEntry e = head(); e != null; e = head()) {
             if (expiry.any() && e.expiresAt < now) {
-                die(takeHead(), DeadLetters.EXPIRED);
+                departures.die(takeHead(), DeadLetters.EXPIRED);
             } else if (overDeliveryLimit(e)) {
                 // recovered after a stop that returned it once too often
-                die(takeHead(), DeadLetters.DELIVERY_LIMIT);
+                departures.die(takeHead(), DeadLetters.DELIVERY_LIMIT);
             } else if (e.body == QueueEntry.Body.UNREADABLE) {
-                forget(takeHead());
+                departures.forget(takeHead());
             } else if (e.message != null) {
                 return e;
             } else {
@@ -777,6 +717,11 @@ public final class Queue implements Destination {
 
     synchronized List<Binding> bindings() {
         return List.copyOf(bindings);
+    }
+
+    /** How entries leave the queue, for {@link PageIn} and {@link QueueExpiry}. */
+    Departures departures() {
+        return departures;
     }
 
     /** The ready list, for {@link PageIn} to find the bodies to read ahead. */
