@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * A FIFO queue. Requeued messages go back to their original position (by sequence number), ahead of messages
- * never delivered. Who gets the next message and when is {@link Dispatch}'s; its clocks (TTL, x-expires) are
+ * never delivered. How published messages come in (length limits, deduplication, publisher credit) is
+ * {@link Intake}'s; who gets the next message and when {@link Dispatch}'s; its clocks (TTL, x-expires)
  * {@link QueueExpiry}'s, its handed-out entries {@link Unacked}'s, bodies on disk {@link Paging}'s, and how
  * entries leave it (dead-lettered or forgotten) {@link Departures}'.
  *
@@ -71,7 +72,7 @@ public final class Queue implements Destination {
     private final Paging paging;
     private final Departures departures;
     private final WithheldCredit withheld;
-    private long nextSeq;
+    private final Intake intake;
     private boolean hadConsumer;
     private boolean deleted;
     private final QueueExpiry expiry = new QueueExpiry(this);
@@ -97,13 +98,9 @@ public final class Queue implements Destination {
         this.paging = new Paging(this, store);
         this.departures = new Departures(this, paging, store, deduplication);
         this.withheld = new WithheldCredit(executor);
+        this.intake = new Intake(this, ready, consumers, paging, departures, expiry, dispatch, withheld, store,
+                deduplication);
     }
-
-    /**
-     * With consumers attached, a queue holding more ready messages than this keeps its publishers' credit
-     * until the consumers catch up: publishers then go at the consumers' pace instead of building a backlog.
-     */
-    static final int BACKLOG_FOR_CREDIT = 1000;
 
     @Override
     public String name() {
@@ -162,7 +159,8 @@ public final class Queue implements Destination {
 
     /**
      * True when a publish may be refused (x-overflow reject-publish or reject-publish-dlx with a length
-     * limit): publishers with confirms on then wait for {@link #offer}'s answer. Thread-safe.
+     * limit): publishers with confirms on then wait for {@link #enqueue(Message, Location, PublisherCredit)}'s
+     * answer. Thread-safe.
      */
     public boolean mayRefuse() {
         QueueArguments a = settings;
@@ -193,7 +191,7 @@ public final class Queue implements Destination {
 
     /** Takes over one reference to {@code message}, which is not in the message log. */
     public void enqueue(Message message) {
-        enqueue(message, null);
+        intake.offer(message, null);
     }
 
     /**
@@ -201,101 +199,24 @@ public final class Queue implements Destination {
      * Returns false if the queue refused the message (x-overflow reject-publish at its limit).
      */
     public boolean enqueue(Message message, Location location, PublisherCredit credit) {
-        int units = PublisherCredit.units(message.bodySize());
-        boolean accepted = offer(message, location);
-        if (withholdsCredit()) {
-            withheld.withhold(credit, units);
-        } else {
-            credit.granted(units);
-        }
-        return accepted;
-    }
-
-    /** Publishers wait while consumers lag behind a backlog, or while the spill file lags behind the queue. */
-    private boolean withholdsCredit() {
-        return !deleted && (!consumers.isEmpty() && messageCount() > BACKLOG_FOR_CREDIT || paging.behind());
-    }
-
-    /** Gives back the credit held while the backlog was long, as far as it is short again. */
-    void releaseCredit() {
-        if (!withholdsCredit()) {
-            withheld.releaseAll();
-        }
-    }
-
-    /** A spill write is done: progress for the credit withheld meanwhile. */
-    void pagingProgressed() {
-        withheld.progressed();
-        releaseCredit();
+        return intake.enqueue(message, location, credit);
     }
 
     /**
      * Takes over one reference to {@code message}; {@code location} is where the message log keeps it, or null.
      */
     public void enqueue(Message message, Location location) {
-        offer(message, location);
+        intake.offer(message, location);
     }
 
-    /** {@link #enqueue(Message, Location)}, returning false if the queue refused the message at its length limit. */
-    private boolean offer(Message message, Location location) {
-        stats.add(Metric.PUBLISH);
-        if (deleted) {
-            message.release();
-            return true;
-        }
-        QueueArguments a = settings;
-        int size = message.bodySize();
-        if (a.limited() && a.overflow().rejects() && wouldOverflow(a, size)) {
-            if (a.overflow() == QueueArguments.Overflow.REJECT_PUBLISH_DLX) {
-                departures.deadLetter(message, DeadLetters.MAXLEN);
-            } else {
-                message.release();
-            }
-            if (location != null) {
-                store.ack(storeName, location);
-            }
-            return false;
-        }
-        if (deduplication != null && !deduplication.admit(message, nextSeq)) {
-            // A duplicate of a waiting message is dropped; the publisher's confirm is still positive.
-            message.release();
-            if (location != null) {
-                store.ack(storeName, location);
-            }
-            return true;
-        }
-        QueueEntry e = new QueueEntry(nextSeq++, message, location, size, ready.laneOf(message.properties().priority()));
-        String expiration = message.properties().expiration();
-        // The clock is read once: a message with TTL 0 must still reach a consumer waiting now, however
-        // long this takes (RabbitMQ), so the dispatch below judges deadlines by the same millisecond.
-        long now = a.messageTtl() >= 0 || expiration != null || expiry.any() ? System.currentTimeMillis() : 0;
-        expiry.setDeadline(e, QueueExpiry.deadline(a, now, Persistence.ownTtl(expiration)));
-        ready.add(e);
-        dispatch.run(now);
-        if (a.limited()) {
-            dropHeadOverLimit(a);
-        }
-        expiry.expireHead();
-        if (!e.handedOut && e.message != null) {
-            paging.added(e);
-        }
-        return true;
+    /** Gives back the credit held while the backlog was long, as far as it is short again. */
+    void releaseCredit() {
+        intake.releaseCredit();
     }
 
-    private boolean wouldOverflow(QueueArguments a, int size) {
-        return a.maxLength() >= 0 && messageCount() + 1 > a.maxLength()
-                || a.maxLengthBytes() >= 0 && ready.bytes() + size > a.maxLengthBytes();
-    }
-
-    /** x-overflow drop-head: the oldest ready messages go (dead-lettered as maxlen) until the queue fits. */
-    private void dropHeadOverLimit(QueueArguments a) {
-        if (a.overflow().rejects()) {
-            return;
-        }
-        while (a.maxLength() >= 0 && messageCount() > a.maxLength()
-                || a.maxLengthBytes() >= 0 && ready.bytes() > a.maxLengthBytes() && messageCount() > 0) {
-            departures.die(takeHead(), DeadLetters.MAXLEN);
-        }
+    /** A spill write is done: progress for the credit withheld meanwhile. */
+    void pagingProgressed() {
+        intake.pagingProgressed();
     }
 
     /** The entry that would go out next, without taking it. */
@@ -320,9 +241,8 @@ public final class Queue implements Destination {
     /**
      * A policy changed what this queue acts on; it takes effect at once, as in RabbitMQ's
      * process_args_policy: messages already queued keep their deadlines (a TTL counts from the enqueue), a
-     * lowered length limit drops or dead-letters the oldest messages if the old or the new x-overflow is
-     * drop-head (RabbitMQ applies the limits under the old one, then the new one, which drops heads again if it
-     * is drop-head), and an x-expires timer restarts from now.
+     * lowered length limit drops or dead-letters the oldest messages ({@link Intake#limitsChanged}), and an
+     * x-expires timer restarts from now.
      */
     void applySettings(QueueArguments next) {
         QueueArguments previous = settings;
@@ -330,12 +250,7 @@ public final class Queue implements Destination {
         if (deleted) {
             return;
         }
-        if (next.limited() && (!previous.overflow().rejects() || !next.overflow().rejects())) {
-            dropHeadOverLimit(new QueueArguments(next.messageTtl(), next.expires(), next.deadLetterExchange(),
-                    next.deadLetterRoutingKey(), next.maxLength(), next.maxLengthBytes(),
-                    QueueArguments.Overflow.DROP_HEAD, next.maxPriority(), next.singleActiveConsumer(),
-                    next.deliveryLimit()));
-        }
+        intake.limitsChanged(previous, next);
         expiry.restartUnusedTimer(consumers.isEmpty());
         expiry.expireHead();
         releaseCredit();
@@ -361,17 +276,18 @@ public final class Queue implements Destination {
     private void recovered(List<RecoveredMessage> messages, RecoveredProperties props) {
         for (int i = 0; i < messages.size(); i++) {
             RecoveredMessage r = messages.get(i);
+            if (props != null && !props.readable(i)) {
+                continue;
+            }
+            long seq = intake.takeSeq();
             int priority = 0;
             if (props != null) {
-                if (!props.readable(i)) {
-                    continue;
-                }
                 priority = ready.laneOf(props.priority(i));
                 if (deduplication != null) {
-                    deduplication.admit(props.deduplicationKey(i), nextSeq);
+                    deduplication.admit(props.deduplicationKey(i), seq);
                 }
             }
-            QueueEntry e = new QueueEntry(nextSeq++, null, r.location(), r.location().length(), priority);
+            QueueEntry e = new QueueEntry(seq, null, r.location(), r.location().length(), priority);
             e.redelivered = r.redelivered();
             e.deliveryCount = r.redelivered() ? r.deliveryCount() + 1 : 0;
             // The log keeps when the message was enqueued and its own TTL, so its deadline is the one it had;
@@ -546,7 +462,7 @@ public final class Queue implements Destination {
             // length limit, and drop-head takes the queue back within it at once (reject-publish does not).
             QueueArguments a = settings;
             if (a.limited()) {
-                dropHeadOverLimit(a);
+                intake.dropHeadOverLimit(a);
             }
             expiry.expireHead();
         }
