@@ -17,8 +17,9 @@ import java.util.function.Consumer;
  * A FIFO queue. Requeued messages go back to their original position (by sequence number), ahead of messages
  * never delivered. How published messages come in (length limits, deduplication, publisher credit) is
  * {@link Intake}'s; who gets the next message and when {@link Dispatch}'s; its clocks (TTL, x-expires)
- * {@link QueueExpiry}'s, its handed-out entries {@link Unacked}'s, bodies on disk {@link Paging}'s, and how
- * entries leave it (dead-lettered or forgotten) {@link Departures}'.
+ * {@link QueueExpiry}'s, its handed-out entries {@link Unacked}'s and their acks, requeues and rejects
+ * {@link Settlement}'s, bodies on disk {@link Paging}'s, and how entries leave it (dead-lettered or forgotten)
+ * {@link Departures}'.
  *
  * <p>Which thread may touch what, one rule per field:
  * <ul>
@@ -73,6 +74,7 @@ public final class Queue implements Destination {
     private final Departures departures;
     private final WithheldCredit withheld;
     private final Intake intake;
+    private final Settlement settlement;
     private boolean hadConsumer;
     private boolean deleted;
     private final QueueExpiry expiry = new QueueExpiry(this);
@@ -100,6 +102,7 @@ public final class Queue implements Destination {
         this.withheld = new WithheldCredit(executor);
         this.intake = new Intake(this, ready, consumers, paging, departures, expiry, dispatch, withheld, store,
                 deduplication);
+        this.settlement = new Settlement(this, unacked, ready, departures, intake, expiry);
     }
 
     @Override
@@ -413,76 +416,24 @@ public final class Queue implements Destination {
         dispatch.pagedIn();
     }
 
+    /** The consumer (or basic.get) that had {@code seq} is done with it: the queue lets go of the message. */
     public void ack(long seq) {
-        QueueEntry e = unacked.take(seq);
-        if (e != null) {
-            stats.add(Metric.ACK);
-            departures.forget(e);
-        }
+        settlement.ack(seq);
     }
 
     /** Puts an unacknowledged message back at its original position, marked redelivered. */
     public void requeue(long seq) {
-        QueueEntry e = unacked.take(seq);
-        if (e == null) {
-            return;
-        }
-        if (deleted) {
-            departures.forget(e);
-            return;
-        }
-        e.redelivered = true;
-        e.deliveryCount++;
-        if (overDeliveryLimit(e)) {
-            departures.die(e, DeadLetters.DELIVERY_LIMIT);
-            return;
-        }
-        ready.requeue(e);
-    }
-
-    /**
-     * x-delivery-limit (Leveret's, as RabbitMQ's quorum queues count): with a limit of N a message is
-     * delivered at most N + 1 times; when it comes back once more it is dead-lettered or dropped.
-     */
-    private boolean overDeliveryLimit(QueueEntry e) {
-        long limit = settings.deliveryLimit();
-        return limit >= 0 && e.deliveryCount > limit;
+        settlement.requeue(seq);
     }
 
     /** Acks and requeues apply per message; then the queue looks for consumers with credit again. */
     public void settle(long[] acks, int ackCount, long[] requeues, int requeueCount) {
-        for (int i = 0; i < ackCount; i++) {
-            ack(acks[i]);
-        }
-        for (int i = 0; i < requeueCount; i++) {
-            requeue(requeues[i]);
-        }
-        if (requeueCount > 0) {
-            // RabbitMQ's requeue_and_run: a requeue is never refused, but a requeued message counts against the
-            // length limit, and drop-head takes the queue back within it at once (reject-publish does not).
-            QueueArguments a = settings;
-            if (a.limited()) {
-                intake.dropHeadOverLimit(a);
-            }
-            expiry.expireHead();
-        }
-        dispatch();
+        settlement.settle(acks, ackCount, requeues, requeueCount);
     }
 
     /** basic.reject or basic.nack with requeue=false: the messages are dead-lettered (reason rejected) or dropped. */
     public void reject(long[] seqs, int count) {
-        for (int i = 0; i < count; i++) {
-            QueueEntry e = unacked.take(seqs[i]);
-            if (e == null) {
-                continue;
-            }
-            if (deleted) {
-                departures.forget(e);
-            } else {
-                departures.die(e, DeadLetters.REJECTED);
-            }
-        }
-        dispatch();
+        settlement.reject(seqs, count);
     }
 
     /** Drops every ready message (not the unacknowledged ones) and returns how many there were. */
@@ -566,7 +517,7 @@ public final class Queue implements Destination {
         for (QueueEntry e = head(); e != null; e = head()) {
             if (expiry.any() && e.expiresAt < now) {
                 departures.die(takeHead(), DeadLetters.EXPIRED);
-            } else if (overDeliveryLimit(e)) {
+            } else if (Settlement.overDeliveryLimit(settings, e)) {
                 // recovered after a stop that returned it once too often
                 departures.die(takeHead(), DeadLetters.DELIVERY_LIMIT);
             } else if (e.body == QueueEntry.Body.UNREADABLE) {
