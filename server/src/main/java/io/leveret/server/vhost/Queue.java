@@ -2,7 +2,6 @@ package io.leveret.server.vhost;
 
 import io.leveret.codec.FieldTable;
 import io.leveret.server.stats.Counters;
-import io.leveret.server.stats.Metric;
 import io.leveret.store.messages.Location;
 import io.leveret.store.messages.MessageStore;
 import io.leveret.store.messages.MessageTimes;
@@ -16,7 +15,8 @@ import java.util.function.Consumer;
 /**
  * A FIFO queue. Requeued messages go back to their original position (by sequence number), ahead of messages
  * never delivered. How published messages come in (length limits, deduplication, publisher credit) is
- * {@link Intake}'s; who gets the next message and when {@link Dispatch}'s; its clocks (TTL, x-expires)
+ * {@link Intake}'s; who gets the next message and when {@link Dispatch}'s, what it is and the delivery it
+ * becomes {@link Outgoing}'s; its clocks (TTL, x-expires)
  * {@link QueueExpiry}'s, its handed-out entries {@link Unacked}'s and their acks, requeues and rejects
  * {@link Settlement}'s, bodies on disk {@link Paging}'s, and how entries leave it (dead-lettered or forgotten)
  * {@link Departures}'.
@@ -70,15 +70,14 @@ public final class Queue implements Destination {
     private final Consumers consumers;
     /** message_stats, written on this queue's thread only. */
     private final Counters stats = new Counters();
-    private final Paging paging;
-    private final Departures departures;
-    private final WithheldCredit withheld;
-    private final Intake intake;
-    private final Settlement settlement;
     private boolean hadConsumer;
     private boolean deleted;
     private final QueueExpiry expiry = new QueueExpiry(this);
+    private final Paging paging;
+    private final Departures departures;
     private final Dispatch dispatch;
+    private final Intake intake;
+    private final Settlement settlement;
     // End of the queue-thread state.
 
     Queue(VirtualHost vhost, String name, boolean durable, boolean autoDelete, FieldTable arguments,
@@ -89,17 +88,19 @@ public final class Queue implements Destination {
         this.autoDelete = autoDelete;
         this.arguments = arguments;
         this.settings = settings;
-        this.ready = new ReadyList(settings.maxPriority());
-        this.consumers = new Consumers(settings.singleActiveConsumer());
-        this.dispatch = new Dispatch(this, consumers, expiry);
         this.exclusiveOwner = exclusiveOwner;
         this.executor = executor;
         this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
         this.storeName = new QueueName(vhost.name(), name);
         this.deduplication = QueueDeduplication.of(arguments);
+        this.ready = new ReadyList(settings.maxPriority());
+        this.consumers = new Consumers(settings.singleActiveConsumer());
         this.paging = new Paging(this, store);
         this.departures = new Departures(this, paging, store, deduplication);
-        this.withheld = new WithheldCredit(executor);
+        // Intake keeps the publishers' credit; Outgoing tells it of the hand-outs that let it go.
+        WithheldCredit withheld = new WithheldCredit(executor);
+        this.dispatch = new Dispatch(this, consumers, expiry,
+                new Outgoing(this, expiry, departures, paging, unacked, withheld, store, deduplication));
         this.intake = new Intake(this, ready, consumers, paging, departures, expiry, dispatch, withheld, store,
                 deduplication);
         this.settlement = new Settlement(this, unacked, ready, departures, intake, expiry);
@@ -343,15 +344,6 @@ public final class Queue implements Destination {
         return unacked.bytes();
     }
 
-    /** Counts a basic.get's answer: {@code d} null when the queue was empty. */
-    void countGet(Delivery d, boolean noAck) {
-        if (d == null) {
-            stats.add(Metric.GET_EMPTY);
-        } else {
-            stats.got(noAck, d.redelivered());
-        }
-    }
-
     public Counters stats() {
         return stats;
     }
@@ -480,98 +472,6 @@ public final class Queue implements Destination {
      */
     public void dispatch() {
         dispatch.run(expiry.now());
-    }
-
-    /**
-     * The next message to hand out, with its body in memory; null if there is none or its body is being read
-     * back (then the read's arrival dispatches again). Entries whose body could not be read are dropped.
-     */
-    QueueEntry poll() {
-        return poll(expiry.now());
-    }
-
-    /** {@link #poll()}, judging deadlines at {@code now}. */
-    private QueueEntry poll(long now) {
-        QueueEntry e = readyHead(now);
-        if (e != null) {
-            take(e);
-        }
-        return e;
-    }
-
-    /** Takes {@code e}, the {@link #readyHead}; reads the next window ahead if this one runs low. */
-    void take(QueueEntry e) {
-        boolean readAhead = e.body == QueueEntry.Body.AHEAD;
-        takeHead();
-        if (readAhead) {
-            paging.pageIn().readAheadIfLow();
-        }
-    }
-
-    /**
-     * The head, if its body is in memory, without taking it; null if there is none or its body is being read
-     * back (then the read's arrival dispatches again). Expired heads go first; entries whose body could not be
-     * read are dropped.
-     */
-    QueueEntry readyHead(long now) {
-        for (QueueEntry e = head(); e != null; e = head()) {
-            if (expiry.any() && e.expiresAt < now) {
-                departures.die(takeHead(), DeadLetters.EXPIRED);
-            } else if (Settlement.overDeliveryLimit(settings, e)) {
-                // recovered after a stop that returned it once too often
-                departures.die(takeHead(), DeadLetters.DELIVERY_LIMIT);
-            } else if (e.body == QueueEntry.Body.UNREADABLE) {
-                departures.forget(takeHead());
-            } else if (e.message != null) {
-                return e;
-            } else {
-                paging.pageIn().readHead();
-                if (e.message == null && e.body != QueueEntry.Body.UNREADABLE) {
-                    return null;
-                }
-                // read (or failed) at once, on this thread (a broker without a network, in tests): look again
-            }
-        }
-        return null;
-    }
-
-    Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
-        withheld.handedOut();
-        if (c != null) {
-            stats.delivered(noAck, e.redelivered); // a basic.get is counted by countGet
-        }
-        e.handedOut = true;
-        boolean counted = settings.deliveryLimit() >= 0;
-        if (deduplication != null) {
-            deduplication.left(e.seq);
-        }
-        if (noAck) {
-            // The queue lets go of the message: the delivery carries the queue's reference.
-            if (e.location != null) {
-                store.ack(storeName, e.location);
-            }
-            Message m = e.message;
-            if (counted) {
-                m = DeliveryCount.stamp(e.message, e.deliveryCount);
-                e.message.release();
-            }
-            e.message = null;
-            return new Delivery(this, c == null ? null : c.tag(), e.seq, m, e.redelivered, true, false);
-        }
-        if (e.location != null && (counted || !e.redelivered)) {
-            // After a crash, a message that was handed out comes back marked redelivered (and, with a
-            // delivery limit, with the count it had, plus this delivery).
-            store.markDelivered(storeName, e.location, counted ? e.deliveryCount : 0);
-        }
-        unacked.add(e, c);
-        Message m;
-        if (counted) {
-            m = DeliveryCount.stamp(e.message, e.deliveryCount);
-        } else {
-            m = e.message;
-            m.retain();
-        }
-        return new Delivery(this, c == null ? null : c.tag(), e.seq, m, e.redelivered, false, channelCredit);
     }
 
     synchronized void addBinding(Binding b) {
