@@ -4,7 +4,6 @@ import io.leveret.codec.FieldTable;
 import io.leveret.server.stats.Counters;
 import io.leveret.store.messages.Location;
 import io.leveret.store.messages.MessageStore;
-import io.leveret.store.messages.MessageTimes;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.RecoveredMessage;
 import io.netty.util.concurrent.EventExecutor;
@@ -261,48 +260,12 @@ public final class Queue implements Destination {
     }
 
     /**
-     * At boot, on the booting thread (not the queue's): the messages the log kept for this queue, in order;
-     * bodies are read when handed out. A priority queue reads each message's properties now, here, for its
-     * priority, and a deduplicating one for its key (the log's records are opaque); the queue's thread then
-     * takes the messages in. A message that was out to a consumer when the broker stopped came back once more
-     * than the log says.
+     * At boot, on the booting thread (not the queue's): the messages the log kept for this queue, in order,
+     * which the queue's thread then takes in ({@link QueueRecovery}). A message that was out to a consumer when
+     * the broker stopped came back once more than the log says.
      */
     public void recover(List<RecoveredMessage> messages) {
-        if (ready.maxPriority() == 0 && deduplication == null) {
-            execute(() -> recovered(messages, null));
-            return;
-        }
-        RecoveredProperties props = RecoveredProperties.read(store, messages, this);
-        execute(() -> recovered(messages, props));
-    }
-
-    /** On the queue's thread: the recovered messages join the ready list, those {@code props} could not read left out. */
-    private void recovered(List<RecoveredMessage> messages, RecoveredProperties props) {
-        for (int i = 0; i < messages.size(); i++) {
-            RecoveredMessage r = messages.get(i);
-            if (props != null && !props.readable(i)) {
-                continue;
-            }
-            long seq = intake.takeSeq();
-            int priority = 0;
-            if (props != null) {
-                priority = ready.laneOf(props.priority(i));
-                if (deduplication != null) {
-                    deduplication.admit(props.deduplicationKey(i), seq);
-                }
-            }
-            QueueEntry e = new QueueEntry(seq, null, r.location(), r.location().length(), priority);
-            e.redelivered = r.redelivered();
-            e.deliveryCount = r.redelivered() ? r.deliveryCount() + 1 : 0;
-            // The log keeps when the message was enqueued and its own TTL, so its deadline is the one it had;
-            // a record from an older log has neither, and its queue TTL restarts now.
-            MessageTimes t = r.times();
-            expiry.setDeadline(e, t.known() ? QueueExpiry.deadline(settings, t.enqueuedAt(), t.ttl())
-                    : QueueExpiry.deadline(settings, System.currentTimeMillis(), -1));
-            ready.add(e);
-        }
-        paging.pageIn().pagedOut();
-        expiry.expireHead();
+        new QueueRecovery(this, ready, intake, expiry, paging, store, deduplication).recover(messages);
     }
 
     public int messageCount() {
