@@ -29,7 +29,7 @@ final class Dispatch {
     /** A dispatch or a get is under way: a read finishing on this very thread leaves it to them. */
     private boolean busy;
     /** How often the consumers held the queue back, told at the end of each dispatch. */
-    final ConsumerCapacity capacity = new ConsumerCapacity(System.nanoTime());
+    private final ConsumerCapacity capacity = new ConsumerCapacity(System.nanoTime());
 
     Dispatch(Queue queue, Consumers consumers, QueueExpiry expiry, Outgoing outgoing) {
         this.queue = queue;
@@ -78,6 +78,16 @@ final class Dispatch {
         for (WaitingGet g; (g = gets.peekFirst()) != null && tryGet(g.noAck(), g.answer()); ) {
             gets.pollFirst();
         }
+    }
+
+    /** See {@link Queue#consumerCapacity}, for a queue with consumers; {@code empty}: no message is ready. */
+    double consumerCapacity(boolean empty) {
+        long now = System.nanoTime();
+        if (empty) {
+            // Emptied by a purge, an expiry or a delete of the head, without a dispatch to say so.
+            capacity.drained(now);
+        }
+        return capacity.share(now);
     }
 
     /** Bodies were read back: waiting gets first, then the consumers. */

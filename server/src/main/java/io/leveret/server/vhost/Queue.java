@@ -286,15 +286,7 @@ public final class Queue implements Destination {
      * message at once; 0 without consumers, as RabbitMQ answers. On the queue's thread.
      */
     public double consumerCapacity() {
-        if (consumers.isEmpty()) {
-            return 0;
-        }
-        long now = System.nanoTime();
-        if (ready.size() == 0) {
-            // Emptied by a purge, an expiry or a delete of the head, without a dispatch to say so.
-            dispatch.capacity.drained(now);
-        }
-        return dispatch.capacity.share(now);
+        return consumers.isEmpty() ? 0 : dispatch.consumerCapacity(ready.size() == 0);
     }
 
     /** Deliveries awaiting an ack (management's messages_unacknowledged); read racily by the statistics sampler. */
