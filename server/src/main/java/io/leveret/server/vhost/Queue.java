@@ -314,19 +314,11 @@ public final class Queue implements Destination {
         if (deleted) {
             return AddResult.QUEUE_DELETED;
         }
-        if (!consumers.isEmpty() && consumers.first().exclusive()) {
-            return AddResult.EXCLUSIVE_IN_USE;
+        AddResult r = consumers.admit(c);
+        if (r == AddResult.OK) {
+            hadConsumer = true;
         }
-        if (c.exclusive() && consumers.singleActive()) {
-            // RabbitMQ refuses an exclusive consumer on a single-active-consumer queue, even an idle one.
-            return AddResult.EXCLUSIVE_IN_USE;
-        }
-        if (c.exclusive() && !consumers.isEmpty()) {
-            return AddResult.HAS_CONSUMERS;
-        }
-        consumers.add(c);
-        hadConsumer = true;
-        return AddResult.OK;
+        return r;
     }
 
     /** Starts deliveries to a consumer just added, once its consume-ok has gone out. */
