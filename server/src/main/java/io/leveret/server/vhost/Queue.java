@@ -13,23 +13,35 @@ import java.util.function.Consumer;
 
 /**
  * A FIFO queue. Requeued messages go back to their original position (by sequence number), ahead of messages
- * never delivered. How published messages come in (length limits, deduplication, publisher credit) is
- * {@link Intake}'s; who gets the next message and when {@link Dispatch}'s, what it is and the delivery it
- * becomes {@link Outgoing}'s; its clocks (TTL, x-expires)
- * {@link QueueExpiry}'s, its handed-out entries {@link Unacked}'s and their acks, requeues and rejects
- * {@link Settlement}'s, bodies on disk {@link Paging}'s, and how entries leave it (dead-lettered or forgotten)
- * {@link Departures}'.
+ * never delivered. Queue keeps what the declaration fixed, the ready list, the consumers and its life (consumers
+ * coming and going, purge, delete); the rest is its collaborators', each one for one queue:
+ * <ul>
+ *   <li>{@link Intake}: published messages coming in (length limits and x-overflow, deduplication, sequence
+ *       numbers, deadlines) and the publishers' credit, kept in a {@link WithheldCredit} while consumers lag;</li>
+ *   <li>{@link Dispatch}: who gets the next message and when; {@link Outgoing}: which entry that is and the
+ *       {@link Delivery} it becomes;</li>
+ *   <li>{@link Settlement}: acks, requeues and rejects of the entries out, which {@link Unacked} keeps;</li>
+ *   <li>{@link Departures}: how entries leave for good, dead-lettered or forgotten;</li>
+ *   <li>{@link QueueExpiry}: the clocks (TTL, x-expires); {@link Paging}: bodies on disk;
+ *       {@link QueueRecovery}: the messages the log kept, at boot.</li>
+ * </ul>
  *
  * <p>Which thread may touch what, one rule per field:
  * <ul>
- *   <li><b>Confined to the queue's executor</b> (every field below "Queue-thread state", and the helpers
- *       named above): the messages, consumers, deliveries and timers. Other threads hand the queue work as
- *       tasks ({@link #execute}); answers that need its state (declare-ok counts, basic.get) are asked for
- *       the same way, so none of it needs a lock.</li>
+ *   <li><b>Confined to the queue's executor</b> (every field below "Queue-thread state", and the collaborators
+ *       named above, whose own comments say so; Paging's disk work runs on a disk lane and reports back as
+ *       tasks): the messages, consumers, deliveries, sequence numbers, withheld credit and timers. Other threads
+ *       hand the queue work as tasks ({@link #execute}); answers that need its state (declare-ok counts,
+ *       basic.get) are asked for the same way, so none of it needs a lock. Two things run where no queue
+ *       thread does, and only then: {@link #recover}'s reads of the log on the booting thread, which change no
+ *       queue state (the queue's thread takes the messages in), and {@link #releaseAtShutdown}, once the event
+ *       loops have stopped.</li>
  *   <li><b>Written on the queue's thread, read without a lock by the statistics sampler</b>: the
  *       {@link #stats} counters (opaque writes) and the counts behind {@link #messageCount} and
  *       {@link #unackedCount}, which the sampler may see a moment late.</li>
- *   <li><b>Final</b>: what the declaration fixed (name, durability, arguments, owner, executor, store).</li>
+ *   <li><b>Final</b>: what the declaration fixed (name, durability, arguments, owner, executor, store, the
+ *       queue's name in the store, and the {@link #deduplication} its arguments ask for, whose contents are
+ *       the queue thread's).</li>
  *   <li><b>Volatile, written on the queue's thread</b>: {@link #settings}, read by publishers on any thread
  *       ({@link #mayRefuse}) and by the vhost when it declares the queue.</li>
  *   <li><b>Volatile, written by the vhost</b>: {@link #stored}, the declaration's write.</li>
