@@ -1,5 +1,6 @@
 package io.leveret.server.vhost;
 
+import io.leveret.store.messages.Location;
 import io.leveret.store.messages.MessageStore;
 import io.leveret.store.messages.QueueName;
 
@@ -84,8 +85,15 @@ final class Departures {
 
     /** Tells the log the queue is done with {@code e}'s record, if it has one (a deleted queue dropped them all). */
     void doneWithLogRecord(QueueEntry e) {
-        if (e.location != null && !queue.isDeleted()) {
-            store.ack(storeName, e.location);
+        if (!queue.isDeleted()) {
+            doneWithLogRecord(e.location);
+        }
+    }
+
+    /** Tells the log the queue is done with the record at {@code location}, if there is one. */
+    void doneWithLogRecord(Location location) {
+        if (location != null) {
+            store.ack(storeName, location);
         }
     }
 }

@@ -3,8 +3,6 @@ package io.leveret.server.vhost;
 import io.leveret.server.stats.Counters;
 import io.leveret.server.stats.Metric;
 import io.leveret.store.messages.Location;
-import io.leveret.store.messages.MessageStore;
-import io.leveret.store.messages.QueueName;
 
 /**
  * How published messages come into one {@link Queue}: the length limits and x-overflow (reject-publish refuses,
@@ -32,17 +30,13 @@ final class Intake {
     private final WithheldCredit withheld;
     /** message_stats, the queue's own. */
     private final Counters stats;
-    /** The message log, for a durable queue of a broker with storage; null otherwise. */
-    private final MessageStore store;
-    private final QueueName storeName;
     /** Null unless x-message-deduplication is on for this queue. */
     private final QueueDeduplication deduplication;
     /** The sequence number of the next entry; requeued messages go back to their place by it. */
     private long nextSeq;
 
     Intake(Queue queue, ReadyList ready, Consumers consumers, Paging paging, Departures departures,
-           QueueExpiry expiry, Dispatch dispatch, WithheldCredit withheld, MessageStore store,
-           QueueDeduplication deduplication) {
+           QueueExpiry expiry, Dispatch dispatch, WithheldCredit withheld, QueueDeduplication deduplication) {
         this.queue = queue;
         this.ready = ready;
         this.consumers = consumers;
@@ -52,8 +46,6 @@ final class Intake {
         this.dispatch = dispatch;
         this.withheld = withheld;
         this.stats = queue.stats();
-        this.store = store;
-        this.storeName = queue.storeName();
         this.deduplication = deduplication;
     }
 
@@ -106,17 +98,13 @@ final class Intake {
             } else {
                 message.release();
             }
-            if (location != null) {
-                store.ack(storeName, location);
-            }
+            departures.doneWithLogRecord(location);
             return false;
         }
         if (deduplication != null && !deduplication.admit(message, nextSeq)) {
             // A duplicate of a waiting message is dropped; the publisher's confirm is still positive.
             message.release();
-            if (location != null) {
-                store.ack(storeName, location);
-            }
+            departures.doneWithLogRecord(location);
             return true;
         }
         QueueEntry e = new QueueEntry(nextSeq++, message, location, size, ready.laneOf(message.properties().priority()));

@@ -112,7 +112,7 @@ public final class Queue implements Destination {
         WithheldCredit withheld = new WithheldCredit(executor);
         this.dispatch = new Dispatch(this, consumers, expiry,
                 new Outgoing(this, expiry, departures, paging, unacked, withheld, store, deduplication));
-        this.intake = new Intake(this, ready, consumers, paging, departures, expiry, dispatch, withheld, store,
+        this.intake = new Intake(this, ready, consumers, paging, departures, expiry, dispatch, withheld,
                 deduplication);
         this.settlement = new Settlement(this, unacked, ready, departures, intake, expiry);
     }
