@@ -36,11 +36,26 @@ final class Consumers {
         this.singleActive = singleActive;
     }
 
-    boolean singleActive() {
-        return singleActive;
+    /**
+     * Adds {@code c} unless the consumers here refuse it, as RabbitMQ does: an exclusive consumer keeps the queue
+     * to itself, and comes only to a queue without consumers.
+     */
+    Queue.AddResult admit(QueueConsumer c) {
+        if (!isEmpty() && first().exclusive()) {
+            return Queue.AddResult.EXCLUSIVE_IN_USE;
+        }
+        if (c.exclusive() && singleActive) {
+            // RabbitMQ refuses an exclusive consumer on a single-active-consumer queue, even an idle one.
+            return Queue.AddResult.EXCLUSIVE_IN_USE;
+        }
+        if (c.exclusive() && !isEmpty()) {
+            return Queue.AddResult.HAS_CONSUMERS;
+        }
+        add(c);
+        return Queue.AddResult.OK;
     }
 
-    void add(QueueConsumer c) {
+    private void add(QueueConsumer c) {
         all.add(c);
         int i = 0;
         while (i < groups.size() && groups.get(i).priority > c.priority()) {

@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * How one {@link Queue}'s ready messages go out: to basic.gets first, in the order they came, then to consumers
- * with credit as {@link Consumers} picks them, in one batch per channel. The queue decides what an entry is
- * (its head, whether it expired, the delivery it makes); this decides who gets it and when.
+ * with credit as {@link Consumers} picks them, in one batch per channel. {@link Outgoing} decides what an entry
+ * is (the head, whether it expired, the delivery it makes); this decides who gets it and when.
  *
  * <p>Confined to the queue's thread, like the queue's other state.
  */
@@ -21,6 +21,7 @@ final class Dispatch {
     private final Queue queue;
     private final Consumers consumers;
     private final QueueExpiry expiry;
+    private final Outgoing outgoing;
     /** One dispatch's deliveries by channel; cleared after each dispatch. */
     private final Map<ConsumerChannel, List<Delivery>> batches = new IdentityHashMap<>(4);
     /** basic.gets waiting for the head's body to be read back, in order. */
@@ -28,12 +29,13 @@ final class Dispatch {
     /** A dispatch or a get is under way: a read finishing on this very thread leaves it to them. */
     private boolean busy;
     /** How often the consumers held the queue back, told at the end of each dispatch. */
-    final ConsumerCapacity capacity = new ConsumerCapacity(System.nanoTime());
+    private final ConsumerCapacity capacity = new ConsumerCapacity(System.nanoTime());
 
-    Dispatch(Queue queue, Consumers consumers, QueueExpiry expiry) {
+    Dispatch(Queue queue, Consumers consumers, QueueExpiry expiry, Outgoing outgoing) {
         this.queue = queue;
         this.consumers = consumers;
         this.expiry = expiry;
+        this.outgoing = outgoing;
     }
 
     /** A basic.get waiting for the head's body. */
@@ -54,15 +56,15 @@ final class Dispatch {
         busy = true;
         QueueEntry e;
         try {
-            e = queue.poll();
+            e = outgoing.poll();
         } finally {
             busy = wasBusy;
         }
         if (e == null && queue.messageCount() > 0 && !queue.isDeleted()) {
             return false;
         }
-        Delivery d = e == null ? null : queue.handOut(e, null, noAck, false);
-        queue.countGet(d, noAck);
+        Delivery d = e == null ? null : outgoing.handOut(e, null, noAck, false);
+        outgoing.countGet(d, noAck);
         if (d != null) {
             // The next message is the head now: its deadline needs the timer (RabbitMQ's drop_expired_msgs).
             expiry.expireHead();
@@ -76,6 +78,16 @@ final class Dispatch {
         for (WaitingGet g; (g = gets.peekFirst()) != null && tryGet(g.noAck(), g.answer()); ) {
             gets.pollFirst();
         }
+    }
+
+    /** See {@link Queue#consumerCapacity}, for a queue with consumers; {@code empty}: no message is ready. */
+    double consumerCapacity(boolean empty) {
+        long now = System.nanoTime();
+        if (empty) {
+            // Emptied by a purge, an expiry or a delete of the head, without a dispatch to say so.
+            capacity.drained(now);
+        }
+        return capacity.share(now);
     }
 
     /** Bodies were read back: waiting gets first, then the consumers. */
@@ -114,7 +126,7 @@ final class Dispatch {
             }
             // The head first: picking a consumer may take a unit of its channel's prefetch, which a head whose
             // body is still on disk would leave taken.
-            QueueEntry e = queue.readyHead(now);
+            QueueEntry e = outgoing.readyHead(now);
             if (e == null) {
                 capacity.drained(System.nanoTime());
                 break;
@@ -124,8 +136,8 @@ final class Dispatch {
                 capacity.heldBack(System.nanoTime());
                 break;
             }
-            queue.take(e);
-            Delivery d = queue.handOut(e, c, c.noAck(), consumers.lastCreditWasChannelWide());
+            outgoing.take(e);
+            Delivery d = outgoing.handOut(e, c, c.noAck(), consumers.lastCreditWasChannelWide());
             // Each channel's list is new (it goes to that channel's thread); the map is ours to reuse.
             batches.computeIfAbsent(c.channel(), k -> new ArrayList<>()).add(d);
             batchBytes += e.size;

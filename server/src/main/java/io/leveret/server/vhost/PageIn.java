@@ -108,7 +108,7 @@ final class PageIn {
      */
     void dieLater(QueueEntry e, String reason) {
         if (e.body == Body.UNREADABLE) {
-            queue.forgetUnreadable(e);
+            queue.departures().forgetUnreadable(e);
             return;
         }
         e.body = Body.DYING;
@@ -132,7 +132,7 @@ final class PageIn {
                 return;
             }
             dying.pollFirst();
-            queue.deadLetterEntry(e, reasons.pollFirst());
+            queue.departures().deadLetterEntry(e, reasons.pollFirst());
         }
     }
 
@@ -279,7 +279,7 @@ final class PageIn {
                 default -> {
                     // GONE: the queue let go of it while it was read; the log hears so only now.
                     m.release();
-                    queue.doneWithLogRecord(e);
+                    queue.departures().doneWithLogRecord(e);
                 }
             }
         }
@@ -289,7 +289,7 @@ final class PageIn {
 
     private void failed(QueueEntry e, Exception why) {
         if (e.body == Body.GONE) {
-            queue.doneWithLogRecord(e);
+            queue.departures().doneWithLogRecord(e);
             return;
         }
         if (e.location != null) {
@@ -298,7 +298,7 @@ final class PageIn {
             LOG.error("{}: cannot read a paged-out message back from the spill file; it is dropped", queue, why);
         }
         if (e.body == Body.DYING) {
-            queue.forgetUnreadable(e);
+            queue.departures().forgetUnreadable(e);
         } else {
             e.body = Body.UNREADABLE;
         }

@@ -2,10 +2,8 @@ package io.leveret.server.vhost;
 
 import io.leveret.codec.FieldTable;
 import io.leveret.server.stats.Counters;
-import io.leveret.server.stats.Metric;
 import io.leveret.store.messages.Location;
 import io.leveret.store.messages.MessageStore;
-import io.leveret.store.messages.MessageTimes;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.RecoveredMessage;
 import io.netty.util.concurrent.EventExecutor;
@@ -15,19 +13,35 @@ import java.util.function.Consumer;
 
 /**
  * A FIFO queue. Requeued messages go back to their original position (by sequence number), ahead of messages
- * never delivered. Who gets the next message and when is {@link Dispatch}'s; its clocks (TTL, x-expires) are
- * {@link QueueExpiry}'s, its handed-out entries {@link Unacked}'s, bodies on disk {@link Paging}'s.
+ * never delivered. Queue keeps what the declaration fixed, the ready list, the consumers and its life (consumers
+ * coming and going, purge, delete); the rest is its collaborators', each one for one queue:
+ * <ul>
+ *   <li>{@link Intake}: published messages coming in (length limits and x-overflow, deduplication, sequence
+ *       numbers, deadlines) and the publishers' credit, kept in a {@link WithheldCredit} while consumers lag;</li>
+ *   <li>{@link Dispatch}: who gets the next message and when; {@link Outgoing}: which entry that is and the
+ *       {@link Delivery} it becomes;</li>
+ *   <li>{@link Settlement}: acks, requeues and rejects of the entries out, which {@link Unacked} keeps;</li>
+ *   <li>{@link Departures}: how entries leave for good, dead-lettered or forgotten;</li>
+ *   <li>{@link QueueExpiry}: the clocks (TTL, x-expires); {@link Paging}: bodies on disk;
+ *       {@link QueueRecovery}: the messages the log kept, at boot.</li>
+ * </ul>
  *
  * <p>Which thread may touch what, one rule per field:
  * <ul>
- *   <li><b>Confined to the queue's executor</b> (every field below "Queue-thread state", and the helpers
- *       named above): the messages, consumers, deliveries and timers. Other threads hand the queue work as
- *       tasks ({@link #execute}); answers that need its state (declare-ok counts, basic.get) are asked for
- *       the same way, so none of it needs a lock.</li>
+ *   <li><b>Confined to the queue's executor</b> (every field below "Queue-thread state", and the collaborators
+ *       named above, whose own comments say so; Paging's disk work runs on a disk lane and reports back as
+ *       tasks): the messages, consumers, deliveries, sequence numbers, withheld credit and timers. Other threads
+ *       hand the queue work as tasks ({@link #execute}); answers that need its state (declare-ok counts,
+ *       basic.get) are asked for the same way, so none of it needs a lock. Two things run where no queue
+ *       thread does, and only then: {@link #recover}'s reads of the log on the booting thread, which change no
+ *       queue state (the queue's thread takes the messages in), and {@link #releaseAtShutdown}, once the event
+ *       loops have stopped.</li>
  *   <li><b>Written on the queue's thread, read without a lock by the statistics sampler</b>: the
  *       {@link #stats} counters (opaque writes) and the counts behind {@link #messageCount} and
  *       {@link #unackedCount}, which the sampler may see a moment late.</li>
- *   <li><b>Final</b>: what the declaration fixed (name, durability, arguments, owner, executor, store).</li>
+ *   <li><b>Final</b>: what the declaration fixed (name, durability, arguments, owner, executor, store, the
+ *       queue's name in the store, and the {@link #deduplication} its arguments ask for, whose contents are
+ *       the queue thread's).</li>
  *   <li><b>Volatile, written on the queue's thread</b>: {@link #settings}, read by publishers on any thread
  *       ({@link #mayRefuse}) and by the vhost when it declares the queue.</li>
  *   <li><b>Volatile, written by the vhost</b>: {@link #stored}, the declaration's write.</li>
@@ -67,13 +81,14 @@ public final class Queue implements Destination {
     private final Consumers consumers;
     /** message_stats, written on this queue's thread only. */
     private final Counters stats = new Counters();
-    private final Paging paging;
-    private final WithheldCredit withheld;
-    private long nextSeq;
     private boolean hadConsumer;
     private boolean deleted;
     private final QueueExpiry expiry = new QueueExpiry(this);
+    private final Paging paging;
+    private final Departures departures;
     private final Dispatch dispatch;
+    private final Intake intake;
+    private final Settlement settlement;
     // End of the queue-thread state.
 
     Queue(VirtualHost vhost, String name, boolean durable, boolean autoDelete, FieldTable arguments,
@@ -84,23 +99,23 @@ public final class Queue implements Destination {
         this.autoDelete = autoDelete;
         this.arguments = arguments;
         this.settings = settings;
-        this.ready = new ReadyList(settings.maxPriority());
-        this.consumers = new Consumers(settings.singleActiveConsumer());
-        this.dispatch = new Dispatch(this, consumers, expiry);
         this.exclusiveOwner = exclusiveOwner;
         this.executor = executor;
         this.store = durable && vhost.persistence() != null ? vhost.persistence().messages() : null;
         this.storeName = new QueueName(vhost.name(), name);
         this.deduplication = QueueDeduplication.of(arguments);
+        this.ready = new ReadyList(settings.maxPriority());
+        this.consumers = new Consumers(settings.singleActiveConsumer());
         this.paging = new Paging(this, store);
-        this.withheld = new WithheldCredit(executor);
+        this.departures = new Departures(this, paging, store, deduplication);
+        // Intake keeps the publishers' credit; Outgoing tells it of the hand-outs that let it go.
+        WithheldCredit withheld = new WithheldCredit(executor);
+        this.dispatch = new Dispatch(this, consumers, expiry,
+                new Outgoing(this, expiry, departures, paging, unacked, withheld, store, deduplication));
+        this.intake = new Intake(this, ready, consumers, paging, departures, expiry, dispatch, withheld,
+                deduplication);
+        this.settlement = new Settlement(this, unacked, ready, departures, intake, expiry);
     }
-
-    /**
-     * With consumers attached, a queue holding more ready messages than this keeps its publishers' credit
-     * until the consumers catch up: publishers then go at the consumers' pace instead of building a backlog.
-     */
-    static final int BACKLOG_FOR_CREDIT = 1000;
 
     @Override
     public String name() {
@@ -159,7 +174,8 @@ public final class Queue implements Destination {
 
     /**
      * True when a publish may be refused (x-overflow reject-publish or reject-publish-dlx with a length
-     * limit): publishers with confirms on then wait for {@link #offer}'s answer. Thread-safe.
+     * limit): publishers with confirms on then wait for {@link #enqueue(Message, Location, PublisherCredit)}'s
+     * answer. Thread-safe.
      */
     public boolean mayRefuse() {
         QueueArguments a = settings;
@@ -190,7 +206,7 @@ public final class Queue implements Destination {
 
     /** Takes over one reference to {@code message}, which is not in the message log. */
     public void enqueue(Message message) {
-        enqueue(message, null);
+        intake.offer(message, null);
     }
 
     /**
@@ -198,101 +214,24 @@ public final class Queue implements Destination {
      * Returns false if the queue refused the message (x-overflow reject-publish at its limit).
      */
     public boolean enqueue(Message message, Location location, PublisherCredit credit) {
-        int units = PublisherCredit.units(message.bodySize());
-        boolean accepted = offer(message, location);
-        if (withholdsCredit()) {
-            withheld.withhold(credit, units);
-        } else {
-            credit.granted(units);
-        }
-        return accepted;
-    }
-
-    /** Publishers wait while consumers lag behind a backlog, or while the spill file lags behind the queue. */
-    private boolean withholdsCredit() {
-        return !deleted && (!consumers.isEmpty() && messageCount() > BACKLOG_FOR_CREDIT || paging.behind());
-    }
-
-    /** Gives back the credit held while the backlog was long, as far as it is short again. */
-    void releaseCredit() {
-        if (!withholdsCredit()) {
-            withheld.releaseAll();
-        }
-    }
-
-    /** A spill write is done: progress for the credit withheld meanwhile. */
-    void pagingProgressed() {
-        withheld.progressed();
-        releaseCredit();
+        return intake.enqueue(message, location, credit);
     }
 
     /**
      * Takes over one reference to {@code message}; {@code location} is where the message log keeps it, or null.
      */
     public void enqueue(Message message, Location location) {
-        offer(message, location);
+        intake.offer(message, location);
     }
 
-    /** {@link #enqueue(Message, Location)}, returning false if the queue refused the message at its length limit. */
-    private boolean offer(Message message, Location location) {
-        stats.add(Metric.PUBLISH);
-        if (deleted) {
-            message.release();
-            return true;
-        }
-        QueueArguments a = settings;
-        int size = message.bodySize();
-        if (a.limited() && a.overflow().rejects() && wouldOverflow(a, size)) {
-            if (a.overflow() == QueueArguments.Overflow.REJECT_PUBLISH_DLX) {
-                deadLetter(message, DeadLetters.MAXLEN);
-            } else {
-                message.release();
-            }
-            if (location != null) {
-                store.ack(storeName, location);
-            }
-            return false;
-        }
-        if (deduplication != null && !deduplication.admit(message, nextSeq)) {
-            // A duplicate of a waiting message is dropped; the publisher's confirm is still positive.
-            message.release();
-            if (location != null) {
-                store.ack(storeName, location);
-            }
-            return true;
-        }
-        QueueEntry e = new QueueEntry(nextSeq++, message, location, size, ready.laneOf(message.properties().priority()));
-        String expiration = message.properties().expiration();
-        // The clock is read once: a message with TTL 0 must still reach a consumer waiting now, however
-        // long this takes (RabbitMQ), so the dispatch below judges deadlines by the same millisecond.
-        long now = a.messageTtl() >= 0 || expiration != null || expiry.any() ? System.currentTimeMillis() : 0;
-        expiry.setDeadline(e, QueueExpiry.deadline(a, now, Persistence.ownTtl(expiration)));
-        ready.add(e);
-        dispatch.run(now);
-        if (a.limited()) {
-            dropHeadOverLimit(a);
-        }
-        expiry.expireHead();
-        if (!e.handedOut && e.message != null) {
-            paging.added(e);
-        }
-        return true;
+    /** Gives back the credit held while the backlog was long, as far as it is short again. */
+    void releaseCredit() {
+        intake.releaseCredit();
     }
 
-    private boolean wouldOverflow(QueueArguments a, int size) {
-        return a.maxLength() >= 0 && messageCount() + 1 > a.maxLength()
-                || a.maxLengthBytes() >= 0 && ready.bytes() + size > a.maxLengthBytes();
-    }
-
-    /** x-overflow drop-head: the oldest ready messages go (dead-lettered as maxlen) until the queue fits. */
-    private void dropHeadOverLimit(QueueArguments a) {
-        if (a.overflow().rejects()) {
-            return;
-        }
-        while (a.maxLength() >= 0 && messageCount() > a.maxLength()
-                || a.maxLengthBytes() >= 0 && ready.bytes() > a.maxLengthBytes() && messageCount() > 0) {
-            die(takeHead(), DeadLetters.MAXLEN);
-        }
+    /** A spill write is done: progress for the credit withheld meanwhile. */
+    void pagingProgressed() {
+        intake.pagingProgressed();
     }
 
     /** The entry that would go out next, without taking it. */
@@ -309,48 +248,6 @@ public final class Queue implements Destination {
         return e;
     }
 
-    // ---- Dead-lettering. ----
-
-    /** A ready or unacknowledged entry leaves the queue for {@code reason}: to the dead-letter exchange, or gone. */
-    void die(QueueEntry e, String reason) {
-        if (settings.deadLetterExchange() == null) {
-            forget(e);
-        } else if (e.message == null || paging.pageIn().hasDying()) {
-            // Its body is read back first, off this thread; dead letters after it wait their turn behind it.
-            paging.pageIn().dieLater(e, reason);
-        } else {
-            deadLetterEntry(e, reason);
-        }
-    }
-
-    /** Dead-letters an entry whose body is in memory, then lets go of it. */
-    void deadLetterEntry(QueueEntry e, String reason) {
-        e.message.retain();
-        deadLetter(e.message, reason);
-        forget(e);
-    }
-
-    /** An entry whose body could not be read back is dropped (the error is logged). */
-    void forgetUnreadable(QueueEntry e) {
-        forget(e);
-    }
-
-    /** Publishes a copy of {@code m} (whose reference is taken over) to the dead-letter exchange, if any. */
-    private void deadLetter(Message m, String reason) {
-        QueueArguments a = settings;
-        if (a.deadLetterExchange() == null) {
-            m.release();
-            return;
-        }
-        Message dead;
-        try {
-            dead = DeadLetters.make(m, reason, name, a.deadLetterExchange(), a.deadLetterRoutingKey());
-        } finally {
-            m.release();
-        }
-        vhost.deadLetter(dead, reason);
-    }
-
     /** The queue was used (declared, read with basic.get, or left by its last consumer): its x-expires clock restarts. */
     public void touch() {
         expiry.touch();
@@ -359,9 +256,8 @@ public final class Queue implements Destination {
     /**
      * A policy changed what this queue acts on; it takes effect at once, as in RabbitMQ's
      * process_args_policy: messages already queued keep their deadlines (a TTL counts from the enqueue), a
-     * lowered length limit drops or dead-letters the oldest messages if the old or the new x-overflow is
-     * drop-head (RabbitMQ applies the limits under the old one, then the new one, which drops heads again if it
-     * is drop-head), and an x-expires timer restarts from now.
+     * lowered length limit drops or dead-letters the oldest messages ({@link Intake#limitsChanged}), and an
+     * x-expires timer restarts from now.
      */
     void applySettings(QueueArguments next) {
         QueueArguments previous = settings;
@@ -369,59 +265,19 @@ public final class Queue implements Destination {
         if (deleted) {
             return;
         }
-        if (next.limited() && (!previous.overflow().rejects() || !next.overflow().rejects())) {
-            dropHeadOverLimit(new QueueArguments(next.messageTtl(), next.expires(), next.deadLetterExchange(),
-                    next.deadLetterRoutingKey(), next.maxLength(), next.maxLengthBytes(),
-                    QueueArguments.Overflow.DROP_HEAD, next.maxPriority(), next.singleActiveConsumer(),
-                    next.deliveryLimit()));
-        }
+        intake.limitsChanged(previous, next);
         expiry.restartUnusedTimer(consumers.isEmpty());
         expiry.expireHead();
         releaseCredit();
     }
 
     /**
-     * At boot, on the booting thread (not the queue's): the messages the log kept for this queue, in order;
-     * bodies are read when handed out. A priority queue reads each message's properties now, here, for its
-     * priority, and a deduplicating one for its key (the log's records are opaque); the queue's thread then
-     * takes the messages in. A message that was out to a consumer when the broker stopped came back once more
-     * than the log says.
+     * At boot, on the booting thread (not the queue's): the messages the log kept for this queue, in order,
+     * which the queue's thread then takes in ({@link QueueRecovery}). A message that was out to a consumer when
+     * the broker stopped came back once more than the log says.
      */
     public void recover(List<RecoveredMessage> messages) {
-        if (ready.maxPriority() == 0 && deduplication == null) {
-            execute(() -> recovered(messages, null));
-            return;
-        }
-        RecoveredProperties props = RecoveredProperties.read(store, messages, this);
-        execute(() -> recovered(messages, props));
-    }
-
-    /** On the queue's thread: the recovered messages join the ready list, those {@code props} could not read left out. */
-    private void recovered(List<RecoveredMessage> messages, RecoveredProperties props) {
-        for (int i = 0; i < messages.size(); i++) {
-            RecoveredMessage r = messages.get(i);
-            int priority = 0;
-            if (props != null) {
-                if (!props.readable(i)) {
-                    continue;
-                }
-                priority = ready.laneOf(props.priority(i));
-                if (deduplication != null) {
-                    deduplication.admit(props.deduplicationKey(i), nextSeq);
-                }
-            }
-            QueueEntry e = new QueueEntry(nextSeq++, null, r.location(), r.location().length(), priority);
-            e.redelivered = r.redelivered();
-            e.deliveryCount = r.redelivered() ? r.deliveryCount() + 1 : 0;
-            // The log keeps when the message was enqueued and its own TTL, so its deadline is the one it had;
-            // a record from an older log has neither, and its queue TTL restarts now.
-            MessageTimes t = r.times();
-            expiry.setDeadline(e, t.known() ? QueueExpiry.deadline(settings, t.enqueuedAt(), t.ttl())
-                    : QueueExpiry.deadline(settings, System.currentTimeMillis(), -1));
-            ready.add(e);
-        }
-        paging.pageIn().pagedOut();
-        expiry.expireHead();
+        new QueueRecovery(this, ready, intake, expiry, paging, store, deduplication).recover(messages);
     }
 
     public int messageCount() {
@@ -442,15 +298,7 @@ public final class Queue implements Destination {
      * message at once; 0 without consumers, as RabbitMQ answers. On the queue's thread.
      */
     public double consumerCapacity() {
-        if (consumers.isEmpty()) {
-            return 0;
-        }
-        long now = System.nanoTime();
-        if (ready.size() == 0) {
-            // Emptied by a purge, an expiry or a delete of the head, without a dispatch to say so.
-            dispatch.capacity.drained(now);
-        }
-        return dispatch.capacity.share(now);
+        return consumers.isEmpty() ? 0 : dispatch.consumerCapacity(ready.size() == 0);
     }
 
     /** Deliveries awaiting an ack (management's messages_unacknowledged); read racily by the statistics sampler. */
@@ -461,15 +309,6 @@ public final class Queue implements Destination {
     /** Body bytes of the deliveries awaiting an ack; walks them, so for management, not the hot path. */
     public long unackedBytes() {
         return unacked.bytes();
-    }
-
-    /** Counts a basic.get's answer: {@code d} null when the queue was empty. */
-    void countGet(Delivery d, boolean noAck) {
-        if (d == null) {
-            stats.add(Metric.GET_EMPTY);
-        } else {
-            stats.got(noAck, d.redelivered());
-        }
     }
 
     public Counters stats() {
@@ -487,19 +326,11 @@ public final class Queue implements Destination {
         if (deleted) {
             return AddResult.QUEUE_DELETED;
         }
-        if (!consumers.isEmpty() && consumers.first().exclusive()) {
-            return AddResult.EXCLUSIVE_IN_USE;
+        AddResult r = consumers.admit(c);
+        if (r == AddResult.OK) {
+            hadConsumer = true;
         }
-        if (c.exclusive() && consumers.singleActive()) {
-            // RabbitMQ refuses an exclusive consumer on a single-active-consumer queue, even an idle one.
-            return AddResult.EXCLUSIVE_IN_USE;
-        }
-        if (c.exclusive() && !consumers.isEmpty()) {
-            return AddResult.HAS_CONSUMERS;
-        }
-        consumers.add(c);
-        hadConsumer = true;
-        return AddResult.OK;
+        return r;
     }
 
     /** Starts deliveries to a consumer just added, once its consume-ok has gone out. */
@@ -536,103 +367,30 @@ public final class Queue implements Destination {
         dispatch.pagedIn();
     }
 
+    /** The consumer (or basic.get) that had {@code seq} is done with it: the queue lets go of the message. */
     public void ack(long seq) {
-        QueueEntry e = unacked.take(seq);
-        if (e != null) {
-            stats.add(Metric.ACK);
-            forget(e);
-        }
-    }
-
-    /** The queue is done with an entry: free it, and tell the log. */
-    private void forget(QueueEntry e) {
-        if (deduplication != null) {
-            deduplication.left(e.seq);
-        }
-        if (paging.forget(e)) {
-            doneWithLogRecord(e);
-        }
-        if (e.message != null) {
-            e.message.release();
-            e.message = null;
-        }
-    }
-
-    /** Tells the log the queue is done with {@code e}'s record, if it has one (a deleted queue dropped them all). */
-    void doneWithLogRecord(QueueEntry e) {
-        if (e.location != null && !deleted) {
-            store.ack(storeName, e.location);
-        }
+        settlement.ack(seq);
     }
 
     /** Puts an unacknowledged message back at its original position, marked redelivered. */
     public void requeue(long seq) {
-        QueueEntry e = unacked.take(seq);
-        if (e == null) {
-            return;
-        }
-        if (deleted) {
-            forget(e);
-            return;
-        }
-        e.redelivered = true;
-        e.deliveryCount++;
-        if (overDeliveryLimit(e)) {
-            die(e, DeadLetters.DELIVERY_LIMIT);
-            return;
-        }
-        ready.requeue(e);
-    }
-
-    /**
-     * x-delivery-limit (Leveret's, as RabbitMQ's quorum queues count): with a limit of N a message is
-     * delivered at most N + 1 times; when it comes back once more it is dead-lettered or dropped.
-     */
-    private boolean overDeliveryLimit(QueueEntry e) {
-        long limit = settings.deliveryLimit();
-        return limit >= 0 && e.deliveryCount > limit;
+        settlement.requeue(seq);
     }
 
     /** Acks and requeues apply per message; then the queue looks for consumers with credit again. */
     public void settle(long[] acks, int ackCount, long[] requeues, int requeueCount) {
-        for (int i = 0; i < ackCount; i++) {
-            ack(acks[i]);
-        }
-        for (int i = 0; i < requeueCount; i++) {
-            requeue(requeues[i]);
-        }
-        if (requeueCount > 0) {
-            // RabbitMQ's requeue_and_run: a requeue is never refused, but a requeued message counts against the
-            // length limit, and drop-head takes the queue back within it at once (reject-publish does not).
-            QueueArguments a = settings;
-            if (a.limited()) {
-                dropHeadOverLimit(a);
-            }
-            expiry.expireHead();
-        }
-        dispatch();
+        settlement.settle(acks, ackCount, requeues, requeueCount);
     }
 
     /** basic.reject or basic.nack with requeue=false: the messages are dead-lettered (reason rejected) or dropped. */
     public void reject(long[] seqs, int count) {
-        for (int i = 0; i < count; i++) {
-            QueueEntry e = unacked.take(seqs[i]);
-            if (e == null) {
-                continue;
-            }
-            if (deleted) {
-                forget(e);
-            } else {
-                die(e, DeadLetters.REJECTED);
-            }
-        }
-        dispatch();
+        settlement.reject(seqs, count);
     }
 
     /** Drops every ready message (not the unacknowledged ones) and returns how many there were. */
     public int purge() {
         int n = messageCount();
-        ready.drain(this::forget);
+        ready.drain(departures::forget);
         paging.clear();
         releaseCredit();
         dispatch.answerWaitingGets();
@@ -645,9 +403,9 @@ public final class Queue implements Destination {
      * log at the next start). Without it, every stopped embedded broker would keep its queues' buffers.
      */
     public void releaseAtShutdown() {
-        deleted = true; // from here doneWithLogRecord leaves the log alone
-        ready.drain(this::forget);
-        unacked.drain(this::forget);
+        deleted = true; // from here Departures.doneWithLogRecord leaves the log alone
+        ready.drain(departures::forget);
+        unacked.drain(departures::forget);
         paging.close();
     }
 
@@ -658,7 +416,7 @@ public final class Queue implements Destination {
         }
         deleted = true;
         purge();
-        unacked.drain(this::forget);
+        unacked.drain(departures::forget);
         paging.close();
         dispatch.answerWaitingGets();
         List<QueueConsumer> cs = consumers.clear();
@@ -675,98 +433,6 @@ public final class Queue implements Destination {
         dispatch.run(expiry.now());
     }
 
-    /**
-     * The next message to hand out, with its body in memory; null if there is none or its body is being read
-     * back (then the read's arrival dispatches again). Entries whose body could not be read are dropped.
-     */
-    QueueEntry poll() {
-        return poll(expiry.now());
-    }
-
-    /** {@link #poll()}, judging deadlines at {@code now}. */
-    private QueueEntry poll(long now) {
-        QueueEntry e = readyHead(now);
-        if (e != null) {
-            take(e);
-        }
-        return e;
-    }
-
-    /** Takes {@code e}, the {@link #readyHead}; reads the next window ahead if this one runs low. */
-    void take(QueueEntry e) {
-        boolean readAhead = e.body == QueueEntry.Body.AHEAD;
-        takeHead();
-        if (readAhead) {
-            paging.pageIn().readAheadIfLow();
-        }
-    }
-
-    /**
-     * The head, if its body is in memory, without taking it; null if there is none or its body is being read
-     * back (then the read's arrival dispatches again). Expired heads go first; entries whose body could not be
-     * read are dropped.
-     */
-    QueueEntry readyHead(long now) {
-        for (QueueEntry e = head(); e != null; e = head()) {
-            if (expiry.any() && e.expiresAt < now) {
-                die(takeHead(), DeadLetters.EXPIRED);
-            } else if (overDeliveryLimit(e)) {
-                // recovered after a stop that returned it once too often
-                die(takeHead(), DeadLetters.DELIVERY_LIMIT);
-            } else if (e.body == QueueEntry.Body.UNREADABLE) {
-                forget(takeHead());
-            } else if (e.message != null) {
-                return e;
-            } else {
-                paging.pageIn().readHead();
-                if (e.message == null && e.body != QueueEntry.Body.UNREADABLE) {
-                    return null;
-                }
-                // read (or failed) at once, on this thread (a broker without a network, in tests): look again
-            }
-        }
-        return null;
-    }
-
-    Delivery handOut(QueueEntry e, QueueConsumer c, boolean noAck, boolean channelCredit) {
-        withheld.handedOut();
-        if (c != null) {
-            stats.delivered(noAck, e.redelivered); // a basic.get is counted by countGet
-        }
-        e.handedOut = true;
-        boolean counted = settings.deliveryLimit() >= 0;
-        if (deduplication != null) {
-            deduplication.left(e.seq);
-        }
-        if (noAck) {
-            // The queue lets go of the message: the delivery carries the queue's reference.
-            if (e.location != null) {
-                store.ack(storeName, e.location);
-            }
-            Message m = e.message;
-            if (counted) {
-                m = DeliveryCount.stamp(e.message, e.deliveryCount);
-                e.message.release();
-            }
-            e.message = null;
-            return new Delivery(this, c == null ? null : c.tag(), e.seq, m, e.redelivered, true, false);
-        }
-        if (e.location != null && (counted || !e.redelivered)) {
-            // After a crash, a message that was handed out comes back marked redelivered (and, with a
-            // delivery limit, with the count it had, plus this delivery).
-            store.markDelivered(storeName, e.location, counted ? e.deliveryCount : 0);
-        }
-        unacked.add(e, c);
-        Message m;
-        if (counted) {
-            m = DeliveryCount.stamp(e.message, e.deliveryCount);
-        } else {
-            m = e.message;
-            m.retain();
-        }
-        return new Delivery(this, c == null ? null : c.tag(), e.seq, m, e.redelivered, false, channelCredit);
-    }
-
     synchronized void addBinding(Binding b) {
         bindings.add(b);
     }
@@ -777,6 +443,11 @@ public final class Queue implements Destination {
 
     synchronized List<Binding> bindings() {
         return List.copyOf(bindings);
+    }
+
+    /** How entries leave the queue, for {@link PageIn} and {@link QueueExpiry}. */
+    Departures departures() {
+        return departures;
     }
 
     /** The ready list, for {@link PageIn} to find the bodies to read ahead. */

@@ -75,7 +75,7 @@ final class QueueExpiry {
                 armExpiryTimer(e.expiresAt);
                 return;
             }
-            queue.die(queue.takeHead(), DeadLetters.EXPIRED);
+            queue.departures().die(queue.takeHead(), DeadLetters.EXPIRED);
         }
     }
 
