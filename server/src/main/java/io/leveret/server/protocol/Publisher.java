@@ -9,9 +9,11 @@ import io.leveret.codec.FieldValue;
 import io.leveret.codec.ReplyCode;
 import io.leveret.codec.TxMethod;
 import io.leveret.server.stats.Metric;
+import io.leveret.server.vhost.ConfirmDue;
 import io.leveret.server.vhost.DelayedExchange;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.Message;
+import io.leveret.server.vhost.Persistence;
 import io.leveret.server.vhost.PublisherCredit;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.ReplyTarget;
@@ -366,21 +368,22 @@ final class Publisher {
             txAppended = true;
         }
         io.netty.util.concurrent.EventExecutor loop = channel.connection().ctx().executor();
+        ConfirmDue due = new ConfirmDue(durable.size(), failure -> {
+            if (failure != null) {
+                LOG.error("message log failed a write; the publisher gets a nack", failure);
+            }
+            if (seq != 0) {
+                loop.execute(() -> confirms.durable(seq, failure));
+            }
+        });
         try {
-            return channel.vhost().persistence().append(m, durable, failure -> {
-                if (failure != null) {
-                    LOG.error("message log failed a write; the publisher gets a nack", failure);
-                }
-                if (seq != 0) {
-                    loop.execute(() -> confirms.durable(seq, failure));
-                }
-            });
+            Persistence persistence = channel.vhost().persistence();
+            // Without a confirm to send, consumers need not tell anyone they took the message.
+            return seq != 0 ? persistence.append(m, durable, due) : persistence.append(m, durable, due::written);
         } catch (RuntimeException e) {
             // Refused up front (store closed or failing): as a failed write, never a silent drop.
             LOG.error("message log refused a write; the publisher gets a nack", e);
-            if (seq != 0) {
-                loop.execute(() -> confirms.durable(seq, e));
-            }
+            due.written(e);
             throw new ConnectionException(ReplyCode.INTERNAL_ERROR, "message store unavailable", 0, 0);
         }
     }

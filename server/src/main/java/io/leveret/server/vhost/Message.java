@@ -18,6 +18,11 @@ public final class Message extends AbstractReferenceCounted {
     private final ByteBuf body;
     /** Set (by the store's writer thread) once the message log has this message on disk. */
     private volatile boolean onDisk;
+    /**
+     * The publisher confirm this message answers once consumed on every durable queue, if it is a persistent
+     * publish on a channel in confirm mode; set before any queue sees the message.
+     */
+    private ConfirmDue confirmDue;
 
     public Message(String exchange, String routingKey, BasicProperties properties, ByteBuf rawProperties, ByteBuf body) {
         this.exchange = exchange;
@@ -65,6 +70,19 @@ public final class Message extends AbstractReferenceCounted {
 
     void markOnDisk() {
         onDisk = true;
+    }
+
+    /** Set by the publisher before the message is handed to its queues. */
+    void confirmDue(ConfirmDue due) {
+        this.confirmDue = due;
+    }
+
+    /** A durable queue's consumer took this message for good (an ack, or a no-ack delivery). */
+    void consumedFromDurableQueue() {
+        ConfirmDue due = confirmDue;
+        if (due != null) {
+            due.consumed();
+        }
     }
 
     public String exchange() {

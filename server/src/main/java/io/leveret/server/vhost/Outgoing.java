@@ -112,6 +112,7 @@ final class Outgoing {
             // The queue lets go of the message: the delivery carries the queue's reference.
             if (e.location != null) {
                 store.ack(storeName, e.location);
+                e.message.consumedFromDurableQueue();
             }
             Message m = e.message;
             if (counted) {

@@ -109,6 +109,15 @@ public final class Persistence implements AutoCloseable {
     }
 
     /**
+     * {@link #append(Message, List, Consumer)} for a publish waiting for its confirm: {@code due} is answered
+     * by the write or, sooner, by a consumer taking the message off every one of {@code queues}.
+     */
+    public Location append(Message m, List<QueueName> queues, ConfirmDue due) {
+        m.confirmDue(due);
+        return append(m, queues, due::written);
+    }
+
+    /**
      * {@link #append(Message, List, Consumer)} for a message that enters its queues at {@code enqueuedAt}
      * (ms since the epoch; later than now for a delayed message): the log keeps that time and the message's
      * own TTL, so that its deadline holds across a restart.

@@ -37,6 +37,9 @@ final class Settlement {
         QueueEntry e = unacked.take(seq);
         if (e != null) {
             stats.add(Metric.ACK);
+            if (e.location != null && e.message != null) {
+                e.message.consumedFromDurableQueue();
+            }
             departures.forget(e);
         }
     }
