@@ -9,11 +9,10 @@ import io.leveret.codec.FieldValue;
 import io.leveret.codec.ReplyCode;
 import io.leveret.codec.TxMethod;
 import io.leveret.server.stats.Metric;
-import io.leveret.server.vhost.ConfirmDue;
+import io.leveret.server.vhost.DurableCopies;
 import io.leveret.server.vhost.DelayedExchange;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.Message;
-import io.leveret.server.vhost.Persistence;
 import io.leveret.server.vhost.PublisherCredit;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.ReplyTarget;
@@ -368,7 +367,7 @@ final class Publisher {
             txAppended = true;
         }
         io.netty.util.concurrent.EventExecutor loop = channel.connection().ctx().executor();
-        ConfirmDue due = new ConfirmDue(durable.size(), failure -> {
+        DurableCopies copies = new DurableCopies(durable.size(), failure -> {
             if (failure != null) {
                 LOG.error("message log failed a write; the publisher gets a nack", failure);
             }
@@ -377,13 +376,11 @@ final class Publisher {
             }
         });
         try {
-            Persistence persistence = channel.vhost().persistence();
-            // Without a confirm to send, consumers need not tell anyone they took the message.
-            return seq != 0 ? persistence.append(m, durable, due) : persistence.append(m, durable, due::written);
+            return channel.vhost().persistence().append(m, durable, copies);
         } catch (RuntimeException e) {
             // Refused up front (store closed or failing): as a failed write, never a silent drop.
             LOG.error("message log refused a write; the publisher gets a nack", e);
-            due.written(e);
+            copies.written(e);
             throw new ConnectionException(ReplyCode.INTERNAL_ERROR, "message store unavailable", 0, 0);
         }
     }

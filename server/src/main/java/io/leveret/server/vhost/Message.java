@@ -18,11 +18,8 @@ public final class Message extends AbstractReferenceCounted {
     private final ByteBuf body;
     /** Set (by the store's writer thread) once the message log has this message on disk. */
     private volatile boolean onDisk;
-    /**
-     * The publisher confirm this message answers once consumed on every durable queue, if it is a persistent
-     * publish on a channel in confirm mode; set before any queue sees the message.
-     */
-    private ConfirmDue confirmDue;
+    /** The copies of a persistent publish in durable queues, which its consumers count down; set before any queue sees it. */
+    private DurableCopies durableCopies;
 
     public Message(String exchange, String routingKey, BasicProperties properties, ByteBuf rawProperties, ByteBuf body) {
         this.exchange = exchange;
@@ -73,15 +70,15 @@ public final class Message extends AbstractReferenceCounted {
     }
 
     /** Set by the publisher before the message is handed to its queues. */
-    void confirmDue(ConfirmDue due) {
-        this.confirmDue = due;
+    void durableCopies(DurableCopies copies) {
+        this.durableCopies = copies;
     }
 
     /** A durable queue's consumer took this message for good (an ack, or a no-ack delivery). */
     void consumedFromDurableQueue() {
-        ConfirmDue due = confirmDue;
-        if (due != null) {
-            due.consumed();
+        DurableCopies copies = durableCopies;
+        if (copies != null) {
+            copies.consumed();
         }
     }
 

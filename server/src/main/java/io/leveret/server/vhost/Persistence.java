@@ -15,6 +15,7 @@ import io.leveret.store.messages.MessageStore;
 import io.leveret.store.messages.MessageTimes;
 import io.leveret.store.messages.QueueName;
 import io.leveret.store.messages.StoredMessage;
+import io.leveret.store.messages.WriteCallback;
 import io.leveret.store.spill.SpillDirectory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -109,12 +110,12 @@ public final class Persistence implements AutoCloseable {
     }
 
     /**
-     * {@link #append(Message, List, Consumer)} for a publish waiting for its confirm: {@code due} is answered
-     * by the write or, sooner, by a consumer taking the message off every one of {@code queues}.
+     * {@link #append(Message, List, Consumer)} for a publish: {@code due} is answered by the write or, sooner, by
+     * consumers taking the message off every one of {@code queues}, and then the log need not write it at all.
      */
-    public Location append(Message m, List<QueueName> queues, ConfirmDue due) {
-        m.confirmDue(due);
-        return append(m, queues, due::written);
+    public Location append(Message m, List<QueueName> queues, DurableCopies due) {
+        m.durableCopies(due);
+        return write(m, queues, System.currentTimeMillis(), due::written, due);
     }
 
     /**
@@ -123,15 +124,35 @@ public final class Persistence implements AutoCloseable {
      * own TTL, so that its deadline holds across a restart.
      */
     public Location append(Message m, List<QueueName> queues, long enqueuedAt, Consumer<Throwable> done) {
+        return write(m, queues, enqueuedAt, done, null);
+    }
+
+    /** {@code copies}: null, or what tells the log that consumers took every copy and the record is not needed. */
+    private Location write(Message m, List<QueueName> queues, long enqueuedAt, Consumer<Throwable> done,
+                           DurableCopies copies) {
         m.retain();
         try {
             MessageTimes times = new MessageTimes(enqueuedAt, ownTtl(m.properties().expiration()));
-            return messages.append(queues, times, envelope(m), m.body().nioBuffers(), failure -> {
-                if (failure == null) {
-                    m.markOnDisk();
+            return messages.append(queues, times, envelope(m), m.body().nioBuffers(), new WriteCallback() {
+                @Override
+                public void completed(Throwable failure) {
+                    if (failure == null) {
+                        m.markOnDisk();
+                    }
+                    m.release();
+                    done.accept(failure);
                 }
-                m.release();
-                done.accept(failure);
+
+                @Override
+                public boolean wanted() {
+                    return copies == null || !copies.consumedEverywhere();
+                }
+
+                @Override
+                public void dropped() {
+                    m.release();
+                    done.accept(null);
+                }
             });
         } catch (RuntimeException e) {
             m.release();

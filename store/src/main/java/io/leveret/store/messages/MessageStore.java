@@ -200,6 +200,11 @@ public final class MessageStore implements AutoCloseable {
         return intake.pendingBytes();
     }
 
+    /** Records not written because consumers took them first ({@link WriteCallback#wanted()}) since open. */
+    public long droppedRecords() {
+        return writer.dropped();
+    }
+
     /** Group commits done since open (one force of each touched file each): a metric, and a test's witness. */
     public long groupCommits() {
         return writer.forces();

@@ -22,6 +22,14 @@ final class RefCounts {
         queues.computeIfAbsent(queue, q -> new TreeMap<>()).computeIfAbsent(segment, s -> new int[1])[0]++;
     }
 
+    /**
+     * Counts {@code segment} as written to, with no reference of its own: a segment that only ever held records
+     * for no queue (messages consumed before they were written) is reclaimed like one whose messages were acked.
+     */
+    void written(long segment) {
+        segments.computeIfAbsent(segment, s -> new int[1]);
+    }
+
     /** Returns false, changing nothing, if the queue holds no reference in that segment (a double ack). */
     boolean release(QueueName queue, long segment) {
         TreeMap<Long, int[]> perSegment = queues.get(queue);

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -17,6 +18,7 @@ import java.util.zip.CRC32C;
  */
 final class SegmentWriter implements AutoCloseable {
     private static final int BUFFER_BYTES = 1 << 20;
+    private static final byte[] NO_PROPERTIES = new byte[0];
 
     private final Path directory;
     private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER_BYTES);
@@ -37,13 +39,7 @@ final class SegmentWriter implements AutoCloseable {
 
     void append(Op.Append append) throws IOException {
         Location location = append.location();
-        if (location.segment() != segment) {
-            roll(location.segment());
-        }
-        if (written + out.position() != location.offset()) {
-            throw new IllegalStateException("segment " + segment + " is at " + (written + out.position())
-                    + " but the record was placed at " + location.offset());
-        }
+        placeAt(location);
         int frame = location.length();
         if (frame <= out.capacity()) {
             if (frame > out.remaining()) {
@@ -81,6 +77,40 @@ final class SegmentWriter implements AutoCloseable {
         }
         dirty = true;
         out.clear();
+    }
+
+    /** True if {@link #pad} can fill a record of {@code location}'s size (one that fits the write buffer). */
+    boolean canPad(Location location) {
+        return location.length() <= out.capacity();
+    }
+
+    /**
+     * Fills a record's place with a message record for no queue, which recovery passes over: the message was
+     * consumed before it was written. Its bytes past the record's head are whatever the buffer held, covered
+     * by the frame's checksum like any other.
+     */
+    void pad(Location location, MessageTimes times) throws IOException {
+        placeAt(location);
+        int frame = location.length();
+        if (frame > out.remaining()) {
+            flush();
+        }
+        int start = out.position();
+        int filler = frame - Frames.OVERHEAD - MessageCodec.messageLength(List.of(), 0, 0);
+        out.position(start + Frames.OVERHEAD);
+        MessageCodec.writeMessageHead(out, List.of(), times, NO_PROPERTIES, filler);
+        out.position(out.position() + filler);
+        Frames.seal(out, start);
+    }
+
+    private void placeAt(Location location) throws IOException {
+        if (location.segment() != segment) {
+            roll(location.segment());
+        }
+        if (written + out.position() != location.offset()) {
+            throw new IllegalStateException("segment " + segment + " is at " + (written + out.position())
+                    + " but the record was placed at " + location.offset());
+        }
     }
 
     /** Writes what is buffered and forces the segment; syncs the directory if the file is new. */

@@ -4,7 +4,11 @@ import io.leveret.store.file.Durable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +29,14 @@ final class Writer implements Runnable {
     private final SegmentReaders readers;
     private final long firstSegment;
     private final AtomicLong forces = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    /**
+     * Records consumed before they were written, so not written, by location, with the queues whose acks
+     * for them are still to come (those acks are expected and ignored).
+     */
+    private final Map<Location, List<QueueName>> unwritten = new HashMap<>();
+    /** Which ops of the batch being written are appends that were not written, by index, for {@link #complete}. */
+    private final BitSet droppedInBatch = new BitSet();
     private Throwable failure;
     private long unknownAcks;
 
@@ -71,6 +83,16 @@ final class Writer implements Runnable {
             return;
         }
         complete(batch, null);
+        if (!droppedInBatch.isEmpty()) {
+            dropped.addAndGet(droppedInBatch.cardinality());
+            for (int i = droppedInBatch.nextSetBit(0); i >= 0; i = droppedInBatch.nextSetBit(i + 1)) {
+                try {
+                    ((Op.Append) batch.get(i)).callback().dropped();
+                } catch (RuntimeException e) {
+                    LOG.error("a write callback threw; the store goes on", e);
+                }
+            }
+        }
         reclaim();
     }
 
@@ -82,14 +104,27 @@ final class Writer implements Runnable {
         // segment deleted after its acks is gone whether or not they reached the disk).
         boolean forceSegments = false;
         boolean forceAcks = false;
-        for (Op op : batch) {
+        droppedInBatch.clear();
+        for (int i = 0; i < batch.size(); i++) {
+            Op op = batch.get(i);
             if (op instanceof Op.Append append) {
+                if (!append.callback().wanted() && segments.canPad(append.location())) {
+                    // Consumed on every queue already: nothing to keep, so nothing to write or force.
+                    segments.pad(append.location(), append.times());
+                    refs.written(append.location().segment());
+                    unwritten.put(append.location(), new ArrayList<>(append.queues()));
+                    droppedInBatch.set(i);
+                    continue;
+                }
                 forceSegments = true;
                 segments.append(append);
                 for (QueueName queue : append.queues()) {
                     refs.add(queue, append.location().segment());
                 }
             } else if (op instanceof Op.Ack ack) {
+                if (expectedForUnwritten(ack.queue(), ack.location())) {
+                    continue;
+                }
                 if (refs.release(ack.queue(), ack.location().segment())) {
                     acks.write(MessageCodec.ACK, ack.queue(), ack.location().segment(), ack.location().offset());
                 } else if (unknownAcks++ == 0) {
@@ -97,12 +132,13 @@ final class Writer implements Runnable {
                             + " further ones are not logged", ack.location(), ack.queue());
                 }
             } else if (op instanceof Op.Delivered delivered) {
-                if (refs.isLive(delivered.location().segment())) {
+                if (!unwritten.containsKey(delivered.location()) && refs.isLive(delivered.location().segment())) {
                     acks.writeDelivered(delivered.queue(), delivered.location().segment(),
                             delivered.location().offset(), delivered.count());
                 }
             } else if (op instanceof Op.Purge purge) {
                 forceAcks = true;
+                forgetUnwritten(purge.queue());
                 var touched = refs.segmentsOf(purge.queue());
                 if (!touched.isEmpty()) {
                     acks.write(MessageCodec.PURGE, purge.queue(), purge.upTo().segment(), purge.upTo().offset(), touched);
@@ -127,15 +163,39 @@ final class Writer implements Runnable {
         }
     }
 
+    /** True if {@code location} is a record not written: its ack from {@code queue} is expected, and dropped. */
+    private boolean expectedForUnwritten(QueueName queue, Location location) {
+        List<QueueName> waiting = unwritten.get(location);
+        if (waiting == null || !waiting.remove(queue)) {
+            return false;
+        }
+        if (waiting.isEmpty()) {
+            unwritten.remove(location);
+        }
+        return true;
+    }
+
+    /** A purged or deleted queue sends no more acks: stop waiting for its acks of records not written. */
+    private void forgetUnwritten(QueueName queue) {
+        unwritten.values().removeIf(waiting -> waiting.remove(queue) && waiting.isEmpty());
+    }
+
+    /** Records not written because consumers had taken them before the writer came to them. */
+    long dropped() {
+        return dropped.get();
+    }
+
     /** Batches made durable so far: each is one force per file it touched. */
     long forces() {
         return forces.get();
     }
 
-    private static void complete(List<Op> batch, Throwable error) {
-        for (Op op : batch) {
+    /** Answers the batch's appends and syncs; appends not written are answered apart ({@code dropped}). */
+    private void complete(List<Op> batch, Throwable error) {
+        for (int i = 0; i < batch.size(); i++) {
+            Op op = batch.get(i);
             try {
-                if (op instanceof Op.Append append) {
+                if (op instanceof Op.Append append && (error != null || !droppedInBatch.get(i))) {
                     append.callback().completed(error);
                 } else if (op instanceof Op.Sync sync) {
                     if (error == null) {

@@ -11,12 +11,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class ConfirmDueTest {
+class DurableCopiesTest {
     private final List<Throwable> answers = new ArrayList<>();
 
     @Test
     void theWriteAnswersWhenNoConsumerTookTheMessage() {
-        ConfirmDue due = new ConfirmDue(2, answers::add);
+        DurableCopies due = new DurableCopies(2, answers::add);
         due.consumed();
         assertEquals(0, answers.size(), "one of two queues still holds it");
         due.written(null);
@@ -26,7 +26,7 @@ class ConfirmDueTest {
 
     @Test
     void consumptionOnEveryQueueAnswersBeforeTheWriteAndTheWriteThenSaysNothing() {
-        ConfirmDue due = new ConfirmDue(2, answers::add);
+        DurableCopies due = new DurableCopies(2, answers::add);
         due.consumed();
         due.consumed();
         assertEquals(1, answers.size());
@@ -37,7 +37,7 @@ class ConfirmDueTest {
 
     @Test
     void aFailedWriteIsANackAndLaterConsumptionDoesNotConfirmIt() {
-        ConfirmDue due = new ConfirmDue(1, answers::add);
+        DurableCopies due = new DurableCopies(1, answers::add);
         IOException failure = new IOException("disk full");
         due.written(failure);
         due.consumed();
@@ -49,7 +49,7 @@ class ConfirmDueTest {
     void racingConsumersAndTheWriteAnswerExactlyOnce() throws Exception {
         for (int round = 0; round < 200; round++) {
             AtomicInteger count = new AtomicInteger();
-            ConfirmDue due = new ConfirmDue(3, failure -> count.incrementAndGet());
+            DurableCopies due = new DurableCopies(3, failure -> count.incrementAndGet());
             CountDownLatch start = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
