@@ -204,6 +204,19 @@ public final class Queue implements Destination {
         return store != null;
     }
 
+    /**
+     * True when {@code m}, routed here, goes to the message log: a persistent message on a durable queue, and
+     * every message on a quorum queue (RabbitMQ keeps them all on disk, whatever their delivery mode). Thread-safe.
+     */
+    public boolean stores(Message m) {
+        return store != null && (m.properties().persistent() || type() == QueueType.QUORUM);
+    }
+
+    /** The queue's type, fixed by its declaration. Thread-safe. */
+    public QueueType type() {
+        return settings.type();
+    }
+
     /** Takes over one reference to {@code message}, which is not in the message log. */
     public void enqueue(Message message) {
         intake.offer(message, null);
