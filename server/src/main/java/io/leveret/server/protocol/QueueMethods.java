@@ -80,6 +80,9 @@ final class QueueMethods {
             Equivalence.field(d, r, "durable", q.durable(), durable);
             Equivalence.field(d, r, "auto_delete", q.autoDelete(), d.autoDelete());
             Equivalence.arguments(d, r, q.arguments(), d.arguments(), Equivalence.QUEUE_ARGS);
+            if (q.type() == QueueType.QUORUM) {
+                Equivalence.arguments(d, r, q.arguments(), d.arguments(), Equivalence.QUORUM_QUEUE_ARGS);
+            }
         }
         ch.lastQueue = q.name();
         Queue target = q;

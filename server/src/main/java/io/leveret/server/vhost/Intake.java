@@ -30,7 +30,7 @@ final class Intake {
     private final WithheldCredit withheld;
     /** message_stats, the queue's own. */
     private final Counters stats;
-    /** RabbitMQ's quorum queue takes publishes again below this share of its length limit (rabbit_fifo). */
+    /** RabbitMQ's quorum queue takes publishes again once down to this share of its length limit. */
     private static final double QUORUM_LOW_WATERMARK = 0.8;
     /** A quorum queue with reject-publish went past its limit and refuses publishes; see {@link #quorumRefusing}. */
     private boolean refusing;
@@ -140,11 +140,12 @@ final class Intake {
     /**
      * x-overflow reject-publish on a quorum queue, as RabbitMQ 3.10's: the limit is checked after a message is
      * in, so the queue takes one message past it; from then on it refuses publishes until its ready messages
-     * are below 80% of the limit (count and bytes), then takes them again.
+     * are down to 80% of the limit (count and bytes), then takes them again.
      */
     private boolean quorumRefusing(QueueArguments a) {
         if (refusing) {
-            refusing = !(belowShare(queue.messageCount(), a.maxLength()) && belowShare(ready.bytes(), a.maxLengthBytes()));
+            refusing = !(withinShare(queue.messageCount(), a.maxLength())
+                    && withinShare(ready.bytes(), a.maxLengthBytes()));
         }
         if (!refusing) {
             refusing = a.maxLength() >= 0 && queue.messageCount() > a.maxLength()
@@ -153,8 +154,8 @@ final class Intake {
         return refusing;
     }
 
-    private static boolean belowShare(long value, long limit) {
-        return limit < 0 || value < limit * QUORUM_LOW_WATERMARK;
+    private static boolean withinShare(long value, long limit) {
+        return limit < 0 || value <= limit * QUORUM_LOW_WATERMARK;
     }
 
     /** x-overflow drop-head: the oldest ready messages go (dead-lettered as maxlen) until the queue fits. */
