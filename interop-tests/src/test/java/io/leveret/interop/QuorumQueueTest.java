@@ -391,6 +391,56 @@ class QuorumQueueTest extends BrokerTestSupport {
         }
     }
 
+    /** On a quorum queue a policy's overflow wins over the queue's own x-overflow (on a classic one, the reverse). */
+    @Test
+    void aPolicysOverflowWinsOverTheQueuesOwn() throws Exception {
+        ManagementHttp http = ManagementHttp.of(BrokerUnderTest.shared());
+        String q = unique("qq-pov");
+        String classic = unique("qq-pov-classic");
+        String policy = unique("qq-pov");
+        int status = http.put("/api/policies/%2F/" + policy, "{\"pattern\":\"^qq-pov\",\"definition\":"
+                + "{\"overflow\":\"drop-head\"},\"apply-to\":\"queues\"}").statusCode();
+        assertTrue(status == 201 || status == 204, "policy set: " + status);
+        try {
+            Thread.sleep(500); // RabbitMQ applies a new policy to queues declared right after it a moment later
+            Map<String, Object> rejecting = Map.of("x-max-length", 1, "x-overflow", "reject-publish");
+            channel.queueDeclare(q, true, false, false, quorum("x-max-length", 1, "x-overflow", "reject-publish"));
+            deleteQueueAfterTest(q);
+            channel.queueDeclare(classic, true, false, false, rejecting);
+            deleteQueueAfterTest(classic);
+            Channel ch = confirmChannel();
+            List<Boolean> quorumAnswers = new ArrayList<>();
+            List<Boolean> classicAnswers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                quorumAnswers.add(confirmed(ch, q, "m" + i));
+                classicAnswers.add(confirmed(ch, classic, "m" + i));
+            }
+            assertEquals(List.of(true, true, true), quorumAnswers);
+            assertEquals(List.of("m2"), drain(channel, q));
+            assertEquals(List.of(true, false, false), classicAnswers);
+            assertEquals(List.of("m0"), drain(channel, classic));
+        } finally {
+            http.delete("/api/policies/%2F/" + policy);
+        }
+    }
+
+    @Test
+    void aPolicysDeadLetterStrategyIsChecked() {
+        ManagementHttp http = ManagementHttp.of(BrokerUnderTest.shared());
+        String policy = unique("qq-dls");
+        var bad = http.put("/api/policies/%2F/" + policy, "{\"pattern\":\"^nothing-matches\",\"definition\":"
+                + "{\"dead-letter-strategy\":\"foo\"},\"apply-to\":\"queues\"}");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("is not a valid dead letter strategy"), bad.body());
+        var good = http.put("/api/policies/%2F/" + policy, "{\"pattern\":\"^nothing-matches\",\"definition\":"
+                + "{\"dead-letter-strategy\":\"at-least-once\"},\"apply-to\":\"queues\"}");
+        try {
+            assertTrue(good.statusCode() == 201 || good.statusCode() == 204, good.body());
+        } finally {
+            http.delete("/api/policies/%2F/" + policy);
+        }
+    }
+
     @Test
     void managementShowsTheTypeAndThisNodeAsLeaderMemberAndOnline() throws Exception {
         ManagementHttp http = ManagementHttp.of(BrokerUnderTest.shared());

@@ -229,7 +229,8 @@ public record QueueArguments(long messageTtl, long expires, String deadLetterExc
      * {@link Policies#effective}), as RabbitMQ's classic queue combines them (rabbit_amqqueue_process's
      * process_args_policy): for x-expires, x-message-ttl, x-max-length and x-max-length-bytes the lower of
      * the two; for x-dead-letter-exchange, x-dead-letter-routing-key and x-overflow the argument if the queue
-     * has one. The delivery limit takes the lower one too, as RabbitMQ's quorum queues do.
+     * has one. The delivery limit takes the lower one too, as RabbitMQ's quorum queues do; a quorum queue takes
+     * x-overflow from the policy when it has one.
      */
     public static QueueArguments effective(FieldTable args, FieldTable policy) {
         QueueArguments a = parse(args);
@@ -239,8 +240,9 @@ public record QueueArguments(long messageTtl, long expires, String deadLetterExc
         Overflow overflow = a.overflow;
         FieldValue own = args.field("x-overflow");
         String fromPolicy = string(policy, "overflow");
-        if ((own == null || Overflow.of(own.stringValue()) == null) && fromPolicy != null
-                && Overflow.of(fromPolicy) != null) {
+        // A classic queue's own x-overflow wins over a policy's; on a quorum queue the policy's wins (RabbitMQ 3.10).
+        boolean ownWins = a.type == QueueType.CLASSIC && own != null && Overflow.of(own.stringValue()) != null;
+        if (!ownWins && fromPolicy != null && Overflow.of(fromPolicy) != null) {
             overflow = overflow(fromPolicy, a.type);
         }
         return new QueueArguments(lower(a.messageTtl, number(policy, "message-ttl")),
