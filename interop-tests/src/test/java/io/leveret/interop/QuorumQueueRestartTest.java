@@ -70,9 +70,14 @@ class QuorumQueueRestartTest {
                 counts.add(r.getProps().getHeaders().get("x-delivery-count"));
                 assertEquals(1, r.getProps().getDeliveryMode());
             }
-            assertEquals(bodies, got);
-            assertEquals(1L, counts.get(0), "the returned message kept its count");
-            assertEquals(0L, counts.get(1));
+            // Where the returned message comes after a restart is not asserted: RabbitMQ keeps it at the back,
+            // Leveret recovers it at its place in the log (see the README).
+            int returned = got.indexOf("t-0");
+            assertEquals(1L, counts.get(returned), "the returned message kept its count");
+            List<String> others = new ArrayList<>(got);
+            others.remove("t-0");
+            assertEquals(bodies.subList(1, bodies.size()), others);
+            assertEquals(List.of(0L), counts.stream().filter(n -> !n.equals(1L)).distinct().toList());
 
             // Still a quorum queue: its redeclare as classic is an inequivalence, global qos is refused.
             Reply r = BrokerTestSupport.closeCausedBy(ch, () -> ch.queueDeclare(q, true, false, false, null));

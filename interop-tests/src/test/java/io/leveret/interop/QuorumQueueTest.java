@@ -197,6 +197,44 @@ class QuorumQueueTest extends BrokerTestSupport {
         channel.basicAck(second.getEnvelope().getDeliveryTag(), false);
     }
 
+    /** Unlike a classic queue, which puts a requeued message back in its place. */
+    @Test
+    void aReturnedMessageGoesBehindTheOthersInTheOrderOfReturn() throws Exception {
+        String q = declareQuorum("qq-order");
+        publishConfirmed(q, 4, "m");
+        GetResponse m0 = awaitGet(channel, q, false);
+        GetResponse m1 = awaitGet(channel, q, false);
+        GetResponse m2 = awaitGet(channel, q, false);
+        channel.basicNack(m2.getEnvelope().getDeliveryTag(), false, true);
+        channel.basicNack(m0.getEnvelope().getDeliveryTag(), false, true);
+        awaitReady(channel, q, 3);
+        assertEquals(List.of("m3", "m2", "m0"), drain(channel, q));
+        channel.basicNack(m1.getEnvelope().getDeliveryTag(), false, true);
+        awaitReady(channel, q, 1);
+        assertEquals(List.of("m1"), drain(channel, q));
+
+        String consumed = declareQuorum("qq-order");
+        publishConfirmed(consumed, 4, "c");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Channel ch = connection.createChannel();
+        ch.basicQos(2);
+        ch.basicConsume(consumed, false, new DefaultConsumer(ch) {
+            @Override
+            public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body)
+                    throws java.io.IOException {
+                seen.add(text(body));
+                // the first two come back once; everything after is acked
+                if (seen.size() <= 2) {
+                    ch.basicNack(env.getDeliveryTag(), false, true);
+                } else {
+                    ch.basicAck(env.getDeliveryTag(), false);
+                }
+            }
+        });
+        await("six deliveries", () -> seen.size() == 6);
+        assertEquals(List.of("c0", "c1", "c2", "c3", "c0", "c1"), seen);
+    }
+
     @Test
     void pastTheDeliveryLimitAMessageIsDeadLetteredAsDeliveryLimit() throws Exception {
         String dead = declareQueue("qq-dead");
