@@ -480,6 +480,41 @@ class QuorumQueueTest extends BrokerTestSupport {
     }
 
     @Test
+    void theManagementApiDeclaresAndImportsQuorumQueuesAsRabbitMqDoes() throws Exception {
+        ManagementHttp http = ManagementHttp.of(BrokerUnderTest.shared());
+        String nonDurable = unique("qq-http");
+        deleteQueueAfterTest(nonDurable);
+        var refused = http.put("/api/queues/%2F/" + nonDurable,
+                "{\"durable\":false,\"arguments\":{\"x-queue-type\":\"quorum\"}}");
+        assertEquals(400, refused.statusCode());
+        assertEquals("invalid property 'non-durable' for queue '" + nonDurable + "' in vhost '/'",
+                ManagementHttp.json(refused).path("reason").asText());
+        String priority = unique("qq-http");
+        deleteQueueAfterTest(priority);
+        var refusedArg = http.put("/api/queues/%2F/" + priority,
+                "{\"durable\":true,\"arguments\":{\"x-queue-type\":\"quorum\",\"x-max-priority\":3}}");
+        assertEquals(400, refusedArg.statusCode());
+        assertEquals("invalid arg 'x-max-priority' for queue '" + priority + "' in vhost '/' of queue type"
+                + " rabbit_quorum_queue", ManagementHttp.json(refusedArg).path("reason").asText());
+
+        // An import leaves out a quorum queue that cannot be one and takes the rest.
+        String autoDelete = unique("qq-import");
+        String fine = unique("qq-import");
+        deleteQueueAfterTest(autoDelete);
+        deleteQueueAfterTest(fine);
+        var imported = http.post("/api/definitions", "{\"queues\":["
+                + "{\"name\":\"" + autoDelete + "\",\"vhost\":\"/\",\"durable\":true,\"auto_delete\":true,"
+                + "\"arguments\":{\"x-queue-type\":\"quorum\"}},"
+                + "{\"name\":\"" + fine + "\",\"vhost\":\"/\",\"durable\":true,\"auto_delete\":false,"
+                + "\"arguments\":{\"x-queue-type\":\"quorum\"}}]}");
+        assertEquals(204, imported.statusCode(), imported.body());
+        assertEquals(404, http.get("/api/queues/%2F/" + autoDelete).statusCode());
+        assertEquals("quorum", ManagementHttp.json(http.get("/api/queues/%2F/" + fine)).path("type").asText());
+        channel.basicPublish("", fine, null, utf8("imported"));
+        assertEquals(0L, count(awaitGet(channel, fine, true)));
+    }
+
+    @Test
     void managementShowsTheTypeAndThisNodeAsLeaderMemberAndOnline() throws Exception {
         ManagementHttp http = ManagementHttp.of(BrokerUnderTest.shared());
         String q = declareQuorum("qq-api");

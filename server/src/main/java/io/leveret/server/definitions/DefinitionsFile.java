@@ -148,6 +148,10 @@ public final class DefinitionsFile {
             // RabbitMQ writes a queue's type only as its x-queue-type argument.
             String type = QueueDefinition.QUORUM.equals(q.path("arguments").path("x-queue-type").asText())
                     ? QueueDefinition.QUORUM : QueueDefinition.CLASSIC;
+            if (type.equals(QueueDefinition.QUORUM) && q.path("auto_delete").asBoolean(false)) {
+                skipped.add("auto-delete quorum queue '" + text(q, "name") + "' in vhost '" + text(q, "vhost") + "'");
+                continue;
+            }
             out.add(new Change.PutQueue(new QueueDefinition(text(q, "vhost"), text(q, "name"), true, false,
                     q.path("auto_delete").asBoolean(false), StoredForm.arguments(q.path("arguments")), type)));
         }

@@ -219,14 +219,9 @@ final class QueueMethods {
         if (invalid != null) {
             throw ChannelException.preconditionFailed(d, invalid);
         }
-        if (QueueType.of(d.arguments()) == QueueType.QUORUM) {
-            // A quorum queue is durable and shared, and outlives its consumers; RabbitMQ 3.10 checks in this order.
-            String property = d.autoDelete() ? "auto-delete" : d.exclusive() ? "exclusive-owner"
-                    : !d.durable() ? "non-durable" : null;
-            if (property != null) {
-                throw ChannelException.preconditionFailed(d, "invalid property '" + property + "' for queue '" + name
-                        + "' in vhost '" + ch.vhost().name() + "'");
-            }
+        String property = Declarations.quorumProperty(d, name, ch.vhost().name());
+        if (property != null) {
+            throw ChannelException.preconditionFailed(d, property);
         }
     }
 
