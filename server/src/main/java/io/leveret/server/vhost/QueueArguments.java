@@ -78,9 +78,9 @@ public record QueueArguments(long messageTtl, long expires, String deadLetterExc
             {"x-max-in-memory-length", "nonneg"}, {"x-max-in-memory-bytes", "nonneg"},
             {"x-max-priority", "priority"}, {"x-overflow", "overflow"}, {"x-queue-mode", "mode"},
             {"x-single-active-consumer", "bool"}, {"x-queue-type", "type"},
-            {"x-quorum-initial-group-size", "groupSize"}, {"x-max-age", "classicOnly"},
-            {"x-stream-max-segment-size-bytes", "classicOnly"}, {"x-initial-cluster-size", "classicOnly"},
-            {"x-queue-leader-locator", "locator"}, {"x-queue-master-locator", "classicOnly"},
+            {"x-quorum-initial-group-size", "groupSize"}, {"x-max-age", "otherTypes"},
+            {"x-stream-max-segment-size-bytes", "otherTypes"}, {"x-initial-cluster-size", "otherTypes"},
+            {"x-queue-leader-locator", "locator"}, {"x-queue-master-locator", "otherTypes"},
             {"x-dead-letter-strategy", "strategy"}, {"x-delivery-limit", "deliveryLimit"},
     };
 
@@ -118,8 +118,8 @@ public record QueueArguments(long messageTtl, long expires, String deadLetterExc
                         : "\"unsupported queue mode '" + v.stringValue() + "'\"";
                 case "bool" -> v.type() == 't' ? null : unacceptable(v);
                 case "type" -> queueType(v);
-                // On a classic queue Leveret takes these as it always has: unchecked, without effect.
-                case "classicOnly" -> null;
+                // Other types' arguments: a classic queue takes them as it always has, unchecked and without effect.
+                case "otherTypes" -> null;
                 case "groupSize" -> type == QueueType.QUORUM ? positive(v, Long.MAX_VALUE) : null;
                 case "locator" -> type != QueueType.QUORUM ? null
                         : isString(v) && LOCATORS.contains(v.stringValue()) ? null : "invalid_queue_locator_arg";
