@@ -356,6 +356,27 @@ class QuorumQueueTest extends BrokerTestSupport {
                 60, 20), r);
     }
 
+    /** A channel-wide prefetch set after the consumer came does not hold a quorum queue's deliveries back. */
+    @Test
+    void aGlobalQosSetAfterConsumingLeavesAQuorumConsumerUnlimited() throws Exception {
+        String q = declareQuorum("qq-qos");
+        String classic = declareQueue("qq-qos-classic");
+        for (String queue : List.of(q, classic)) {
+            List<String> got = new CopyOnWriteArrayList<>();
+            Channel ch = connection.createChannel();
+            ch.basicConsume(queue, false, recorder(ch, got, queue.equals(q) ? "quorum" : "classic"));
+            ch.basicQos(1, true);
+            publishConfirmed(queue, 3, "m");
+            if (queue.equals(q)) {
+                await("three deliveries", () -> got.size() == 3);
+            } else {
+                await("one delivery", () -> got.size() == 1);
+                Thread.sleep(300); // and no more: the channel-wide limit holds the classic queue's back
+                assertEquals(List.of("classic:m0"), got);
+            }
+        }
+    }
+
     @Test
     void singleActiveConsumerAndConsumerPrioritiesApply() throws Exception {
         String sac = declareQuorum("qq-sac", "x-single-active-consumer", true);

@@ -105,7 +105,7 @@ public final class Queue implements Destination {
         this.storeName = new QueueName(vhost.name(), name);
         this.deduplication = QueueDeduplication.of(arguments);
         this.ready = new ReadyList(settings.maxPriority());
-        this.consumers = new Consumers(settings.singleActiveConsumer());
+        this.consumers = new Consumers(settings.singleActiveConsumer(), settings.type() == QueueType.CLASSIC);
         this.paging = new Paging(this, store);
         this.departures = new Departures(this, paging, store, deduplication);
         // Intake keeps the publishers' credit; Outgoing tells it of the hand-outs that let it go.
