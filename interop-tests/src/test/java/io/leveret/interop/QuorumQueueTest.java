@@ -167,6 +167,8 @@ class QuorumQueueTest extends BrokerTestSupport {
                 + ": received the value '3' of type 'signedint' but current is none");
         cases.put(quorum("x-delivery-limit", 3), "inequivalent arg 'x-delivery-limit' " + where
                 + ": received the value '3' of type 'signedint' but current is none");
+        cases.put(quorum("x-dead-letter-strategy", "at-least-once"), "inequivalent arg 'x-dead-letter-strategy' "
+                + where + ": received the value 'at-least-once' of type 'longstr' but current is none");
         for (var c : cases.entrySet()) {
             Channel each = connection.createChannel();
             assertEquals(Reply.channel(406, "PRECONDITION_FAILED - " + c.getValue(), 50, 10),

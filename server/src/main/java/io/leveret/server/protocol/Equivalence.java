@@ -15,9 +15,9 @@ final class Equivalence {
             "x-initial-cluster-size", "x-queue-leader-locator"};
     /**
      * What RabbitMQ also compares on a quorum queue. (Leveret's classic queues take x-delivery-limit too, and
-     * have never compared it; RabbitMQ's refuse it.)
+     * have never compared it; RabbitMQ's refuse both.)
      */
-    static final String[] QUORUM_QUEUE_ARGS = {"x-delivery-limit"};
+    static final String[] QUORUM_QUEUE_ARGS = {"x-dead-letter-strategy", "x-delivery-limit"};
     /** The exchange arguments RabbitMQ compares on redeclare. */
     static final String[] EXCHANGE_ARGS = {"alternate-exchange"};
 
