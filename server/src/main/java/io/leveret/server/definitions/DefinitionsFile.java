@@ -145,8 +145,15 @@ public final class DefinitionsFile {
                 skipped.add("transient queue '" + text(q, "name") + "' in vhost '" + text(q, "vhost") + "'");
                 continue;
             }
+            // RabbitMQ writes a queue's type only as its x-queue-type argument.
+            String type = QueueDefinition.QUORUM.equals(q.path("arguments").path("x-queue-type").asText())
+                    ? QueueDefinition.QUORUM : QueueDefinition.CLASSIC;
+            if (type.equals(QueueDefinition.QUORUM) && q.path("auto_delete").asBoolean(false)) {
+                skipped.add("auto-delete quorum queue '" + text(q, "name") + "' in vhost '" + text(q, "vhost") + "'");
+                continue;
+            }
             out.add(new Change.PutQueue(new QueueDefinition(text(q, "vhost"), text(q, "name"), true, false,
-                    q.path("auto_delete").asBoolean(false), StoredForm.arguments(q.path("arguments")))));
+                    q.path("auto_delete").asBoolean(false), StoredForm.arguments(q.path("arguments")), type)));
         }
         for (JsonNode b : root.path("bindings")) {
             BindingDefinition.DestinationKind kind = "exchange".equals(b.path("destination_type").asText("queue"))

@@ -173,7 +173,7 @@ final class DefinitionImport {
             io.leveret.server.vhost.Queue current = v == null ? null : v.queue(d.queue());
             if (current != null) {
                 Topology.check(() -> Declarations.sameQueue(d, v, current));
-            } else if (v != null) {
+            } else if (v != null && !unfitQuorumQueue(d, vhost)) {
                 Topology.check(() -> Declarations.newQueue(d, v, ctx.services().limits()));
             }
         }
@@ -253,6 +253,19 @@ final class DefinitionImport {
                 false, ExchangeRoutes.arguments(x));
     }
 
+    /**
+     * A quorum queue that cannot be one (non-durable or auto-delete) is left out of an import, and the rest goes
+     * in, as RabbitMQ 3.10 does (its import answers 204 and logs the refusal). Arguments are checked first.
+     */
+    private boolean unfitQuorumQueue(QueueMethod.Declare d, String vhost) {
+        String reason = Declarations.quorumProperty(d, d.queue(), vhost);
+        if (reason != null && io.leveret.server.vhost.QueueArguments.validate(d.arguments(), d.queue(), vhost) == null) {
+            LOG.warn("definitions import leaves out {}", reason);
+            return true;
+        }
+        return false;
+    }
+
     private QueueMethod.Declare queue(JsonNode q) {
         return new QueueMethod.Declare(Json.text(q, "name", ""), false, Json.bool(q, "durable", true), false,
                 Json.bool(q, "auto_delete", false), false, ExchangeRoutes.arguments(q));
@@ -306,6 +319,9 @@ final class DefinitionImport {
             for (JsonNode q : doc.path("queues")) {
                 VirtualHost v = ctx.services().vhosts().get(vhostOf(q));
                 QueueMethod.Declare d = queue(q);
+                if (v.queue(d.queue()) == null && unfitQuorumQueue(d, v.name())) {
+                    continue;
+                }
                 writes.add(v.declareQueue(d.queue(), d.durable(), d.autoDelete(), d.arguments(), null).stored());
             }
             for (JsonNode b : bindings) {

@@ -127,7 +127,13 @@ final class Topology {
         o.put("policy", policy == null ? null : policy.name());
         o.set("effective_policy_definition", StoredForm.toJson(policies.effective(true, q.name())));
         o.put("state", "running");
-        o.put("type", "classic");
+        o.put("type", q.type().wireName());
+        if (q.type() == io.leveret.server.vhost.QueueType.QUORUM) {
+            // RabbitMQ's Raft membership of the queue; on one node, a group of one led by this node.
+            o.put("leader", ctx.nodeName());
+            o.putArray("members").add(ctx.nodeName());
+            o.putArray("online").add(ctx.nodeName());
+        }
         o.put("vhost", q.vhost().name());
         Rates.addMissing(o, ctx.statistics().queueLengths(q.vhost().name(), q.name(), range));
         return o;

@@ -322,6 +322,11 @@ public final class AmqpChannel implements ConsumerChannel {
         return channelPrefetch.tryAcquire(ackRequired);
     }
 
+    /** True when basic.qos global=true set a limit on this channel. */
+    boolean hasChannelPrefetch() {
+        return channelPrefetch.limited();
+    }
+
     /** basic.qos global=true: see {@link ChannelPrefetch#setLimit}. */
     void setChannelPrefetch(int n) {
         channelPrefetch.setLimit(n, unacked);

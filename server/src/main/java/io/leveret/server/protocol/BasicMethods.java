@@ -7,6 +7,7 @@ import io.leveret.codec.ReplyCode;
 import io.leveret.server.stats.Metric;
 import io.leveret.server.vhost.Delivery;
 import io.leveret.server.vhost.Queue;
+import io.leveret.server.vhost.QueueType;
 import io.leveret.server.vhost.QueueConsumer;
 import io.leveret.server.vhost.VirtualHost;
 import java.util.ArrayList;
@@ -71,6 +72,11 @@ final class BasicMethods {
         Queue q = QueueMethods.require(ch, c, c.queue());
         QueueMethods.exclusiveAccess(ch, c, q, false);
         checkConsumeArguments(ch, c, q);
+        if (q.type() == QueueType.QUORUM && ch.hasChannelPrefetch()) {
+            // RabbitMQ 3.10's quorum queues take no channel-wide prefetch (a connection error there too).
+            throw new ConnectionException(ReplyCode.NOT_IMPLEMENTED,
+                    ExchangeMethods.describe(ch, q) + " does not support global qos", c);
+        }
         String tag = c.consumerTag().isEmpty() ? Names.consumerTag() : c.consumerTag();
         QueueConsumer qc = new QueueConsumer(ch, tag, c.noAck(), c.exclusive(), ch.consumerPrefetch, c.arguments());
         // Reserve the tag now so that a second consume with it, pipelined, is refused.

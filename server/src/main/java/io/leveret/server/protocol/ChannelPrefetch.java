@@ -52,6 +52,11 @@ final class ChannelPrefetch {
         limit = n;
     }
 
+    /** True when a global limit is set. */
+    boolean limited() {
+        return limit > 0;
+    }
+
     /** Settled deliveries give back the units they took. */
     void release(int units) {
         outstanding.addAndGet(-units);

@@ -7,6 +7,7 @@ import io.leveret.codec.ReplyCode;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.QueueArguments;
+import io.leveret.server.vhost.QueueType;
 import io.leveret.server.vhost.VirtualHost;
 import java.util.Set;
 
@@ -40,13 +41,31 @@ public final class Declarations {
         Equivalence.arguments(d, r, x.arguments(), d.arguments(), Equivalence.EXCHANGE_ARGS);
     }
 
-    /** What creating a queue checks: the vhost's queue limit, then the arguments. */
+    /** What creating a queue checks: the vhost's queue limit, the arguments, then a quorum queue's properties. */
     public static void newQueue(QueueMethod.Declare d, VirtualHost vhost, Limits limits) {
         limits.checkQueueLimit(d, vhost, d.queue());
         String invalid = QueueArguments.validate(d.arguments(), d.queue(), vhost.name());
         if (invalid != null) {
             throw ChannelException.preconditionFailed(d, invalid);
         }
+        String property = quorumProperty(d, d.queue(), vhost.name());
+        if (property != null) {
+            throw ChannelException.preconditionFailed(d, property);
+        }
+    }
+
+    /**
+     * Null unless {@code d} declares a quorum queue {@code name} that cannot be one: RabbitMQ 3.10's reason, checked
+     * in its order (a quorum queue is durable and shared, and outlives its consumers).
+     */
+    public static String quorumProperty(QueueMethod.Declare d, String name, String vhost) {
+        if (QueueType.of(d.arguments()) != QueueType.QUORUM) {
+            return null;
+        }
+        String property = d.autoDelete() ? "auto-delete" : d.exclusive() ? "exclusive-owner"
+                : !d.durable() ? "non-durable" : null;
+        return property == null ? null
+                : "invalid property '" + property + "' for queue '" + name + "' in vhost '" + vhost + "'";
     }
 
     /** A redeclare of {@code q} with different properties: 406 with RabbitMQ's "inequivalent arg" text. */
@@ -55,6 +74,9 @@ public final class Declarations {
         Equivalence.field(d, r, "durable", q.durable(), d.durable());
         Equivalence.field(d, r, "auto_delete", q.autoDelete(), d.autoDelete());
         Equivalence.arguments(d, r, q.arguments(), d.arguments(), Equivalence.QUEUE_ARGS);
+        if (q.type() == QueueType.QUORUM) {
+            Equivalence.arguments(d, r, q.arguments(), d.arguments(), Equivalence.QUORUM_QUEUE_ARGS);
+        }
     }
 
     /** A binding from {@code source}: a headers exchange's x-match must be valid. */

@@ -13,6 +13,11 @@ final class Equivalence {
             "x-max-in-memory-bytes", "x-max-priority", "x-overflow", "x-queue-mode", "x-single-active-consumer",
             "x-queue-type", "x-quorum-initial-group-size", "x-max-age", "x-stream-max-segment-size-bytes",
             "x-initial-cluster-size", "x-queue-leader-locator"};
+    /**
+     * What RabbitMQ also compares on a quorum queue. (Leveret's classic queues take x-delivery-limit too, and
+     * have never compared it; RabbitMQ's refuse both.)
+     */
+    static final String[] QUORUM_QUEUE_ARGS = {"x-dead-letter-strategy", "x-delivery-limit"};
     /** The exchange arguments RabbitMQ compares on redeclare. */
     static final String[] EXCHANGE_ARGS = {"alternate-exchange"};
 

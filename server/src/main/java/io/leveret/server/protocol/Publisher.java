@@ -290,12 +290,12 @@ final class Publisher {
         channel.stats.add(Metric.ROUTED);
         // BCC keys route but are never delivered (RabbitMQ's sender-selected distribution).
         Message m = routed.hasBcc() ? routed.withoutBcc(channel.connection().ctx().alloc().buffer()) : routed;
-        Location location = m.properties().persistent() ? append(m, seq) : null;
+        Location location = append(m, seq);
         AmqpConnection conn = channel.connection();
         int answers = location != null ? 1 : 0;
         for (Queue q : targets) {
             m.retain();
-            Location l = q.persistsMessages() ? location : null;
+            Location l = q.stores(m) ? location : null;
             if (seq != 0 && q.mayRefuse()) {
                 answers++;
                 io.netty.util.concurrent.EventExecutor loop = conn.ctx().executor();
@@ -349,11 +349,14 @@ final class Publisher {
     }
 
 
-    /** Writes {@code m} to the message log for the durable queues among the targets; null if there are none. */
+    /**
+     * Writes {@code m} to the message log for the targets that keep it there ({@link Queue#stores}); null if
+     * there are none.
+     */
     private Location append(Message m, long seq) {
         List<QueueName> durable = null;
         for (Queue q : targets) {
-            if (q.persistsMessages()) {
+            if (q.stores(m)) {
                 if (durable == null) {
                     durable = new ArrayList<>(targets.size());
                 }

@@ -5,6 +5,7 @@ import io.leveret.codec.QueueMethod;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.Queue;
 import io.leveret.server.vhost.QueueArguments;
+import io.leveret.server.vhost.QueueType;
 import io.leveret.server.vhost.VirtualHost;
 
 /** The queue class (spec 1.7), checked in RabbitMQ's order and with its reply texts. */
@@ -54,6 +55,11 @@ final class QueueMethods {
             q = require(ch, d, d.queue());
             exclusiveAccess(ch, d, q, false);
         } else {
+            if (d.queue().isEmpty() && QueueType.of(d.arguments()) == QueueType.QUORUM) {
+                // RabbitMQ 3.10 names queues only of types that allow it, before any other check.
+                throw ChannelException.preconditionFailed(d, "Cannot declare a server-named queue for type "
+                        + QueueType.QUORUM.rabbitModule());
+            }
             String name = d.queue().isEmpty() ? Names.queueName() : d.queue();
             if (!d.queue().isEmpty()) {
                 ExchangeMethods.checkName(d, "queue", name);
@@ -74,6 +80,9 @@ final class QueueMethods {
             Equivalence.field(d, r, "durable", q.durable(), durable);
             Equivalence.field(d, r, "auto_delete", q.autoDelete(), d.autoDelete());
             Equivalence.arguments(d, r, q.arguments(), d.arguments(), Equivalence.QUEUE_ARGS);
+            if (q.type() == QueueType.QUORUM) {
+                Equivalence.arguments(d, r, q.arguments(), d.arguments(), Equivalence.QUORUM_QUEUE_ARGS);
+            }
         }
         ch.lastQueue = q.name();
         Queue target = q;
@@ -209,6 +218,10 @@ final class QueueMethods {
         String invalid = QueueArguments.validate(d.arguments(), name, ch.vhost().name());
         if (invalid != null) {
             throw ChannelException.preconditionFailed(d, invalid);
+        }
+        String property = Declarations.quorumProperty(d, name, ch.vhost().name());
+        if (property != null) {
+            throw ChannelException.preconditionFailed(d, property);
         }
     }
 

@@ -25,6 +25,11 @@ final class Consumers {
     }
 
     private final boolean singleActive;
+    /**
+     * False for a quorum queue: RabbitMQ 3.10's quorum queues refuse a consumer on a channel with a channel-wide
+     * prefetch, and one set after the consumer came does not hold its deliveries back.
+     */
+    private final boolean channelWidePrefetch;
     /** Every consumer in registration order: the single active consumer is the first. */
     private final List<QueueConsumer> all = new ArrayList<>();
     /** The same consumers by priority, highest first; one group for a queue whose consumers set none. */
@@ -32,8 +37,9 @@ final class Consumers {
     /** Whether the consumer {@link #nextWithCredit} returned took one unit of its channel's global prefetch. */
     private boolean lastCreditWasChannelWide;
 
-    Consumers(boolean singleActive) {
+    Consumers(boolean singleActive, boolean channelWidePrefetch) {
         this.singleActive = singleActive;
+        this.channelWidePrefetch = channelWidePrefetch;
     }
 
     /**
@@ -151,6 +157,10 @@ final class Consumers {
     private boolean take(QueueConsumer c) {
         if (!c.hasCredit() || !c.channel().acceptingDeliveries()) {
             return false;
+        }
+        if (!channelWidePrefetch) {
+            lastCreditWasChannelWide = false;
+            return true;
         }
         int credit = c.channel().tryAcquireChannelCredit(!c.noAck());
         if (credit == ConsumerChannel.NO_CREDIT) {

@@ -30,6 +30,10 @@ final class Intake {
     private final WithheldCredit withheld;
     /** message_stats, the queue's own. */
     private final Counters stats;
+    /** RabbitMQ's quorum queue takes publishes again once down to this share of its length limit. */
+    private static final double QUORUM_LOW_WATERMARK = 0.8;
+    /** A quorum queue with reject-publish went past its limit and refuses publishes; see {@link #quorumRefusing}. */
+    private boolean refusing;
     /** Null unless x-message-deduplication is on for this queue. */
     private final QueueDeduplication deduplication;
     /** The sequence number of the next entry; requeued messages go back to their place by it. */
@@ -126,8 +130,32 @@ final class Intake {
     }
 
     private boolean wouldOverflow(QueueArguments a, int size) {
+        if (a.type() == QueueType.QUORUM) {
+            return quorumRefusing(a);
+        }
         return a.maxLength() >= 0 && queue.messageCount() + 1 > a.maxLength()
                 || a.maxLengthBytes() >= 0 && ready.bytes() + size > a.maxLengthBytes();
+    }
+
+    /**
+     * x-overflow reject-publish on a quorum queue, as RabbitMQ 3.10's: the limit is checked after a message is
+     * in, so the queue takes one message past it; from then on it refuses publishes until its ready messages
+     * are down to 80% of the limit (count and bytes), then takes them again.
+     */
+    private boolean quorumRefusing(QueueArguments a) {
+        if (refusing) {
+            refusing = !(withinShare(queue.messageCount(), a.maxLength())
+                    && withinShare(ready.bytes(), a.maxLengthBytes()));
+        }
+        if (!refusing) {
+            refusing = a.maxLength() >= 0 && queue.messageCount() > a.maxLength()
+                    || a.maxLengthBytes() >= 0 && ready.bytes() > a.maxLengthBytes();
+        }
+        return refusing;
+    }
+
+    private static boolean withinShare(long value, long limit) {
+        return limit < 0 || value <= limit * QUORUM_LOW_WATERMARK;
     }
 
     /** x-overflow drop-head: the oldest ready messages go (dead-lettered as maxlen) until the queue fits. */
@@ -151,7 +179,7 @@ final class Intake {
             dropHeadOverLimit(new QueueArguments(next.messageTtl(), next.expires(), next.deadLetterExchange(),
                     next.deadLetterRoutingKey(), next.maxLength(), next.maxLengthBytes(),
                     QueueArguments.Overflow.DROP_HEAD, next.maxPriority(), next.singleActiveConsumer(),
-                    next.deliveryLimit()));
+                    next.deliveryLimit(), next.type()));
         }
     }
 

@@ -104,7 +104,7 @@ final class Outgoing {
             stats.delivered(noAck, e.redelivered); // a basic.get is counted by countGet
         }
         e.handedOut = true;
-        boolean counted = queue.settings().deliveryLimit() >= 0;
+        boolean counted = queue.settings().countsDeliveries();
         if (deduplication != null) {
             deduplication.left(e.seq);
         }

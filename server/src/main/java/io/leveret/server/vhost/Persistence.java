@@ -207,7 +207,8 @@ public final class Persistence implements AutoCloseable {
     }
 
     static QueueDefinition definition(VirtualHost vhost, Queue q) {
-        return new QueueDefinition(vhost.name(), q.name(), q.durable(), false, q.autoDelete(), blob(q.arguments()));
+        return new QueueDefinition(vhost.name(), q.name(), q.durable(), false, q.autoDelete(), blob(q.arguments()),
+                q.type().wireName());
     }
 
     static BindingDefinition definition(VirtualHost vhost, Binding b) {

@@ -12,8 +12,10 @@ import java.util.TreeMap;
  */
 final class PolicyCheck {
     /**
-     * Keys RabbitMQ 3.10 accepts in a policy that mean nothing on a single node's classic queues (mirroring,
-     * quorum queues and streams): accepted so that a RabbitMQ export imports, and ignored.
+     * Keys RabbitMQ 3.10 accepts in a policy that mean nothing on a single node (mirroring, where a quorum
+     * queue's replicas go, streams): accepted so that a RabbitMQ export imports, and ignored. The keys quorum
+     * queues act on (delivery-limit, the lengths, overflow, TTLs, dead-lettering) apply to them as RabbitMQ
+     * applies them: see {@link QueueArguments#effective}.
      */
     static final Set<String> IGNORED = Set.of("ha-mode", "ha-params", "ha-sync-mode", "ha-sync-batch-size",
             "ha-promote-on-shutdown", "ha-promote-on-failure", "queue-master-locator", "max-age",
@@ -58,7 +60,8 @@ final class PolicyCheck {
 
     private static boolean known(String key) {
         return OPERATOR_KEYS.contains(key) || IGNORED.contains(key) || List.of("alternate-exchange",
-                "dead-letter-exchange", "dead-letter-routing-key", "queue-mode", "queue-version", "overflow")
+                "dead-letter-exchange", "dead-letter-routing-key", "dead-letter-strategy", "queue-mode", "queue-version",
+                "overflow")
                 .contains(key);
     }
 
@@ -71,6 +74,9 @@ final class PolicyCheck {
             case "alternate-exchange" -> string ? null : erlang(v) + " is not a valid alternate exchange name";
             case "dead-letter-exchange" -> string ? null : erlang(v) + " is not a valid dead letter exchange name";
             case "dead-letter-routing-key" -> string ? null : erlang(v) + " is not a valid dead letter routing key";
+            // Quorum queues' at-least-once dead-lettering; Leveret dead-letters at most once (see the README).
+            case "dead-letter-strategy" -> "at-most-once".equals(s) || "at-least-once".equals(s) ? null
+                    : erlang(v) + " is not a valid dead letter strategy";
             case "message-ttl" -> integer && v.longValue() >= 0 ? null : erlang(v) + " is not a valid message TTL";
             case "expires" -> integer && v.longValue() >= 1 ? null : erlang(v) + " is not a valid queue expiry";
             case "max-length" -> integer && v.longValue() >= 0 ? null : erlang(v) + " is not a valid maximum length";

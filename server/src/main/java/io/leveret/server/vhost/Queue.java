@@ -105,7 +105,7 @@ public final class Queue implements Destination {
         this.storeName = new QueueName(vhost.name(), name);
         this.deduplication = QueueDeduplication.of(arguments);
         this.ready = new ReadyList(settings.maxPriority());
-        this.consumers = new Consumers(settings.singleActiveConsumer());
+        this.consumers = new Consumers(settings.singleActiveConsumer(), settings.type() == QueueType.CLASSIC);
         this.paging = new Paging(this, store);
         this.departures = new Departures(this, paging, store, deduplication);
         // Intake keeps the publishers' credit; Outgoing tells it of the hand-outs that let it go.
@@ -202,6 +202,19 @@ public final class Queue implements Destination {
     /** True when persistent messages routed here go to the message log. */
     public boolean persistsMessages() {
         return store != null;
+    }
+
+    /**
+     * True when {@code m}, routed here, goes to the message log: a persistent message on a durable queue, and
+     * every message on a quorum queue (RabbitMQ keeps them all on disk, whatever their delivery mode). Thread-safe.
+     */
+    public boolean stores(Message m) {
+        return store != null && (m.properties().persistent() || type() == QueueType.QUORUM);
+    }
+
+    /** The queue's type, fixed by its declaration. Thread-safe. */
+    public QueueType type() {
+        return settings.type();
     }
 
     /** Takes over one reference to {@code message}, which is not in the message log. */

@@ -46,6 +46,24 @@ final class QueueEntry {
         this.body = message == null ? Body.PAGED_OUT : Body.HELD;
     }
 
+    /**
+     * This entry, come back unacknowledged to a quorum queue, as the entry {@code newSeq} at the back of the queue
+     * (RabbitMQ 3.10's quorum queues put a returned message behind the others); this one is not used again.
+     */
+    QueueEntry returnedAs(long newSeq) {
+        QueueEntry e = new QueueEntry(newSeq, message, location, size, priority);
+        e.expiresAt = expiresAt;
+        e.spilledAt = spilledAt;
+        e.spilledLength = spilledLength;
+        e.redelivered = redelivered;
+        e.handedOut = handedOut;
+        e.body = body;
+        e.reading = reading;
+        e.deliveryCount = deliveryCount;
+        message = null;
+        return e;
+    }
+
     /** The states of an entry's body; every change of state is {@link Paging}'s or {@link PageIn}'s. */
     enum Body {
         /** In memory and not counted: handed out, requeued, or in a queue that does not page. */

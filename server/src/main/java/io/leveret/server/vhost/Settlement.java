@@ -60,6 +60,11 @@ final class Settlement {
             departures.die(e, DeadLetters.DELIVERY_LIMIT);
             return;
         }
+        if (queue.type() == QueueType.QUORUM) {
+            // RabbitMQ 3.10's quorum queue: a returned message goes behind the others, in the order they return.
+            ready.add(e.returnedAs(intake.takeSeq()));
+            return;
+        }
         ready.requeue(e);
     }
 

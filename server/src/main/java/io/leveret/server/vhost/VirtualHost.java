@@ -315,10 +315,10 @@ public final class VirtualHost {
             return;
         }
         io.leveret.store.messages.Location location = null;
-        if (m.properties().persistent() && persistence != null) {
+        if (persistence != null) {
             java.util.List<io.leveret.store.messages.QueueName> durable = new java.util.ArrayList<>();
             for (Queue q : targets) {
-                if (q.persistsMessages()) {
+                if (q.stores(m)) {
                     durable.add(q.storeName());
                 }
             }
@@ -336,7 +336,7 @@ public final class VirtualHost {
         }
         for (Queue q : targets) {
             m.retain();
-            io.leveret.store.messages.Location l = q.persistsMessages() ? location : null;
+            io.leveret.store.messages.Location l = q.stores(m) ? location : null;
             q.execute(() -> q.enqueue(m, l));
         }
         m.release();

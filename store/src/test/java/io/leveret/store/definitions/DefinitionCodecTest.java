@@ -36,9 +36,9 @@ class DefinitionCodecTest {
     @Test
     void aNewerRecordVersionIsRefused() {
         byte[] encoded = DefinitionCodec.encode(new Change.DeleteVhost("v"));
-        encoded[0] = 3;
+        encoded[0] = 4;
         IOException error = assertThrows(IOException.class, () -> DefinitionCodec.decodeChange(encoded));
-        assertEquals("definition record version 3 is not one this Leveret reads (1 to 2)", error.getMessage());
+        assertEquals("definition record version 4 is not one this Leveret reads (1 to 3)", error.getMessage());
     }
 
     @Test
@@ -62,6 +62,23 @@ class DefinitionCodecTest {
         byte[] asVersion2 = bytes.toByteArray();
         asVersion2[0] = 2;
         assertEquals(user, DefinitionCodec.decodeUser(asVersion2));
+    }
+
+    @Test
+    void aQueueRecordBeforeQueueTypesReadsAsAClassicQueue() throws IOException {
+        // A queue as Leveret wrote it at version 2: vhost, name, flags, arguments, and no type after them.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(2);
+        writeString(out, "/");
+        writeString(out, "old");
+        out.writeByte(1);
+        out.writeInt(0);
+        QueueDefinition queue = DefinitionCodec.decodeQueue(bytes.toByteArray());
+        assertEquals(new QueueDefinition("/", "old", true, false, false, Blob.EMPTY, QueueDefinition.CLASSIC), queue);
+
+        QueueDefinition quorum = new QueueDefinition("/", "qq", true, false, false, Blob.EMPTY, QueueDefinition.QUORUM);
+        assertEquals(quorum, DefinitionCodec.decodeQueue(DefinitionCodec.encode(quorum)));
     }
 
     @Test
