@@ -13,6 +13,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * disk, or when consumed on every queue"), and safe, since a consumed message is no longer the broker's to
  * keep. With every write of the message log slowed to {@value #DISK_MILLIS} ms (the store's test hook), a
  * confirm in well under that time can only have come from consumption, and one that waits at least that long
- * came from the disk. Needs a private Leveret (a JVM option).
+ * came from the disk. Quorum queues never confirm before the disk. Needs a private Leveret (a JVM option).
  */
 @ExtendWith(PrivateBroker.class)
 class ConfirmOnConsumeTest {
@@ -91,6 +92,20 @@ class ConfirmOnConsumeTest {
             consume(c, q, Settle.REJECT);
             long millis = confirmMillis(c, "", q);
             assertTrue(millis >= DISK_MILLIS, "confirmed after " + millis + " ms: a rejection is not consumption");
+        }
+    }
+
+    /** A quorum queue confirms once the message is on disk (in RabbitMQ, once a majority has it), never sooner. */
+    @Test
+    @PrivateBroker.JvmOptions(SLOW_DISK)
+    void aMessageAckedOnAQuorumQueueWaitsForTheDisk(BrokerUnderTest broker) throws Exception {
+        try (Connection c = connect(broker, "confirm-quorum")) {
+            String q = unique("confirm-quorum");
+            Channel ch = c.createChannel();
+            ch.queueDeclare(q, true, false, false, Map.of("x-queue-type", "quorum"));
+            consume(c, q, Settle.ACK);
+            long millis = confirmMillis(c, "", q);
+            assertTrue(millis >= DISK_MILLIS, "confirmed after " + millis + " ms, before the disk had it");
         }
     }
 

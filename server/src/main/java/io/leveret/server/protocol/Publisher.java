@@ -9,12 +9,13 @@ import io.leveret.codec.FieldValue;
 import io.leveret.codec.ReplyCode;
 import io.leveret.codec.TxMethod;
 import io.leveret.server.stats.Metric;
-import io.leveret.server.vhost.DurableCopies;
 import io.leveret.server.vhost.DelayedExchange;
+import io.leveret.server.vhost.DurableCopies;
 import io.leveret.server.vhost.Exchange;
 import io.leveret.server.vhost.Message;
 import io.leveret.server.vhost.PublisherCredit;
 import io.leveret.server.vhost.Queue;
+import io.leveret.server.vhost.QueueType;
 import io.leveret.server.vhost.ReplyTarget;
 import io.leveret.server.vhost.VirtualHost;
 import io.leveret.store.messages.Location;
@@ -355,8 +356,10 @@ final class Publisher {
      */
     private Location append(Message m, long seq) {
         List<QueueName> durable = null;
+        boolean quorum = false;
         for (Queue q : targets) {
             if (q.stores(m)) {
+                quorum |= q.type() == QueueType.QUORUM;
                 if (durable == null) {
                     durable = new ArrayList<>(targets.size());
                 }
@@ -379,7 +382,10 @@ final class Publisher {
             }
         });
         try {
-            return channel.vhost().persistence().append(m, durable, copies);
+            // A quorum queue confirms once the message is on disk (in RabbitMQ, once a majority has it), never
+            // because a consumer took it first: with one among the targets, only the write answers.
+            return quorum ? channel.vhost().persistence().append(m, durable, copies::written)
+                    : channel.vhost().persistence().append(m, durable, copies);
         } catch (RuntimeException e) {
             // Refused up front (store closed or failing): as a failed write, never a silent drop.
             LOG.error("message log refused a write; the publisher gets a nack", e);
