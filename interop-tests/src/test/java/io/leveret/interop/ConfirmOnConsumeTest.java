@@ -37,34 +37,34 @@ class ConfirmOnConsumeTest {
     @Test
     @PrivateBroker.JvmOptions(SLOW_DISK)
     void aMessageAckedByItsConsumerIsConfirmedWithoutWaitingForTheDisk(BrokerUnderTest broker) throws Exception {
-        try (Connection c = connect(broker, "confirm-on-ack")) {
-            String q = durableQueue(c, "confirm-on-ack");
-            consume(c, q, Settle.ACK);
-            long millis = confirmMillis(c, "", q);
-            assertTrue(millis < CONSUMED_MILLIS, "confirmed after " + millis + " ms, as if from the disk");
-        }
+        assertConfirmedBeforeTheDisk(confirmMillisFor(broker, Settle.ACK, null));
     }
 
     @Test
     @PrivateBroker.JvmOptions(SLOW_DISK)
     void aMessageDeliveredToANoAckConsumerIsConfirmedWithoutWaitingForTheDisk(BrokerUnderTest broker)
             throws Exception {
-        try (Connection c = connect(broker, "confirm-on-no-ack")) {
-            String q = durableQueue(c, "confirm-on-no-ack");
-            consume(c, q, Settle.NO_ACK);
-            long millis = confirmMillis(c, "", q);
-            assertTrue(millis < CONSUMED_MILLIS, "confirmed after " + millis + " ms, as if from the disk");
-        }
+        assertConfirmedBeforeTheDisk(confirmMillisFor(broker, Settle.NO_ACK, null));
     }
 
     @Test
     @PrivateBroker.JvmOptions(SLOW_DISK)
     void aMessageNobodyConsumedWaitsForTheDisk(BrokerUnderTest broker) throws Exception {
-        try (Connection c = connect(broker, "confirm-from-disk")) {
-            String q = durableQueue(c, "confirm-from-disk");
-            long millis = confirmMillis(c, "", q);
-            assertTrue(millis >= DISK_MILLIS, "confirmed after " + millis + " ms, before the disk had it");
-        }
+        assertConfirmedByTheDisk(confirmMillisFor(broker, null, null), "nobody consumed it");
+    }
+
+    @Test
+    @PrivateBroker.JvmOptions(SLOW_DISK)
+    void aRejectedMessageWaitsForTheDisk(BrokerUnderTest broker) throws Exception {
+        assertConfirmedByTheDisk(confirmMillisFor(broker, Settle.REJECT, null), "a rejection is not consumption");
+    }
+
+    /** A quorum queue confirms once the message is on disk (in RabbitMQ, once a majority has it), never sooner. */
+    @Test
+    @PrivateBroker.JvmOptions(SLOW_DISK)
+    void aMessageAckedOnAQuorumQueueWaitsForTheDisk(BrokerUnderTest broker) throws Exception {
+        assertConfirmedByTheDisk(confirmMillisFor(broker, Settle.ACK, Map.of("x-queue-type", "quorum")),
+                "a quorum queue");
     }
 
     @Test
@@ -74,47 +74,44 @@ class ConfirmOnConsumeTest {
             Channel ch = c.createChannel();
             String exchange = unique("confirm-two-queues");
             ch.exchangeDeclare(exchange, "fanout", true);
-            String consumed = durableQueue(c, "confirm-consumed");
-            String kept = durableQueue(c, "confirm-kept");
+            String consumed = durableQueue(c, null);
+            String kept = durableQueue(c, null);
             ch.queueBind(consumed, exchange, "");
             ch.queueBind(kept, exchange, "");
             consume(c, consumed, Settle.ACK);
-            long millis = confirmMillis(c, exchange, "");
-            assertTrue(millis >= DISK_MILLIS, "confirmed after " + millis + " ms, while a queue still held it");
+            assertConfirmedByTheDisk(confirmMillis(c, exchange, ""), "a queue still held it");
         }
     }
 
-    @Test
-    @PrivateBroker.JvmOptions(SLOW_DISK)
-    void aRejectedMessageWaitsForTheDisk(BrokerUnderTest broker) throws Exception {
-        try (Connection c = connect(broker, "confirm-rejected")) {
-            String q = durableQueue(c, "confirm-rejected");
-            consume(c, q, Settle.REJECT);
-            long millis = confirmMillis(c, "", q);
-            assertTrue(millis >= DISK_MILLIS, "confirmed after " + millis + " ms: a rejection is not consumption");
+    /**
+     * How long the confirm of one persistent publish to a new durable queue (declared with {@code arguments})
+     * takes while a consumer settles its deliveries as {@code settle} says (null: no consumer).
+     */
+    private static long confirmMillisFor(BrokerUnderTest broker, Settle settle, Map<String, Object> arguments)
+            throws Exception {
+        try (Connection c = connect(broker, "confirm-on-consume")) {
+            String q = durableQueue(c, arguments);
+            if (settle != null) {
+                consume(c, q, settle);
+            }
+            return confirmMillis(c, "", q);
         }
     }
 
-    /** A quorum queue confirms once the message is on disk (in RabbitMQ, once a majority has it), never sooner. */
-    @Test
-    @PrivateBroker.JvmOptions(SLOW_DISK)
-    void aMessageAckedOnAQuorumQueueWaitsForTheDisk(BrokerUnderTest broker) throws Exception {
-        try (Connection c = connect(broker, "confirm-quorum")) {
-            String q = unique("confirm-quorum");
-            Channel ch = c.createChannel();
-            ch.queueDeclare(q, true, false, false, Map.of("x-queue-type", "quorum"));
-            consume(c, q, Settle.ACK);
-            long millis = confirmMillis(c, "", q);
-            assertTrue(millis >= DISK_MILLIS, "confirmed after " + millis + " ms, before the disk had it");
-        }
+    private static void assertConfirmedBeforeTheDisk(long millis) {
+        assertTrue(millis < CONSUMED_MILLIS, "confirmed after " + millis + " ms, as if from the disk");
+    }
+
+    private static void assertConfirmedByTheDisk(long millis, String why) {
+        assertTrue(millis >= DISK_MILLIS, "confirmed after " + millis + " ms, before the disk had it: " + why);
     }
 
     private enum Settle { ACK, NO_ACK, REJECT }
 
-    private static String durableQueue(Connection c, String prefix) throws Exception {
-        String q = unique(prefix);
+    private static String durableQueue(Connection c, Map<String, Object> arguments) throws Exception {
+        String q = unique("confirm-on-consume");
         Channel ch = c.createChannel();
-        ch.queueDeclare(q, true, false, false, null);
+        ch.queueDeclare(q, true, false, false, arguments);
         ch.close();
         return q;
     }
