@@ -55,6 +55,8 @@ public final class AmqpChannel implements ConsumerChannel {
     private final AccessControl access;
     private final ArrayDeque<Frame> held = new ArrayDeque<>();
     final Map<String, ChannelConsumer> consumers = new HashMap<>();
+    /** Which consumer {@link #wakeQueues} wakes first next time. */
+    private int wakeTurn;
     final UnackedMap unacked = new UnackedMap();
     final Publisher publisher;
     final DirectReplyTo replyTo;
@@ -567,6 +569,14 @@ public final class AmqpChannel implements ConsumerChannel {
                 only = null;
             }
         }
+        if (credit > 0) {
+            // The freed global credit goes to whichever queue asks first. The queues are woken before the settled
+            // queue hears of its acks, in an order that turns with each wake, so that a queue on this channel's
+            // own loop does not win every time by settling first (RabbitMQ's limiter shuffles the queues it
+            // notifies for the same reason).
+            channelPrefetch.release(credit);
+            wakeQueues();
+        }
         if (only != null) {
             // The common case, every ack: one queue, one array, no maps.
             long[] seqs = new long[list.size()];
@@ -584,10 +594,6 @@ public final class AmqpChannel implements ConsumerChannel {
             }
             byQueue.forEach((q, seqs) -> settleOn(q, seqs, counts.get(q)[0], requeue, reject));
         }
-        if (credit > 0) {
-            channelPrefetch.release(credit);
-            wakeQueues();
-        }
     }
 
     private static void settleOn(Queue q, long[] seqs, int n, boolean requeue, boolean reject) {
@@ -597,7 +603,22 @@ public final class AmqpChannel implements ConsumerChannel {
 
     /** Lets every queue this channel consumes from look for credit again. */
     void wakeQueues() {
+        int n = consumers.size();
+        if (n == 0) {
+            return;
+        }
+        int first = Math.floorMod(wakeTurn++, n);
+        int i = 0;
         for (ChannelConsumer c : consumers.values()) {
+            if (i++ >= first) {
+                c.queue().execute(c.queue()::dispatch);
+            }
+        }
+        i = 0;
+        for (ChannelConsumer c : consumers.values()) {
+            if (i++ >= first) {
+                break;
+            }
             c.queue().execute(c.queue()::dispatch);
         }
     }
