@@ -144,7 +144,7 @@ public final class Broker implements AutoCloseable {
             Admin admin = new Admin(store.definitions(), users, limits, vhosts, connections,
                     name -> new VirtualHost(name, server.workers(), stored), defs);
             BrokerServices services = new BrokerServices(settings, users, vhosts, limits, alarms,
-                    config.security().authMechanisms(), config.clusterName(), connections, admin);
+                    config.security().authMechanisms(), config.clusterName(), config.nodeName(), connections, admin);
             List<Integer> ports = new ArrayList<>();
             for (Listener l : config.listeners()) {
                 int port = server.listen(l.host(), l.port(), services);
@@ -160,7 +160,7 @@ public final class Broker implements AutoCloseable {
             if (config.management().enabled()) {
                 BrokerConfig.Management m = config.management();
                 management = ManagementServer.start(m.ip(), m.port(), new ManagementContext(services,
-                        "leveret@" + hostName(), ports, tlsPorts, java.time.Instant.now(), store.definitions(),
+                        config.nodeName(), ports, tlsPorts, java.time.Instant.now(), store.definitions(),
                         persistence, server.workers(), new java.util.concurrent.atomic.AtomicInteger(), statistics,
                         amqpApplication(server)),
                         new io.leveret.server.ui.UiFiles());
@@ -174,10 +174,9 @@ public final class Broker implements AutoCloseable {
                 Path tlsPortFile = config.portFile().resolveSibling(config.portFile().getFileName() + ".tls");
                 writeAtomically(tlsPortFile, Integer.toString(tlsPorts.get(0)));
             }
-            String host = hostName();
-            String cluster = config.clusterName().isEmpty() ? "leveret@" + host : config.clusterName();
+            String cluster = config.clusterName().isEmpty() ? config.nodeName() : config.clusterName();
             prometheus = PrometheusServer.start(metrics.prometheusIp(), metrics.prometheusPort(),
-                    new RabbitMetrics(statistics, vhosts::values, alarms, "leveret@" + host, cluster),
+                    new RabbitMetrics(statistics, vhosts::values, alarms, config.nodeName(), cluster),
                     metrics.perObject());
             LOG.info("serving Prometheus metrics on {}:{}", metrics.prometheusIp().isEmpty() ? "*"
                     : metrics.prometheusIp(), prometheus.port());
@@ -356,15 +355,6 @@ public final class Broker implements AutoCloseable {
     /** The bound ports, in the order of the configured listeners. */
     public List<Integer> ports() {
         return ports;
-    }
-
-    /** The node name the management API and Prometheus report, as connection.start's default cluster_name spells it. */
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
     }
 
     /** The Prometheus endpoint's port. */
