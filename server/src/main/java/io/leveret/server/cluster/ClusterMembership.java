@@ -1,0 +1,45 @@
+package io.leveret.server.cluster;
+
+import io.leveret.store.definitions.Change;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the rest of the broker sees of the cluster, in its own types: the nodes and their state, and the
+ * metadata group's one way in. No Ratis type appears here, so that a single node, which never starts a
+ * cluster, never loads a Ratis class either ({@link Clustering} is the only door to the implementation).
+ */
+public interface ClusterMembership extends AutoCloseable {
+
+    /**
+     * One configured node as this one sees it.
+     *
+     * @param name    NAME@HOST
+     * @param running this node, or a peer that answered a Raft request just now
+     * @param leader  the metadata group's current leader, as this node knows it
+     */
+    record NodeState(String name, boolean running, boolean leader) {
+    }
+
+    /** This node's name. */
+    String self();
+
+    /** The configured nodes, in configuration order. */
+    List<String> nodeNames();
+
+    /** Every configured node and whether it runs; may wait up to a probe timeout per unreachable peer. */
+    List<NodeState> nodes();
+
+    /** The metadata group's leader as this node knows it, or null while there is none. */
+    String leader();
+
+    /**
+     * Commits a definitions change through the metadata group; completes once committed and applied on this
+     * node. Fails with {@link IllegalArgumentException} if the change does not fit the replicated model and with
+     * {@link ClusterUnavailableException} if no majority commits it in time.
+     */
+    CompletableFuture<Void> submit(Change change);
+
+    @Override
+    void close();
+}
