@@ -1,6 +1,8 @@
 package io.leveret.server;
 
 import io.leveret.server.admin.Admin;
+import io.leveret.server.cluster.ClusterMembership;
+import io.leveret.server.cluster.Clustering;
 import io.leveret.server.config.BrokerConfig;
 import io.leveret.server.config.Listener;
 import io.leveret.server.management.ManagementContext;
@@ -69,10 +71,14 @@ public final class Broker implements AutoCloseable {
     private final Statistics statistics;
     private final PrometheusServer prometheus;
     private final Map<String, VirtualHost> vhosts;
+    /** The cluster this node is a member of; null for a single node, which loads no Ratis class at all. */
+    private final ClusterMembership cluster;
 
     private Broker(AmqpServer server, Store store, Persistence persistence, ResourceAlarms alarms, List<Integer> ports,
                    List<Integer> tlsPorts, BrokerServices services, Admin admin, ManagementServer management,
-                   Statistics statistics, PrometheusServer prometheus, Map<String, VirtualHost> vhosts) {
+                   Statistics statistics, PrometheusServer prometheus, Map<String, VirtualHost> vhosts,
+                   ClusterMembership cluster) {
+        this.cluster = cluster;
         this.management = management;
         this.vhosts = vhosts;
         this.server = server;
@@ -110,8 +116,17 @@ public final class Broker implements AutoCloseable {
         ManagementServer management = null;
         Statistics statistics = null;
         PrometheusServer prometheus = null;
+        ClusterMembership cluster = null;
         try {
             SslContext tls = config.tls().listeners().isEmpty() ? null : TlsContext.of(config.tls());
+            if (config.cluster() != null) {
+                // Issue #16: the group forms and reports its members; topology changes do not go through it yet,
+                // so committed changes need nothing from this node (no one submits them).
+                cluster = Clustering.start(config.nodeName(), config.cluster(), config.dataDir(), change -> { });
+                LOG.warn("cluster {}: this node ({}) runs the metadata group of {}; definitions are not replicated "
+                        + "through it yet: each node keeps its own", config.cluster().name(), config.nodeName(),
+                        config.cluster().nodes());
+            }
             seedOnFirstBoot(store, config);
             if (config.loadDefinitions() != null) {
                 DefinitionsFile.load(config.loadDefinitions(), store.definitions());
@@ -162,7 +177,7 @@ public final class Broker implements AutoCloseable {
                 management = ManagementServer.start(m.ip(), m.port(), new ManagementContext(services,
                         config.nodeName(), ports, tlsPorts, java.time.Instant.now(), store.definitions(),
                         persistence, server.workers(), new java.util.concurrent.atomic.AtomicInteger(), statistics,
-                        amqpApplication(server)),
+                        amqpApplication(server), cluster),
                         new io.leveret.server.ui.UiFiles());
                 LOG.info("management API listening on {}:{}", m.ip() == null ? "*" : m.ip(), management.port());
                 if (m.portFile() != null) {
@@ -174,9 +189,9 @@ public final class Broker implements AutoCloseable {
                 Path tlsPortFile = config.portFile().resolveSibling(config.portFile().getFileName() + ".tls");
                 writeAtomically(tlsPortFile, Integer.toString(tlsPorts.get(0)));
             }
-            String cluster = config.clusterName().isEmpty() ? config.nodeName() : config.clusterName();
+            String clusterLabel = config.clusterName().isEmpty() ? config.nodeName() : config.clusterName();
             prometheus = PrometheusServer.start(metrics.prometheusIp(), metrics.prometheusPort(),
-                    new RabbitMetrics(statistics, vhosts::values, alarms, config.nodeName(), cluster),
+                    new RabbitMetrics(statistics, vhosts::values, alarms, config.nodeName(), clusterLabel),
                     metrics.perObject());
             LOG.info("serving Prometheus metrics on {}:{}", metrics.prometheusIp().isEmpty() ? "*"
                     : metrics.prometheusIp(), prometheus.port());
@@ -188,7 +203,7 @@ public final class Broker implements AutoCloseable {
                 writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
             }
             return new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts), services,
-                    admin, management, statistics, prometheus, vhosts);
+                    admin, management, statistics, prometheus, vhosts, cluster);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (management != null) {
                 management.close();
@@ -198,6 +213,9 @@ public final class Broker implements AutoCloseable {
             }
             if (statistics != null) {
                 statistics.close();
+            }
+            if (cluster != null) {
+                cluster.close();
             }
             if (alarms != null) {
                 alarms.close();
@@ -397,6 +415,9 @@ public final class Broker implements AutoCloseable {
         statistics.close();
         alarms.close();
         server.close();
+        if (cluster != null) {
+            cluster.close();
+        }
         // The loops are stopped: the queues' buffers are freed here, or an embedding JVM would keep them.
         for (VirtualHost v : vhosts.values()) {
             v.queues().forEach(Queue::releaseAtShutdown);
