@@ -3,7 +3,6 @@ package io.leveret.server.cluster;
 import io.leveret.store.definitions.Change;
 import io.leveret.store.definitions.DefinitionReplica;
 import io.leveret.store.definitions.Definitions;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +55,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MetadataGroup implements ClusterMembership {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataGroup.class);
+    /** Between a submit's attempts, while a leader is being elected or a member is down. */
+    private static final long RETRY_SLEEP_MILLIS = 100;
 
     /**
      * How the group runs; {@link #DEFAULTS} for a broker, smaller values make tests snapshot and purge.
@@ -150,7 +151,11 @@ public final class MetadataGroup implements ClusterMembership {
         try {
             server.start();
             client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
-                    .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                    // Bounded, so that a change given up on (no majority) stops taking one of the client's
+                    // outstanding-request slots about when submit's own timeout has failed it.
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                            (int) Math.max(1, tuning.submitTimeout().toMillis() / RETRY_SLEEP_MILLIS),
+                            TimeDuration.valueOf(RETRY_SLEEP_MILLIS, TimeUnit.MILLISECONDS)))
                     .build();
             RaftProperties probing = properties(tuning, dir);
             RaftClientConfigKeys.Rpc.setRequestTimeout(probing, duration(tuning.probeTimeout()));
@@ -329,10 +334,5 @@ public final class MetadataGroup implements ClusterMembership {
     /** For tests: snapshots this member installed from a leader. */
     int installedSnapshots() {
         return machine.installedSnapshots();
-    }
-
-    /** For tests: the storage directory a member keeps its group in. */
-    static File groupDirectory(Path dir, String clusterName) {
-        return dir.resolve(groupId(clusterName).getUuid().toString()).toFile();
     }
 }

@@ -113,7 +113,8 @@ final class NodeCommands {
         String runtime = overview.path("erlang_full_version").asText("");
         if (c.invocation().json()) {
             ObjectNode o = ManagementClient.JSON.createObjectNode();
-            alarms.forEach(a -> o.withArray("alarms").addObject().put("node", self).put("resource", a));
+            alarms.forEach(a -> o.withArray("alarms").addObject().put("node", self).put("resource", a)
+                    .put("type", "resource_limit"));
             o.withArray("alarms");
             o.put("cluster_name", overview.path("cluster_name").asText(""));
             all.forEach(o.withArray("disk_nodes")::add);
@@ -134,7 +135,14 @@ final class NodeCommands {
         running.forEach(n -> b.append(n).append('\n'));
         b.append("\nVersions\n\n").append(self).append(": RabbitMQ ").append(version).append(" on ").append(runtime)
                 .append('\n');
-        b.append("\nAlarms\n\n").append(alarms.isEmpty() ? "(none)" : String.join("\n", alarms)).append('\n');
+        b.append("\nAlarms\n\n");
+        if (alarms.isEmpty()) {
+            b.append("(none)\n");
+        }
+        for (String alarm : alarms) {
+            b.append(alarm.equals("memory") ? "Memory" : "Free disk space").append(" alarm on node ").append(self)
+                    .append('\n');
+        }
         b.append("\nNetwork Partitions\n\n(none)\n");
         c.out().raw(b.toString());
     }
