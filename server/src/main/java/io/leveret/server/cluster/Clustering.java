@@ -1,6 +1,7 @@
 package io.leveret.server.cluster;
 
 import io.leveret.server.config.BrokerConfig;
+import io.leveret.server.config.ConfigException;
 import io.leveret.store.definitions.Change;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,10 +20,17 @@ public final class Clustering {
      * at the HOST of its name on the shared distribution port.
      *
      * @param applied hears every committed change in log order (Ratis' apply thread)
+     * @throws ConfigException naming the distribution keys if the Raft listener cannot bind
      */
     public static ClusterMembership start(String nodeName, BrokerConfig.Cluster cluster, Path dataDir,
                                           Consumer<Change> applied) throws IOException {
-        return MetadataGroup.start(cluster.name(), nodeName, MetadataGroup.addresses(cluster.nodes(), cluster.port()),
-                cluster.listenerInterface(), dataDir.resolve(METADATA_DIR), MetadataGroup.Tuning.DEFAULTS, applied);
+        try {
+            return MetadataGroup.start(cluster.name(), nodeName,
+                    MetadataGroup.addresses(cluster.nodes(), cluster.port()), cluster.listenerInterface(),
+                    dataDir.resolve(METADATA_DIR), MetadataGroup.Tuning.DEFAULTS, applied);
+        } catch (java.net.BindException e) {
+            throw new ConfigException(e.getMessage() + " (keys 'distribution.listener.interface' and "
+                    + "'distribution.listener.port_range.min')", e);
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.leveret.store.definitions.Change;
 import io.leveret.store.definitions.DefinitionReplica;
 import io.leveret.store.definitions.Definitions;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
@@ -149,7 +151,7 @@ public final class MetadataGroup implements ClusterMembership {
         RaftClient client = null;
         RaftClient probe = null;
         try {
-            server.start();
+            startServer(server, bindHost, members.get(self).getPort());
             client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
                     // Bounded, so that a change given up on (no majority) stops taking one of the client's
                     // outstanding-request slots about when submit's own timeout has failed it.
@@ -171,6 +173,27 @@ public final class MetadataGroup implements ClusterMembership {
                 members.keySet(), formatted ? "recovered" : "formatted", self, bindHost == null ? "*" : bindHost,
                 members.get(self).getPort());
         return new MetadataGroup(self, List.copyOf(members.keySet()), group, server, client, probe, machine, tuning);
+    }
+
+    /**
+     * Starts the Ratis server; a listener that cannot bind is a {@link BindException}. Ratis would end the JVM
+     * there (ExitUtils.terminate calls System.exit): a library must not stop a broker, or a JVM embedding
+     * one, so that is switched off and its exception turned into ours.
+     */
+    private static void startServer(RaftServer server, String bindHost, int port) throws IOException {
+        ExitUtils.disableSystemExit();
+        try {
+            server.start();
+        } catch (ExitUtils.ExitException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            BindException bind = new BindException("cannot listen for the cluster (Raft) on "
+                    + (bindHost == null ? "*" : bindHost) + ":" + port + ": " + cause.getMessage());
+            bind.initCause(e);
+            throw bind;
+        }
     }
 
     private static RaftProperties properties(Tuning tuning, Path dir) {

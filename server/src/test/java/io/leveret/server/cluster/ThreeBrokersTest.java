@@ -146,4 +146,17 @@ class ThreeBrokersTest {
             assertEquals("leveret@127.0.0.4", nodes.get(2).path("name").asText());
         }
     }
+
+    @Test
+    void aRaftPortInUseIsAStartupErrorNamingTheKeysNotAnExit() throws Exception {
+        int port = sharedPort();
+        try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getByName(HOSTS.get(0)))) {
+            io.leveret.server.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.leveret.server.config.ConfigException.class, () -> start(HOSTS.get(0), taken.getLocalPort()));
+            assertEquals(true, e.getMessage().contains(HOSTS.get(0) + ":" + port)
+                    && e.getMessage().contains("'distribution.listener.port_range.min'"), e.getMessage());
+        }
+        // Still here: Ratis did not end the JVM. The same node starts once the port is free again.
+        start(HOSTS.get(0), port);
+    }
 }
