@@ -1,6 +1,7 @@
 package io.leveret.server.cluster;
 
 import io.leveret.store.definitions.Change;
+import io.leveret.store.definitions.Definitions;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -39,6 +40,9 @@ public interface ClusterMembership extends AutoCloseable {
      * {@link ClusterUnavailableException} if no majority commits it in time.
      */
     CompletableFuture<Void> submit(Change change);
+
+    /** The replicated definitions as applied on this node so far. */
+    Definitions definitions();
 
     @Override
     void close();

@@ -115,7 +115,9 @@ public final class MetadataGroup implements ClusterMembership {
 
     /**
      * Starts this node's member of the group and returns at once; the group elects a leader as soon as a
-     * majority runs. {@code applied} hears every committed change in log order, on Ratis' apply thread.
+     * majority runs. {@code applied} hears every committed change in log order, on Ratis' apply thread; after
+     * a restart it hears again the changes after the latest snapshot (what the snapshot holds is in
+     * {@link #definitions()} from the start), so what it does with a change must bear repeating.
      *
      * @param self        this node's name, a key of {@code members}
      * @param members     every node's name and Raft address, this one included
@@ -259,7 +261,7 @@ public final class MetadataGroup implements ClusterMembership {
         return new ClusterUnavailableException("the metadata group failed the change: " + cause, cause);
     }
 
-    /** The definitions as applied on this node. */
+    @Override
     public Definitions definitions() {
         return machine.definitions();
     }
