@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * change:    version | tag | (definition of a put | identity strings of a delete)
  * vhost:     version | name
  * exchange:  version | vhost | name | type | flags(durable 1, autoDelete 2, internal 4) | arguments
- * queue:     version | vhost | name | flags(durable 1, exclusive 2, autoDelete 4) | arguments
+ * queue:     version | vhost | name | flags(durable 1, exclusive 2, autoDelete 4) | arguments | node
+ *            (before version 3 there is no node: the queue has no home node)
  * binding:   version | vhost | source | destination | kind(0 queue, 1 exchange) | routingKey | arguments
  * user:      version | name | passwordHash | i32 tagCount | tags | i32 limitCount | (name | i32 value)*
  *            (version 1 ends after the tags)
@@ -33,8 +34,8 @@ import java.util.TreeMap;
  * </pre>
  */
 final class DefinitionCodec {
-    /** The version written; 2 added the user's limits. */
-    static final byte VERSION = 2;
+    /** The version written; 2 added the user's limits, 3 a queue's home node. */
+    static final byte VERSION = 3;
     /** The oldest version read. */
     static final byte OLDEST_VERSION = 1;
 
@@ -199,7 +200,7 @@ final class DefinitionCodec {
 
     static byte[] encode(QueueDefinition d) {
         return new Out().version().string(d.vhost()).string(d.name())
-                .flags(d.durable(), d.exclusive(), d.autoDelete()).blob(d.arguments()).bytes();
+                .flags(d.durable(), d.exclusive(), d.autoDelete()).blob(d.arguments()).string(d.node()).bytes();
     }
 
     static QueueDefinition decodeQueue(byte[] bytes) throws IOException {
@@ -207,7 +208,10 @@ final class DefinitionCodec {
         String vhost = in.string();
         String name = in.string();
         int flags = in.flags();
-        return in.end(new QueueDefinition(vhost, name, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, in.blob()));
+        Blob arguments = in.blob();
+        String node = in.version() >= 3 ? in.string() : "";
+        return in.end(new QueueDefinition(vhost, name, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, arguments,
+                node));
     }
 
     static byte[] encode(BindingDefinition d) {

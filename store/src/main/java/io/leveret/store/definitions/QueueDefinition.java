@@ -3,12 +3,22 @@ package io.leveret.store.definitions;
 import io.leveret.store.Blob;
 import java.util.Objects;
 
-/** A durable queue. Exclusive queues die with their connection, so they are never stored. */
+/**
+ * A durable queue. Exclusive queues die with their connection, so they are never stored. {@code node} is the
+ * queue's home in a cluster, the node that declared it and holds its messages (NAME@HOST); empty on a single node.
+ */
 public record QueueDefinition(String vhost, String name, boolean durable, boolean exclusive, boolean autoDelete,
-                              Blob arguments) {
+                              Blob arguments, String node) {
     public QueueDefinition {
         Objects.requireNonNull(vhost, "vhost");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(arguments, "arguments");
+        Objects.requireNonNull(node, "node");
+    }
+
+    /** A queue without a home node: a single node's. */
+    public QueueDefinition(String vhost, String name, boolean durable, boolean exclusive, boolean autoDelete,
+                           Blob arguments) {
+        this(vhost, name, durable, exclusive, autoDelete, arguments, "");
     }
 }
