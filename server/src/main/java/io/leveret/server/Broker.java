@@ -1,6 +1,7 @@
 package io.leveret.server;
 
 import io.leveret.server.admin.Admin;
+import io.leveret.server.admin.CommittedChanges;
 import io.leveret.server.cluster.ClusterMembership;
 import io.leveret.server.cluster.Clustering;
 import io.leveret.server.config.BrokerConfig;
@@ -73,6 +74,9 @@ public final class Broker implements AutoCloseable {
     private final Map<String, VirtualHost> vhosts;
     /** The cluster this node is a member of; null for a single node, which loads no Ratis class at all. */
     private final ClusterMembership cluster;
+    /** In a cluster: what this node does with committed changes, and the first-boot seeding; else null. */
+    private CommittedChanges committed;
+    private Thread seeding;
 
     private Broker(AmqpServer server, Store store, Persistence persistence, ResourceAlarms alarms, List<Integer> ports,
                    List<Integer> tlsPorts, BrokerServices services, Admin admin, ManagementServer management,
@@ -117,22 +121,27 @@ public final class Broker implements AutoCloseable {
         Statistics statistics = null;
         PrometheusServer prometheus = null;
         ClusterMembership cluster = null;
+        CommittedChanges committed = null;
         try {
             SslContext tls = config.tls().listeners().isEmpty() ? null : TlsContext.of(config.tls());
             if (config.cluster() != null) {
-                // Issue #16: the group forms and reports its members; topology changes do not go through it yet,
-                // so committed changes need nothing from this node (no one submits them).
-                cluster = Clustering.start(config.nodeName(), config.cluster(), config.dataDir(), change -> { });
-                LOG.warn("cluster {}: this node ({}) runs the metadata group of {}; definitions are not replicated "
-                        + "through it yet: each node keeps its own", config.cluster().name(), config.nodeName(),
-                        config.cluster().nodes());
-            }
-            seedOnFirstBoot(store, config);
-            if (config.loadDefinitions() != null) {
-                DefinitionsFile.load(config.loadDefinitions(), store.definitions());
-            }
-            for (Path more : moreDefinitions) {
-                DefinitionsFile.load(more, store.definitions());
+                // Every definitions change goes through the metadata group from now on; this node's store becomes
+                // a copy of the group's model, written as changes commit. First-boot seeding and definitions
+                // files go through the group too, once this node has caught up with it (seedCluster, below).
+                committed = new CommittedChanges(store.definitions());
+                cluster = Clustering.start(config.nodeName(), config.cluster(), config.dataDir(), committed);
+                store.definitions().replicateThrough(Clustering.submitter(cluster));
+                committed.mirror(cluster.definitions());
+                LOG.info("cluster {}: this node ({}) is a member of the metadata group of {}",
+                        config.cluster().name(), config.nodeName(), config.cluster().nodes());
+            } else {
+                seedOnFirstBoot(store, config);
+                if (config.loadDefinitions() != null) {
+                    DefinitionsFile.load(config.loadDefinitions(), store.definitions());
+                }
+                for (Path more : moreDefinitions) {
+                    DefinitionsFile.load(more, store.definitions());
+                }
             }
             long memoryLimit = memoryLimit(config.resources());
             PagingBudget paging = PagingBudget.of(config.resources().pagingRatio(),
@@ -141,6 +150,11 @@ public final class Broker implements AutoCloseable {
             LOG.info("queues page message bodies out beyond {} bytes in memory", paging.limit());
             persistence = new Persistence(store.definitions(), store.messages(), store.spill(), paging,
                     DiskIo.start());
+            if (cluster != null) {
+                ClusterMembership members = cluster;
+                persistence.node(config.nodeName(), node -> members.nodes().stream()
+                        .anyMatch(n -> n.name().equals(node) && n.running()));
+            }
             // Live: vhosts added and deleted at runtime come and go here, where connections look them up.
             Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>(recover(store, server, persistence));
             BrokerConfig.Metrics metrics = config.metrics();
@@ -158,6 +172,9 @@ public final class Broker implements AutoCloseable {
             Persistence stored = persistence;
             Admin admin = new Admin(store.definitions(), users, limits, vhosts, connections,
                     name -> new VirtualHost(name, server.workers(), stored), defs);
+            if (committed != null) {
+                committed.ready(admin);
+            }
             BrokerServices services = new BrokerServices(settings, users, vhosts, limits, alarms,
                     config.security().authMechanisms(), config.clusterName(), config.nodeName(), connections, admin);
             List<Integer> ports = new ArrayList<>();
@@ -202,8 +219,13 @@ public final class Broker implements AutoCloseable {
             if (config.portFile() != null && !ports.isEmpty()) {
                 writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
             }
-            return new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts), services,
-                    admin, management, statistics, prometheus, vhosts, cluster);
+            Broker broker = new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts),
+                    services, admin, management, statistics, prometheus, vhosts, cluster);
+            if (cluster != null) {
+                broker.committed = committed;
+                broker.seeding = seedCluster(cluster, config, moreDefinitions);
+            }
+            return broker;
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (management != null) {
                 management.close();
@@ -216,6 +238,9 @@ public final class Broker implements AutoCloseable {
             }
             if (cluster != null) {
                 cluster.close();
+            }
+            if (committed != null) {
+                committed.close();
             }
             if (alarms != null) {
                 alarms.close();
@@ -251,6 +276,58 @@ public final class Broker implements AutoCloseable {
             }
             LOG.info("first boot: created user '{}' with tags {}", config.defaultUser(), sec.defaultUserTags());
         }
+    }
+
+    /**
+     * RabbitMQ's first boot and load_definitions, once for the whole cluster: on a thread of its own, once this
+     * node has caught up with the metadata group (which needs a majority), default_vhost and default_user (as
+     * {@link #seedOnFirstBoot}) if the cluster has no vhost and no user yet, then the definitions files, all
+     * committed through the group. Nodes that boot together may each seed: their changes are the same puts,
+     * so the cluster ends up as if one had. Retries every second until it is done or the broker closes.
+     */
+    private static Thread seedCluster(ClusterMembership cluster, BrokerConfig config, List<Path> moreDefinitions) {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    cluster.caughtUp().join();
+                    Definitions defs = cluster.definitions();
+                    if (defs.vhosts().isEmpty() && defs.users().isEmpty()) {
+                        BrokerConfig.Security sec = config.security();
+                        PasswordHash hash = PasswordHash.of(PasswordHash.Algorithm.SHA256, config.defaultPass());
+                        cluster.submitForAll(new Change.PutVhost(new VhostDefinition(config.defaultVhost()))).join();
+                        cluster.submitForAll(new Change.PutUser(new UserDefinition(config.defaultUser(),
+                                StoredForm.password(hash), sec.defaultUserTags()))).join();
+                        cluster.submitForAll(new Change.PutPermission(new PermissionDefinition(config.defaultUser(),
+                                config.defaultVhost(), sec.defaultConfigure(), sec.defaultWrite(),
+                                sec.defaultRead()))).join();
+                        LOG.info("first boot of the cluster: created vhost '{}' and user '{}'", config.defaultVhost(),
+                                config.defaultUser());
+                    }
+                    List<Path> files = new ArrayList<>();
+                    if (config.loadDefinitions() != null) {
+                        files.add(config.loadDefinitions());
+                    }
+                    files.addAll(moreDefinitions);
+                    for (Path file : files) {
+                        DefinitionsFile.load(file, cluster::submitForAll, cluster.definitions());
+                    }
+                    return;
+                } catch (RuntimeException | IOException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
+                    LOG.warn("cluster: first-boot definitions not committed yet, retrying: {}", e.toString());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+        }, "leveret-cluster-seed");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** The stored users, permissions and topic permissions, and loopback_users from the config. */
@@ -415,8 +492,12 @@ public final class Broker implements AutoCloseable {
         statistics.close();
         alarms.close();
         server.close();
+        if (seeding != null) {
+            seeding.interrupt();
+        }
         if (cluster != null) {
             cluster.close();
+            committed.close();
         }
         // The loops are stopped: the queues' buffers are freed here, or an embedding JVM would keep them.
         for (VirtualHost v : vhosts.values()) {

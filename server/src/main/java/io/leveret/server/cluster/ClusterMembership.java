@@ -22,6 +22,16 @@ public interface ClusterMembership extends AutoCloseable {
     record NodeState(String name, boolean running, boolean leader) {
     }
 
+    /** Hears each committed change, in log order. */
+    @FunctionalInterface
+    interface Listener {
+        /**
+         * @param fromHere true if this node submitted it with {@link #submit} (the submitter has made the change in
+         *                 its own memory already); false for another node's and for {@link #submitForAll}'s
+         */
+        void committed(Change change, boolean fromHere);
+    }
+
     /** This node's name. */
     String self();
 
@@ -40,6 +50,18 @@ public interface ClusterMembership extends AutoCloseable {
      * {@link ClusterUnavailableException} if no majority commits it in time.
      */
     CompletableFuture<Void> submit(Change change);
+
+    /**
+     * As {@link #submit}, for a change no node has made in memory yet (first-boot seeding, a definitions file
+     * read at boot): every node's listener, this one's too, hears it as another node's.
+     */
+    CompletableFuture<Void> submitForAll(Change change);
+
+    /**
+     * Completes once this node has applied every change the group had committed when asked; fails with
+     * {@link ClusterUnavailableException} if no majority answers within the submit timeout.
+     */
+    CompletableFuture<Void> caughtUp();
 
     /** The replicated definitions as applied on this node so far. */
     Definitions definitions();

@@ -2,7 +2,7 @@ package io.leveret.server.cluster;
 
 /** The metadata group could not commit a change: no majority reachable in time, or the node is shutting down. */
 public final class ClusterUnavailableException extends RuntimeException {
-    ClusterUnavailableException(String message, Throwable cause) {
+    public ClusterUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -125,7 +124,7 @@ public final class MetadataGroup implements ClusterMembership {
      * @param dir         where the log and snapshots live
      */
     public static MetadataGroup start(String clusterName, String self, Map<String, InetSocketAddress> members,
-                                      String bindHost, Path dir, Tuning tuning, Consumer<Change> applied)
+                                      String bindHost, Path dir, Tuning tuning, Listener applied)
             throws IOException {
         if (!members.containsKey(self)) {
             throw new IllegalArgumentException("node " + self + " is not among the members " + members.keySet());
@@ -142,7 +141,7 @@ public final class MetadataGroup implements ClusterMembership {
         }
         Files.createDirectories(dir);
         boolean formatted = Files.isDirectory(dir.resolve(group.getGroupId().getUuid().toString()));
-        MetadataStateMachine machine = new MetadataStateMachine(applied);
+        MetadataStateMachine machine = new MetadataStateMachine(self, applied);
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(self))
                 .setGroup(group)
@@ -209,6 +208,8 @@ public final class MetadataGroup implements ClusterMembership {
                 SizeInBytes.valueOf(Math.min(tuning.segmentBytes(), 4L << 20)));
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
         RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, Math.max(1, tuning.snapshotEvery())));
+        // caughtUp's read is served once the leader has applied all it had committed.
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, duration(tuning.electionTimeout()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, duration(tuning.electionTimeout().multipliedBy(2)));
         // A request to a member that just died waits this long before the client tries the next one: a few
@@ -229,9 +230,37 @@ public final class MetadataGroup implements ClusterMembership {
      */
     @Override
     public CompletableFuture<Void> submit(Change change) {
-        Message message = Message.valueOf(ByteString.copyFrom(DefinitionReplica.encode(change)));
-        return client.async().send(message)
+        return send(MetadataStateMachine.entry(self, change));
+    }
+
+    @Override
+    public CompletableFuture<Void> submitForAll(Change change) {
+        return send(MetadataStateMachine.entry("", change));
+    }
+
+    private CompletableFuture<Void> send(ByteString entry) {
+        return client.async().send(Message.valueOf(entry))
                 .thenCompose(this::appliedHere)
+                .orTimeout(tuning.submitTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e)));
+    }
+
+    /**
+     * Completes once this member has applied everything the group had committed when asked (a linearizable
+     * read of the leader's applied index); fails with {@link ClusterUnavailableException} after the submit
+     * timeout if no majority answers.
+     */
+    @Override
+    public CompletableFuture<Void> caughtUp() {
+        return client.async().sendReadOnly(Message.EMPTY)
+                .thenCompose(reply -> {
+                    if (!reply.isSuccess()) {
+                        throw new ClusterUnavailableException("the metadata group did not answer: "
+                                + reply.getException(), reply.getException());
+                    }
+                    long index = reply.getMessage().getContent().asReadOnlyByteBuffer().getLong();
+                    return machine.applied(index);
+                })
                 .orTimeout(tuning.submitTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e)));
     }

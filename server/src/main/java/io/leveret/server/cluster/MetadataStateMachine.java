@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -51,15 +50,30 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final DefinitionReplica replica = new DefinitionReplica();
-    private final Consumer<Change> applied;
+    private final String self;
+    private final ClusterMembership.Listener applied;
     /** Local waiters: index to the futures that complete once it is applied here. Guarded by this. */
     private final TreeMap<Long, CompletableFuture<Void>> waiters = new TreeMap<>();
     /** Snapshots installed from the leader (a member too far behind for the log): for tests and the log. */
     private final java.util.concurrent.atomic.AtomicInteger installed = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** @param applied told each change once it is committed and applied here, on Ratis' apply thread, in order */
-    MetadataStateMachine(Consumer<Change> applied) {
+    /**
+     * @param self    this node's name, to tell its own changes from the others'
+     * @param applied told each change once it is committed and applied here, on Ratis' apply thread, in order
+     */
+    MetadataStateMachine(String self, ClusterMembership.Listener applied) {
+        this.self = self;
         this.applied = applied;
+    }
+
+    /**
+     * A log entry: the submitting node's name ("" for a change every node makes as it commits), as a 2-byte
+     * length and UTF-8, then the change in the definitions journal's encoding.
+     */
+    static ByteString entry(String origin, Change change) {
+        byte[] name = origin.getBytes(StandardCharsets.UTF_8);
+        return ByteString.copyFrom(java.nio.ByteBuffer.allocate(2 + name.length).putShort((short) name.length)
+                .put(name).flip()).concat(ByteString.copyFrom(DefinitionReplica.encode(change)));
     }
 
     @Override
@@ -140,12 +154,21 @@ final class MetadataStateMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
-        byte[] bytes = entry.getStateMachineLogEntry().getLogData().toByteArray();
+        ByteString data = entry.getStateMachineLogEntry().getLogData();
         Change change = null;
         String refusal = null;
+        boolean fromHere = false;
         synchronized (this) {
             try {
-                change = DefinitionReplica.decode(bytes);
+                if (data.size() < 2) {
+                    throw new IOException("a metadata log entry of " + data.size() + " bytes");
+                }
+                int length = ((data.byteAt(0) & 0xff) << 8) | (data.byteAt(1) & 0xff);
+                if (2 + length > data.size()) {
+                    throw new IOException("a metadata log entry's origin runs past its end");
+                }
+                fromHere = data.substring(2, 2 + length).toString(StandardCharsets.UTF_8).equals(self);
+                change = DefinitionReplica.decode(data.substring(2 + length).toByteArray());
                 replica.apply(change);
             } catch (IOException | IllegalArgumentException e) {
                 refusal = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -155,7 +178,7 @@ final class MetadataStateMachine extends BaseStateMachine {
         }
         if (change != null) {
             try {
-                applied.accept(change);
+                applied.committed(change, fromHere);
             } catch (RuntimeException e) {
                 // The replicated model has it; a local listener failing must not stop this member's Raft server.
                 LOG.error("applying committed change {} (index {}) to this node failed", change, entry.getIndex(), e);
@@ -166,6 +189,13 @@ final class MetadataStateMachine extends BaseStateMachine {
                 ? Message.valueOf(ByteString.copyFrom(new byte[] {APPLIED}))
                 : Message.valueOf(ByteString.copyFrom(new byte[] {REFUSED})
                         .concat(ByteString.copyFromUtf8(refusal))));
+    }
+
+    /** A read: the index applied here, as 8 bytes; with linearizable reads, asked of the leader, everything committed. */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(
+                java.nio.ByteBuffer.allocate(Long.BYTES).putLong(0, appliedIndex()))));
     }
 
     @Override

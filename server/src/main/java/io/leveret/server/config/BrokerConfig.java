@@ -135,9 +135,16 @@ public record BrokerConfig(
      *                          null for every interface
      * @param port              {@code distribution.listener.port_range.min}: the Raft port, the same on every node
      */
-    public record Cluster(String name, List<String> nodes, String listenerInterface, int port) {
+    /** @param metadataTimeoutMillis how long a topology change waits for a majority (cluster.metadata_timeout) */
+    public record Cluster(String name, List<String> nodes, String listenerInterface, int port,
+                          int metadataTimeoutMillis) {
         public Cluster {
             nodes = List.copyOf(nodes);
+        }
+
+        /** With the default metadata timeout, 30 s. */
+        public Cluster(String name, List<String> nodes, String listenerInterface, int port) {
+            this(name, nodes, listenerInterface, port, 30_000);
         }
 
         /** The HOST of a node name NAME@HOST: where that node's Raft listener is reached. */

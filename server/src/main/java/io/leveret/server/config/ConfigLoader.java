@@ -167,6 +167,7 @@ public final class ConfigLoader {
         value(assignments, Settings.PEER_DISCOVERY_BACKEND);
         String bind = value(assignments, Settings.DISTRIBUTION_INTERFACE);
         int port = value(assignments, Settings.DISTRIBUTION_PORT);
+        int timeout = value(assignments, Settings.METADATA_TIMEOUT);
         Map<String, Optional<String>> listed = members(assignments, Settings.CLASSIC_CONFIG_NODES);
         Map<String, String> keyOfNode = new LinkedHashMap<>();
         for (Map.Entry<String, Optional<String>> member : listed.entrySet()) {
@@ -194,7 +195,7 @@ public final class ConfigLoader {
         List<String> nodes = List.copyOf(keyOfNode.keySet());
         String configuredName = value(assignments, Settings.CLUSTER_NAME);
         String name = configuredName.isEmpty() ? nodes.stream().sorted().findFirst().orElseThrow() : configuredName;
-        return new BrokerConfig.Cluster(name, nodes, bind.isEmpty() ? null : bind, port);
+        return new BrokerConfig.Cluster(name, nodes, bind.isEmpty() ? null : bind, port, timeout);
     }
 
     private static String source(Map<String, Assignment> assignments, String key) {

@@ -113,6 +113,9 @@ final class Settings {
     static final Setting<Integer> DISTRIBUTION_PORT = new Setting<>("distribution.listener.port_range.min",
             ValueType.integer(1, 65535), "25672",
             "Cluster (Raft) port; every node uses the same one, at the HOST of its node name.");
+    static final Setting<Integer> METADATA_TIMEOUT = new Setting<>("cluster.metadata_timeout",
+            ValueType.integer(100, 3_600_000), "30000",
+            "Milliseconds a topology change waits for a majority of the cluster before it fails (541, as RabbitMQ's).");
     static final Setting<Integer> COLLECT_STATISTICS_INTERVAL = new Setting<>("collect_statistics_interval",
             ValueType.integer(100, 3_600_000), "5000",
             "Milliseconds between statistics samples: the period of message rates and of the API's samples.");
@@ -147,6 +150,7 @@ final class Settings {
             VM_MEMORY_HIGH_WATERMARK_ABSOLUTE, VM_MEMORY_HIGH_WATERMARK_PAGING_RATIO, DISK_FREE_LIMIT_ABSOLUTE, DISK_FREE_LIMIT_RELATIVE, LOAD_DEFINITIONS,
             AUTH_MECHANISMS, LOG_CONSOLE_LEVEL, LOG_FILE, LOG_FILE_LEVEL, CLUSTER_NAME, NODENAME,
             PEER_DISCOVERY_BACKEND, CLASSIC_CONFIG_NODES, DISTRIBUTION_INTERFACE, DISTRIBUTION_PORT,
+            METADATA_TIMEOUT,
             COLLECT_STATISTICS_INTERVAL, DISABLE_METRICS_COLLECTOR, PROMETHEUS_TCP_PORT, PROMETHEUS_TCP_IP,
             PROMETHEUS_PORT_FILE, PROMETHEUS_PER_OBJECT, MANAGEMENT_ENABLED, MANAGEMENT_TCP_PORT, MANAGEMENT_TCP_IP,
             MANAGEMENT_PORT_FILE);

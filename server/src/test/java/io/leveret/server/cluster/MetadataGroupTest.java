@@ -59,7 +59,7 @@ class MetadataGroupTest {
     private MetadataGroup start(String node, MetadataGroup.Tuning tuning) throws IOException {
         List<Change> log = heard.computeIfAbsent(node, n -> new CopyOnWriteArrayList<>());
         MetadataGroup group = MetadataGroup.start("test", node, members, "127.0.0.1",
-                dir.resolve(node.substring(node.indexOf('@') + 1)), tuning, log::add);
+                dir.resolve(node.substring(node.indexOf('@') + 1)), tuning, (change, fromHere) -> log.add(change));
         running.put(node, group);
         return group;
     }
