@@ -36,9 +36,24 @@ class DefinitionCodecTest {
     @Test
     void aNewerRecordVersionIsRefused() {
         byte[] encoded = DefinitionCodec.encode(new Change.DeleteVhost("v"));
-        encoded[0] = 3;
+        encoded[0] = 4;
         IOException error = assertThrows(IOException.class, () -> DefinitionCodec.decodeChange(encoded));
-        assertEquals("definition record version 3 is not one this Leveret reads (1 to 2)", error.getMessage());
+        assertEquals("definition record version 4 is not one this Leveret reads (1 to 3)", error.getMessage());
+    }
+
+    @Test
+    void aQueueKeepsItsHomeNodeAndAVersionTwoQueueHasNone() throws IOException {
+        QueueDefinition homed = new QueueDefinition("/", "q", true, false, false, Blob.of(new byte[0]),
+                "leveret@host1");
+        byte[] encoded = DefinitionCodec.encode(homed);
+        assertEquals(homed, DefinitionCodec.decodeQueue(encoded));
+        // Version 2 ended after the arguments: the same record without the node reads as a queue of no node.
+        QueueDefinition plain = new QueueDefinition("/", "q", true, false, false, Blob.of(new byte[0]));
+        byte[] v3 = DefinitionCodec.encode(plain);
+        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 4); // the empty node: a 4-byte length of 0
+        v2[0] = 2;
+        assertEquals(plain, DefinitionCodec.decodeQueue(v2));
+        assertEquals("", DefinitionCodec.decodeQueue(v2).node());
     }
 
     @Test
