@@ -97,6 +97,26 @@ class ThreeBrokersTest {
         return JSON.readTree(response.body());
     }
 
+    /** In a cluster guest exists once the group has committed the first boot's seeding: that needs a majority. */
+    private void awaitLogin(String host) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":"
+                            + brokers.get(host).managementPort() + "/api/whoami"))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            "guest:guest".getBytes(StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(10)).build();
+            int status = http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+            if (status == 200) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("guest cannot log in on " + host + ": " + status);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     private JsonNode awaitNodes(String host, Predicate<JsonNode> condition, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
@@ -124,6 +144,9 @@ class ThreeBrokersTest {
         int port = sharedPort();
         for (String host : HOSTS) {
             start(host, port);
+        }
+        for (String host : HOSTS) {
+            awaitLogin(host);
         }
         for (String host : HOSTS) {
             JsonNode nodes = awaitNodes(host, n -> count(n, "running") == 3 && count(n, "metadata_leader") == 1,
