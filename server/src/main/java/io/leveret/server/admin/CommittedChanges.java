@@ -66,6 +66,19 @@ public final class CommittedChanges implements ClusterMembership.Listener, AutoC
     }
 
     /**
+     * This node installed the leader's snapshot: what it changes against this node's copy is made here as if
+     * another node had committed it, change by change (deletes first, then puts).
+     */
+    @Override
+    public synchronized void replaced(Definitions model) {
+        List<Change> changes = DefinitionStore.changesBetween(store.snapshot(), model);
+        LOG.info("installed the metadata group's snapshot: {} changes to this node's definitions", changes.size());
+        for (Change change : changes) {
+            committed(change, false);
+        }
+    }
+
+    /**
      * Makes this node's store a copy of {@code replicated} (the group's model as this node has it at boot); the
      * broker builds its model from the store next. Changes heard before now are in {@code replicated}.
      */

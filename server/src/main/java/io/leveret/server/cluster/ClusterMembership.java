@@ -30,6 +30,13 @@ public interface ClusterMembership extends AutoCloseable {
          *                 its own memory already); false for another node's and for {@link #submitForAll}'s
          */
         void committed(Change change, boolean fromHere);
+
+        /**
+         * This member was too far behind for the leader's log and installed the leader's snapshot instead: the
+         * changes up to it are not heard one by one; {@code model} is the replicated model as of the snapshot.
+         */
+        default void replaced(Definitions model) {
+        }
     }
 
     /** This node's name. */

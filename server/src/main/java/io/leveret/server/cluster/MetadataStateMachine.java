@@ -105,6 +105,7 @@ final class MetadataStateMachine extends BaseStateMachine {
             lifeCycle.transition(LifeCycle.State.STARTING);
             lifeCycle.transition(LifeCycle.State.RUNNING);
         }
+        applied.replaced(definitions());
         completeWaiters(appliedIndex());
     }
 

@@ -40,6 +40,8 @@ class MetadataGroupTest {
     private final Map<String, InetSocketAddress> members = new LinkedHashMap<>();
     private final Map<String, MetadataGroup> running = new LinkedHashMap<>();
     private final Map<String, List<Change>> heard = new LinkedHashMap<>();
+    /** The model each node's listener was told of when it installed a snapshot. */
+    private final Map<String, Definitions> replacedBy = new java.util.concurrent.ConcurrentHashMap<>();
 
     @BeforeEach
     void ports() throws IOException {
@@ -59,7 +61,17 @@ class MetadataGroupTest {
     private MetadataGroup start(String node, MetadataGroup.Tuning tuning) throws IOException {
         List<Change> log = heard.computeIfAbsent(node, n -> new CopyOnWriteArrayList<>());
         MetadataGroup group = MetadataGroup.start("test", node, members, "127.0.0.1",
-                dir.resolve(node.substring(node.indexOf('@') + 1)), tuning, (change, fromHere) -> log.add(change));
+                dir.resolve(node.substring(node.indexOf('@') + 1)), tuning, new ClusterMembership.Listener() {
+                    @Override
+                    public void committed(Change change, boolean fromHere) {
+                        log.add(change);
+                    }
+
+                    @Override
+                    public void replaced(Definitions model) {
+                        replacedBy.put(node, model);
+                    }
+                });
         running.put(node, group);
         return group;
     }
@@ -177,6 +189,9 @@ class MetadataGroupTest {
         await(() -> hasVhost(c, "v40"), "c caught up");
         assertEquals(running.get("leveret@a").definitions(), c.definitions());
         assertTrue(c.installedSnapshots() > 0, "the leader had purged its log, so c needed a snapshot");
+        Definitions installed = replacedBy.get("leveret@c");
+        assertTrue(installed != null && installed.vhosts().size() > 1,
+                "c's listener was told of the snapshot's model: " + installed);
 
         Definitions before = c.definitions();
         for (String node : NODES) {

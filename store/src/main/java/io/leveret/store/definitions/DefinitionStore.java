@@ -143,6 +143,11 @@ public final class DefinitionStore implements AutoCloseable {
         return CompletableFuture.runAsync(() -> applyNow(change), thread);
     }
 
+    /** The changes that turn {@code from} into {@code to}: deletes of what {@code to} lacks, then puts, parents first. */
+    public static List<Change> changesBetween(Definitions from, Definitions to) {
+        return DefinitionDiff.changes(from, to);
+    }
+
     /**
      * Makes this store hold exactly {@code target} (a replicated model, which wins over this copy): deletes
      * what {@code target} lacks, then puts what differs, parents first. Completes once all of it is written.
