@@ -122,6 +122,7 @@ public final class Broker implements AutoCloseable {
         PrometheusServer prometheus = null;
         ClusterMembership cluster = null;
         CommittedChanges committed = null;
+        Definitions kept = null;
         try {
             SslContext tls = config.tls().listeners().isEmpty() ? null : TlsContext.of(config.tls());
             if (config.cluster() != null) {
@@ -131,7 +132,17 @@ public final class Broker implements AutoCloseable {
                 committed = new CommittedChanges(store.definitions());
                 cluster = Clustering.start(config.nodeName(), config.cluster(), config.dataDir(), committed);
                 store.definitions().replicateThrough(Clustering.submitter(cluster));
-                committed.mirror(cluster.definitions());
+                Definitions local = store.definitions().snapshot();
+                if (cluster.firstBoot() && !(local.vhosts().isEmpty() && local.users().isEmpty())) {
+                    // A node that ran alone before: its definitions (and its queues' messages) stay, and are
+                    // committed to the cluster once it has caught up, instead of being replaced by the group's.
+                    kept = local;
+                    LOG.info("cluster {}: first boot as a member; this node's own definitions ({} vhosts, {} "
+                            + "queues) go to the cluster", config.cluster().name(), local.vhosts().size(),
+                            local.queues().size());
+                } else {
+                    committed.mirror(cluster.definitions());
+                }
                 LOG.info("cluster {}: this node ({}) is a member of the metadata group of {}",
                         config.cluster().name(), config.nodeName(), config.cluster().nodes());
             } else {
@@ -223,7 +234,7 @@ public final class Broker implements AutoCloseable {
                     services, admin, management, statistics, prometheus, vhosts, cluster);
             if (cluster != null) {
                 broker.committed = committed;
-                broker.seeding = seedCluster(cluster, config, moreDefinitions);
+                broker.seeding = seedCluster(cluster, config, moreDefinitions, kept);
             }
             return broker;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -283,15 +294,38 @@ public final class Broker implements AutoCloseable {
      * node has caught up with the metadata group (which needs a majority), default_vhost and default_user (as
      * {@link #seedOnFirstBoot}) if the cluster has no vhost and no user yet, then the definitions files, all
      * committed through the group. Nodes that boot together may each seed: their changes are the same puts,
-     * so the cluster ends up as if one had. Retries every second until it is done or the broker closes.
+     * so the cluster ends up as if one had. {@code kept}, if not null, are the definitions this node had
+     * before its first boot as a member: they go to the cluster instead of the default vhost and user. Queues
+     * that come in either way live on this node. Retries every second until done or the broker closes.
      */
-    private static Thread seedCluster(ClusterMembership cluster, BrokerConfig config, List<Path> moreDefinitions) {
+    private static Thread seedCluster(ClusterMembership cluster, BrokerConfig config, List<Path> moreDefinitions,
+                                      Definitions kept) {
+        // Queues that come in this way live on this node, the one that reads them.
+        java.util.function.Function<Change, java.util.concurrent.CompletableFuture<Void>> submit = change ->
+                cluster.submitForAll(change instanceof Change.PutQueue q ? new Change.PutQueue(
+                        new io.leveret.store.definitions.QueueDefinition(q.queue().vhost(), q.queue().name(),
+                                q.queue().durable(), q.queue().exclusive(), q.queue().autoDelete(),
+                                q.queue().arguments(), config.nodeName())) : change);
         Thread t = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     cluster.caughtUp().join();
                     Definitions defs = cluster.definitions();
-                    if (defs.vhosts().isEmpty() && defs.users().isEmpty()) {
+                    if (kept != null) {
+                        Definitions none = new Definitions(List.of(), List.of(), List.of(), List.of(), List.of(),
+                                List.of(), List.of());
+                        for (Change c : io.leveret.store.definitions.DefinitionStore.changesBetween(none, kept)) {
+                            try {
+                                submit.apply(c).join();
+                            } catch (java.util.concurrent.CompletionException e) {
+                                if (!(e.getCause() instanceof IllegalArgumentException)) {
+                                    throw e;
+                                }
+                                LOG.warn("cluster: this node's definition not taken by the cluster: {}",
+                                        e.getCause().getMessage());
+                            }
+                        }
+                    } else if (defs.vhosts().isEmpty() && defs.users().isEmpty()) {
                         BrokerConfig.Security sec = config.security();
                         PasswordHash hash = PasswordHash.of(PasswordHash.Algorithm.SHA256, config.defaultPass());
                         cluster.submitForAll(new Change.PutVhost(new VhostDefinition(config.defaultVhost()))).join();
@@ -309,7 +343,7 @@ public final class Broker implements AutoCloseable {
                     }
                     files.addAll(moreDefinitions);
                     for (Path file : files) {
-                        DefinitionsFile.load(file, cluster::submitForAll, cluster.definitions());
+                        DefinitionsFile.load(file, submit, cluster.definitions());
                     }
                     return;
                 } catch (RuntimeException | IOException e) {

@@ -70,6 +70,9 @@ public interface ClusterMembership extends AutoCloseable {
      */
     CompletableFuture<Void> caughtUp();
 
+    /** True if this node's Raft storage was created at this start: its first boot as a member of the group. */
+    boolean firstBoot();
+
     /** The replicated definitions as applied on this node so far. */
     Definitions definitions();
 

@@ -75,6 +75,7 @@ public final class MetadataGroup implements ClusterMembership {
     }
 
     private final String self;
+    private final boolean firstBoot;
     private final List<String> nodes;
     private final RaftGroup group;
     private final RaftServer server;
@@ -88,7 +89,8 @@ public final class MetadataGroup implements ClusterMembership {
     private volatile Set<String> answering = Set.of();
 
     private MetadataGroup(String self, List<String> nodes, RaftGroup group, RaftServer server, RaftClient client, RaftClient probe,
-                          MetadataStateMachine machine, Tuning tuning) {
+                          MetadataStateMachine machine, Tuning tuning, boolean firstBoot) {
+        this.firstBoot = firstBoot;
         this.self = self;
         this.nodes = List.copyOf(nodes);
         this.group = group;
@@ -173,7 +175,8 @@ public final class MetadataGroup implements ClusterMembership {
         LOG.info("metadata group {} ({} nodes: {}) {} as {}, Raft on {}:{}", clusterName, members.size(),
                 members.keySet(), formatted ? "recovered" : "formatted", self, bindHost == null ? "*" : bindHost,
                 members.get(self).getPort());
-        return new MetadataGroup(self, List.copyOf(members.keySet()), group, server, client, probe, machine, tuning);
+        return new MetadataGroup(self, List.copyOf(members.keySet()), group, server, client, probe, machine, tuning,
+                !formatted);
     }
 
     /**
@@ -293,6 +296,11 @@ public final class MetadataGroup implements ClusterMembership {
     @Override
     public Definitions definitions() {
         return machine.definitions();
+    }
+
+    @Override
+    public boolean firstBoot() {
+        return firstBoot;
     }
 
     /** The index of the last log entry applied on this node. */

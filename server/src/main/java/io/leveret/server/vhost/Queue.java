@@ -54,7 +54,8 @@ import java.util.function.Consumer;
 public final class Queue implements Destination {
     private final VirtualHost vhost;
     private final String name;
-    private volatile String remoteHome;
+    /** Set before the queue is put where others find it (the vhost's map), never changed: no volatile read to route. */
+    private String remoteHome;
     private final boolean durable;
     private final boolean autoDelete;
     private final FieldTable arguments;
@@ -131,7 +132,7 @@ public final class Queue implements Destination {
         return remoteHome;
     }
 
-    /** Set once, as the queue is made from a definition another node declared. */
+    /** Set once, as the queue is made from a definition another node declared, before anyone can find it. */
     void remoteHome(String node) {
         this.remoteHome = node;
     }

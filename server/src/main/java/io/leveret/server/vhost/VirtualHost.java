@@ -186,12 +186,9 @@ public final class VirtualHost {
 
     /** Declares a stored queue, remembering its home node if that is another one. Called with the monitor held. */
     private Queue declareQueue(QueueDefinition d) {
-        Queue q = declareQueue(d.name(), d.durable(), d.autoDelete(), Persistence.table(d.arguments()), null);
         String self = persistence == null ? "" : persistence.node();
-        if (!d.node().isEmpty() && !d.node().equals(self) && q.remoteHome() == null) {
-            q.remoteHome(d.node());
-        }
-        return q;
+        String home = d.node().isEmpty() || d.node().equals(self) ? null : d.node();
+        return declareQueue(d.name(), d.durable(), d.autoDelete(), Persistence.table(d.arguments()), null, home);
     }
 
     /**
@@ -533,6 +530,12 @@ public final class VirtualHost {
     /** Returns the existing queue of that name, or declares a new one. The caller checks equivalence. */
     public synchronized Queue declareQueue(String queueName, boolean durable, boolean autoDelete,
                                            FieldTable arguments, Object exclusiveOwner) {
+        return declareQueue(queueName, durable, autoDelete, arguments, exclusiveOwner, null);
+    }
+
+    /** As the public declareQueue; {@code remoteHome} is set before the queue can be found (null: this node's). */
+    private Queue declareQueue(String queueName, boolean durable, boolean autoDelete, FieldTable arguments,
+                               Object exclusiveOwner, String remoteHome) {
         Queue existing = queues.get(queueName);
         stats.queueDeclared(existing == null);
         if (existing != null) {
@@ -542,6 +545,9 @@ public final class VirtualHost {
         Queue q = new Queue(this, queueName, durable, autoDelete, arguments,
                 QueueArguments.effective(arguments, policy), exclusiveOwner, executorForNewQueue());
         q.policy(policy);
+        if (remoteHome != null) {
+            q.remoteHome(remoteHome);
+        }
         queues.put(queueName, q);
         if (q.settings().expires() >= 0) {
             q.execute(q::touch);

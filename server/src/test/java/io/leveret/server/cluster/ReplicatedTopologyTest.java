@@ -102,6 +102,10 @@ class ReplicatedTopologyTest {
     /** All three, started together as a cluster's nodes would be; returns once guest can log in on each. */
     private void startAll() throws Exception {
         raftPort = sharedPort();
+        startAllOnPort();
+    }
+
+    private void startAllOnPort() throws Exception {
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (String host : HOSTS) {
             starts.add(CompletableFuture.runAsync(() -> {
@@ -271,6 +275,30 @@ class ReplicatedTopologyTest {
         Connection alice = connect(one, "alice", "wonderland");
         assertEquals(null, closedBy(alice, ch -> ch.queueDeclare("alices", true, false, false, null)));
         await("alice's queue on " + three, () -> queueThere(three, "alices"));
+    }
+
+    @Test
+    void aNodeThatRanAloneBringsItsDefinitionsAndMessagesIntoTheCluster() throws Exception {
+        String one = HOSTS.get(0);
+        Broker alone = Broker.start(ConfigLoader.load(new String[] {"--set", "data_dir=" + dir.resolve(one),
+                "--set", "listeners.tcp.default=" + one + ":0", "--set", "management.enabled=false",
+                "--set", "prometheus.tcp.port=0", "--set", "log.console.level=warning"}, Map.of()));
+        brokers.put(one, alone);
+        Channel before = connect(one, "guest", "guest").createChannel();
+        before.queueDeclare("kept", true, false, false, null);
+        before.basicPublish("", "kept", com.rabbitmq.client.MessageProperties.PERSISTENT_TEXT_PLAIN,
+                "from before".getBytes(StandardCharsets.UTF_8));
+        before.queueDeclarePassive("kept"); // a round trip: the publish is in
+        brokers.remove(one).close();
+
+        startAll();
+        for (String host : HOSTS) {
+            await("the queue of the node that ran alone, on " + host, () -> queueThere(host, "kept"));
+        }
+        com.rabbitmq.client.GetResponse got = connect(one, "guest", "guest").createChannel().basicGet("kept", true);
+        assertEquals("from before", new String(got.getBody(), StandardCharsets.UTF_8));
+        JsonNode queue = JSON.readTree(http(HOSTS.get(2), "GET", "/api/queues/%2F/kept", null).body());
+        assertEquals("leveret@" + one, queue.path("node").asText(), "its home is the node it was on: " + queue);
     }
 
     @Test
