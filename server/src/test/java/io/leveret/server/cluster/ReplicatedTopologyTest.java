@@ -272,6 +272,17 @@ class ReplicatedTopologyTest {
                 .statusCode());
         assertEquals(201, http(two, "PUT", "/api/permissions/%2F/alice",
                 "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}").statusCode());
+        // A policy set on the third node applies on the first.
+        assertEquals(201, http(three, "PUT", "/api/policies/%2F/short",
+                "{\"pattern\":\"^short\\\\.\",\"definition\":{\"max-length\":1},\"apply-to\":\"queues\"}")
+                .statusCode());
+        await("the policy on " + one, () -> {
+            try {
+                return http(one, "GET", "/api/policies/%2F/short", null).statusCode() == 200;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         Connection alice = connect(one, "alice", "wonderland");
         assertEquals(null, closedBy(alice, ch -> ch.queueDeclare("alices", true, false, false, null)));
         await("alice's queue on " + three, () -> queueThere(three, "alices"));
@@ -345,5 +356,9 @@ class ReplicatedTopologyTest {
                 close.getReplyText());
         assertTrue(millis >= 2500 && millis < 15_000, "answered after the metadata timeout: " + millis + " ms");
         assertEquals(false, queueThere(one, "lonely"), "a declare that failed leaves nothing behind");
+        HttpResponse<String> user = http(one, "PUT", "/api/users/bob", "{\"password\":\"b\",\"tags\":\"\"}");
+        assertEquals(503, user.statusCode(), user.body());
+        assertTrue(user.body().contains("failed to add user 'bob' because the operation timed out"), user.body());
+        assertEquals(404, http(one, "GET", "/api/users/bob", null).statusCode(), "and no user bob");
     }
 }
