@@ -85,6 +85,12 @@ public final class MetadataGroup implements ClusterMembership {
     private final Tuning tuning;
     /** Asks each peer in turn whether it answers, so that {@link #nodes()} never waits on the network itself. */
     private final ScheduledExecutorService prober;
+    /** Where submit's futures complete: see {@link #onReplyThread}. */
+    private final java.util.concurrent.ExecutorService replies = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "leveret-cluster-replies");
+        t.setDaemon(true);
+        return t;
+    });
     /** Peers that answered the latest probe. */
     private volatile Set<String> answering = Set.of();
 
@@ -157,9 +163,11 @@ public final class MetadataGroup implements ClusterMembership {
             startServer(server, bindHost, members.get(self).getPort());
             client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
                     // Bounded, so that a change given up on (no majority) stops taking one of the client's
-                    // outstanding-request slots about when submit's own timeout has failed it.
+                    // outstanding-request slots soon after submit's own timeout has failed it. Twice the attempts
+                    // that fit in the timeout: against members that refuse at once the sleeps alone set the
+                    // pace, and the retries must not run out before the timeout (a change fails at the timeout).
                     .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                            (int) Math.max(1, tuning.submitTimeout().toMillis() / RETRY_SLEEP_MILLIS),
+                            (int) Math.max(1, 2 * tuning.submitTimeout().toMillis() / RETRY_SLEEP_MILLIS),
                             TimeDuration.valueOf(RETRY_SLEEP_MILLIS, TimeUnit.MILLISECONDS)))
                     .build();
             RaftProperties probing = properties(tuning, dir);
@@ -242,10 +250,10 @@ public final class MetadataGroup implements ClusterMembership {
     }
 
     private CompletableFuture<Void> send(ByteString entry) {
-        return client.async().send(Message.valueOf(entry))
+        return onReplyThread(client.async().send(Message.valueOf(entry))
                 .thenCompose(this::appliedHere)
                 .orTimeout(tuning.submitTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e)));
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e))));
     }
 
     /**
@@ -266,6 +274,30 @@ public final class MetadataGroup implements ClusterMembership {
                 })
                 .orTimeout(tuning.submitTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e)));
+    }
+
+    /**
+     * {@code result}, completed on this group's reply thread: what callers chain on it (a vhost undoing a change,
+     * the broker making one in memory, both under a vhost's monitor) never runs on Ratis' apply or RPC threads,
+     * which must not wait for a monitor that a thread submitting a change may hold.
+     */
+    private CompletableFuture<Void> onReplyThread(CompletableFuture<Void> result) {
+        CompletableFuture<Void> out = new CompletableFuture<>();
+        result.whenComplete((ok, failure) -> {
+            try {
+                replies.execute(() -> {
+                    if (failure == null) {
+                        out.complete(ok);
+                    } else {
+                        out.completeExceptionally(failure);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                out.completeExceptionally(new ClusterUnavailableException("this node is leaving the cluster",
+                        closed));
+            }
+        });
+        return out;
     }
 
     private CompletableFuture<Void> appliedHere(RaftClientReply reply) {
@@ -377,6 +409,7 @@ public final class MetadataGroup implements ClusterMembership {
     @Override
     public void close() {
         prober.shutdownNow();
+        replies.shutdown();
         closeQuietly(probe);
         closeQuietly(client);
         closeQuietly(server);
