@@ -1,6 +1,9 @@
 package io.leveret.server;
 
 import io.leveret.server.admin.Admin;
+import io.leveret.server.admin.CommittedChanges;
+import io.leveret.server.cluster.ClusterMembership;
+import io.leveret.server.cluster.Clustering;
 import io.leveret.server.config.BrokerConfig;
 import io.leveret.server.config.Listener;
 import io.leveret.server.management.ManagementContext;
@@ -69,10 +72,17 @@ public final class Broker implements AutoCloseable {
     private final Statistics statistics;
     private final PrometheusServer prometheus;
     private final Map<String, VirtualHost> vhosts;
+    /** The cluster this node is a member of; null for a single node, which loads no Ratis class at all. */
+    private final ClusterMembership cluster;
+    /** In a cluster: what this node does with committed changes, and the first-boot seeding; else null. */
+    private CommittedChanges committed;
+    private Thread seeding;
 
     private Broker(AmqpServer server, Store store, Persistence persistence, ResourceAlarms alarms, List<Integer> ports,
                    List<Integer> tlsPorts, BrokerServices services, Admin admin, ManagementServer management,
-                   Statistics statistics, PrometheusServer prometheus, Map<String, VirtualHost> vhosts) {
+                   Statistics statistics, PrometheusServer prometheus, Map<String, VirtualHost> vhosts,
+                   ClusterMembership cluster) {
+        this.cluster = cluster;
         this.management = management;
         this.vhosts = vhosts;
         this.server = server;
@@ -110,14 +120,39 @@ public final class Broker implements AutoCloseable {
         ManagementServer management = null;
         Statistics statistics = null;
         PrometheusServer prometheus = null;
+        ClusterMembership cluster = null;
+        CommittedChanges committed = null;
+        Definitions kept = null;
         try {
             SslContext tls = config.tls().listeners().isEmpty() ? null : TlsContext.of(config.tls());
-            seedOnFirstBoot(store, config);
-            if (config.loadDefinitions() != null) {
-                DefinitionsFile.load(config.loadDefinitions(), store.definitions());
-            }
-            for (Path more : moreDefinitions) {
-                DefinitionsFile.load(more, store.definitions());
+            if (config.cluster() != null) {
+                // Every definitions change goes through the metadata group from now on; this node's store becomes
+                // a copy of the group's model, written as changes commit. First-boot seeding and definitions
+                // files go through the group too, once this node has caught up with it (seedCluster, below).
+                committed = new CommittedChanges(store.definitions());
+                cluster = Clustering.start(config.nodeName(), config.cluster(), config.dataDir(), committed);
+                store.definitions().replicateThrough(Clustering.submitter(cluster));
+                Definitions local = store.definitions().snapshot();
+                if (cluster.firstBoot() && !(local.vhosts().isEmpty() && local.users().isEmpty())) {
+                    // A node that ran alone before: its definitions (and its queues' messages) stay, and are
+                    // committed to the cluster once it has caught up, instead of being replaced by the group's.
+                    kept = local;
+                    LOG.info("cluster {}: first boot as a member; this node's own definitions ({} vhosts, {} "
+                            + "queues) go to the cluster", config.cluster().name(), local.vhosts().size(),
+                            local.queues().size());
+                } else {
+                    committed.mirror(cluster.definitions());
+                }
+                LOG.info("cluster {}: this node ({}) is a member of the metadata group of {}",
+                        config.cluster().name(), config.nodeName(), config.cluster().nodes());
+            } else {
+                seedOnFirstBoot(store, config);
+                if (config.loadDefinitions() != null) {
+                    DefinitionsFile.load(config.loadDefinitions(), store.definitions());
+                }
+                for (Path more : moreDefinitions) {
+                    DefinitionsFile.load(more, store.definitions());
+                }
             }
             long memoryLimit = memoryLimit(config.resources());
             PagingBudget paging = PagingBudget.of(config.resources().pagingRatio(),
@@ -126,6 +161,11 @@ public final class Broker implements AutoCloseable {
             LOG.info("queues page message bodies out beyond {} bytes in memory", paging.limit());
             persistence = new Persistence(store.definitions(), store.messages(), store.spill(), paging,
                     DiskIo.start());
+            if (cluster != null) {
+                ClusterMembership members = cluster;
+                persistence.node(config.nodeName(), node -> members.nodes().stream()
+                        .anyMatch(n -> n.name().equals(node) && n.running()));
+            }
             // Live: vhosts added and deleted at runtime come and go here, where connections look them up.
             Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>(recover(store, server, persistence));
             BrokerConfig.Metrics metrics = config.metrics();
@@ -143,8 +183,11 @@ public final class Broker implements AutoCloseable {
             Persistence stored = persistence;
             Admin admin = new Admin(store.definitions(), users, limits, vhosts, connections,
                     name -> new VirtualHost(name, server.workers(), stored), defs);
+            if (committed != null) {
+                committed.ready(admin);
+            }
             BrokerServices services = new BrokerServices(settings, users, vhosts, limits, alarms,
-                    config.security().authMechanisms(), config.clusterName(), connections, admin);
+                    config.security().authMechanisms(), config.clusterName(), config.nodeName(), connections, admin);
             List<Integer> ports = new ArrayList<>();
             for (Listener l : config.listeners()) {
                 int port = server.listen(l.host(), l.port(), services);
@@ -160,9 +203,9 @@ public final class Broker implements AutoCloseable {
             if (config.management().enabled()) {
                 BrokerConfig.Management m = config.management();
                 management = ManagementServer.start(m.ip(), m.port(), new ManagementContext(services,
-                        "leveret@" + hostName(), ports, tlsPorts, java.time.Instant.now(), store.definitions(),
+                        config.nodeName(), ports, tlsPorts, java.time.Instant.now(), store.definitions(),
                         persistence, server.workers(), new java.util.concurrent.atomic.AtomicInteger(), statistics,
-                        amqpApplication(server)),
+                        amqpApplication(server), cluster),
                         new io.leveret.server.ui.UiFiles());
                 LOG.info("management API listening on {}:{}", m.ip() == null ? "*" : m.ip(), management.port());
                 if (m.portFile() != null) {
@@ -174,10 +217,9 @@ public final class Broker implements AutoCloseable {
                 Path tlsPortFile = config.portFile().resolveSibling(config.portFile().getFileName() + ".tls");
                 writeAtomically(tlsPortFile, Integer.toString(tlsPorts.get(0)));
             }
-            String host = hostName();
-            String cluster = config.clusterName().isEmpty() ? "leveret@" + host : config.clusterName();
+            String clusterLabel = config.clusterName().isEmpty() ? config.nodeName() : config.clusterName();
             prometheus = PrometheusServer.start(metrics.prometheusIp(), metrics.prometheusPort(),
-                    new RabbitMetrics(statistics, vhosts::values, alarms, "leveret@" + host, cluster),
+                    new RabbitMetrics(statistics, vhosts::values, alarms, config.nodeName(), clusterLabel),
                     metrics.perObject());
             LOG.info("serving Prometheus metrics on {}:{}", metrics.prometheusIp().isEmpty() ? "*"
                     : metrics.prometheusIp(), prometheus.port());
@@ -188,8 +230,13 @@ public final class Broker implements AutoCloseable {
             if (config.portFile() != null && !ports.isEmpty()) {
                 writeAtomically(config.portFile(), Integer.toString(ports.get(0)));
             }
-            return new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts), services,
-                    admin, management, statistics, prometheus, vhosts);
+            Broker broker = new Broker(server, store, persistence, alarms, List.copyOf(ports), List.copyOf(tlsPorts),
+                    services, admin, management, statistics, prometheus, vhosts, cluster);
+            if (cluster != null) {
+                broker.committed = committed;
+                broker.seeding = seedCluster(cluster, config, moreDefinitions, kept);
+            }
+            return broker;
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (management != null) {
                 management.close();
@@ -199,6 +246,12 @@ public final class Broker implements AutoCloseable {
             }
             if (statistics != null) {
                 statistics.close();
+            }
+            if (cluster != null) {
+                cluster.close();
+            }
+            if (committed != null) {
+                committed.close();
             }
             if (alarms != null) {
                 alarms.close();
@@ -234,6 +287,81 @@ public final class Broker implements AutoCloseable {
             }
             LOG.info("first boot: created user '{}' with tags {}", config.defaultUser(), sec.defaultUserTags());
         }
+    }
+
+    /**
+     * RabbitMQ's first boot and load_definitions, once for the whole cluster: on a thread of its own, once this
+     * node has caught up with the metadata group (which needs a majority), default_vhost and default_user (as
+     * {@link #seedOnFirstBoot}) if the cluster has no vhost and no user yet, then the definitions files, all
+     * committed through the group. Nodes that boot together may each seed: their changes are the same puts,
+     * so the cluster ends up as if one had. {@code kept}, if not null, are the definitions this node had
+     * before its first boot as a member: they go to the cluster instead of the default vhost and user. Queues
+     * that come in either way live on this node. Retries every second until done or the broker closes.
+     */
+    private static Thread seedCluster(ClusterMembership cluster, BrokerConfig config, List<Path> moreDefinitions,
+                                      Definitions kept) {
+        // Queues that come in this way live on this node, the one that reads them.
+        java.util.function.Function<Change, java.util.concurrent.CompletableFuture<Void>> submit = change ->
+                cluster.submitForAll(change instanceof Change.PutQueue q ? new Change.PutQueue(
+                        new io.leveret.store.definitions.QueueDefinition(q.queue().vhost(), q.queue().name(),
+                                q.queue().durable(), q.queue().exclusive(), q.queue().autoDelete(),
+                                q.queue().arguments(), q.queue().type(), config.nodeName())) : change);
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    cluster.caughtUp().join();
+                    Definitions defs = cluster.definitions();
+                    if (kept != null) {
+                        Definitions none = new Definitions(List.of(), List.of(), List.of(), List.of(), List.of(),
+                                List.of(), List.of());
+                        for (Change c : io.leveret.store.definitions.DefinitionStore.changesBetween(none, kept)) {
+                            try {
+                                submit.apply(c).join();
+                            } catch (java.util.concurrent.CompletionException e) {
+                                if (!(e.getCause() instanceof IllegalArgumentException)) {
+                                    throw e;
+                                }
+                                LOG.warn("cluster: this node's definition not taken by the cluster: {}",
+                                        e.getCause().getMessage());
+                            }
+                        }
+                    } else if (defs.vhosts().isEmpty() && defs.users().isEmpty()) {
+                        BrokerConfig.Security sec = config.security();
+                        PasswordHash hash = PasswordHash.of(PasswordHash.Algorithm.SHA256, config.defaultPass());
+                        cluster.submitForAll(new Change.PutVhost(new VhostDefinition(config.defaultVhost()))).join();
+                        cluster.submitForAll(new Change.PutUser(new UserDefinition(config.defaultUser(),
+                                StoredForm.password(hash), sec.defaultUserTags()))).join();
+                        cluster.submitForAll(new Change.PutPermission(new PermissionDefinition(config.defaultUser(),
+                                config.defaultVhost(), sec.defaultConfigure(), sec.defaultWrite(),
+                                sec.defaultRead()))).join();
+                        LOG.info("first boot of the cluster: created vhost '{}' and user '{}'", config.defaultVhost(),
+                                config.defaultUser());
+                    }
+                    List<Path> files = new ArrayList<>();
+                    if (config.loadDefinitions() != null) {
+                        files.add(config.loadDefinitions());
+                    }
+                    files.addAll(moreDefinitions);
+                    for (Path file : files) {
+                        DefinitionsFile.load(file, submit, cluster.definitions());
+                    }
+                    return;
+                } catch (RuntimeException | IOException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
+                    LOG.warn("cluster: first-boot definitions not committed yet, retrying: {}", e.toString());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+        }, "leveret-cluster-seed");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** The stored users, permissions and topic permissions, and loopback_users from the config. */
@@ -358,15 +486,6 @@ public final class Broker implements AutoCloseable {
         return ports;
     }
 
-    /** The node name the management API and Prometheus report, as connection.start's default cluster_name spells it. */
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
-    }
-
     /** The Prometheus endpoint's port. */
     public int prometheusPort() {
         return prometheus.port();
@@ -407,6 +526,13 @@ public final class Broker implements AutoCloseable {
         statistics.close();
         alarms.close();
         server.close();
+        if (seeding != null) {
+            seeding.interrupt();
+        }
+        if (cluster != null) {
+            cluster.close();
+            committed.close();
+        }
         // The loops are stopped: the queues' buffers are freed here, or an embedding JVM would keep them.
         for (VirtualHost v : vhosts.values()) {
             v.queues().forEach(Queue::releaseAtShutdown);

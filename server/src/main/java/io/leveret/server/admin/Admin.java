@@ -54,15 +54,15 @@ public final class Admin {
     public static final Set<String> USER_LIMIT_NAMES = Set.of("max-connections", "max-channels");
 
     private final DefinitionStore store;
-    private final UserDatabase users;
-    private final Limits limits;
-    private final Map<String, VirtualHost> vhosts;
-    private final OpenConnections connections;
-    private final Function<String, VirtualHost> newVhost;
+    final UserDatabase users;
+    final Limits limits;
+    final Map<String, VirtualHost> vhosts;
+    final OpenConnections connections;
+    final Function<String, VirtualHost> newVhost;
     /** Each user's limits as set (negative values included), by user; what GET user-limits shows. */
-    private final Map<String, Map<String, Integer>> userLimits = new ConcurrentHashMap<>();
+    final Map<String, Map<String, Integer>> userLimits = new ConcurrentHashMap<>();
     /** Each vhost's limits as set, by vhost. */
-    private final Map<String, Map<String, Integer>> vhostLimits = new ConcurrentHashMap<>();
+    final Map<String, Map<String, Integer>> vhostLimits = new ConcurrentHashMap<>();
     /**
      * Limits as last asked for, by user and by vhost, while their write is under way (under this monitor): a
      * second change asked for before the first is stored builds on it instead of on the stored limits.
@@ -118,13 +118,16 @@ public final class Admin {
         if (users.user(name) == null) {
             return failed(AdminException.notFound("no user '" + name + "'"));
         }
-        return write(new Change.DeleteUser(name), () -> {
-            users.deleteUser(name);
-            userLimits.remove(name);
-            limits.setUserLimits(name, Limits.UserLimits.NONE);
-            int closed = connections.closeWhere((u, v) -> name.equals(u), "user '" + name + "' is deleted");
-            LOG.info("user '{}' deleted; {} of its connections closed", name, closed);
-        });
+        return write(new Change.DeleteUser(name), () -> userGone(name));
+    }
+
+    /** A deleted user leaves memory: its permissions, its limits, its connections. */
+    void userGone(String name) {
+        users.deleteUser(name);
+        userLimits.remove(name);
+        limits.setUserLimits(name, Limits.UserLimits.NONE);
+        int closed = connections.closeWhere((u, v) -> name.equals(u), "user '" + name + "' is deleted");
+        LOG.info("user '{}' deleted; {} of its connections closed", name, closed);
     }
 
     // ---- permissions ----
@@ -270,15 +273,23 @@ public final class Admin {
         Change change = next.isEmpty() ? new Change.DeleteParameter(vhost, VHOST_LIMITS, VHOST_LIMITS_NAME)
                 : new Change.PutParameter(new ParameterDefinition(vhost, VHOST_LIMITS, VHOST_LIMITS_NAME,
                         StoredForm.json(value)));
-        return write(change, () -> {
-            if (next.isEmpty()) {
-                vhostLimits.remove(vhost);
-            } else {
-                vhostLimits.put(vhost, Map.copyOf(next));
-            }
-            limits.setVhostLimits(vhost, new Limits.VhostLimits(next.getOrDefault("max-connections", -1),
-                    next.getOrDefault("max-queues", -1)));
-        });
+        return write(change, () -> vhostLimitsSet(vhost, next));
+    }
+
+    /** A vhost's limits as set ({@code next} empty: none) take effect. */
+    void vhostLimitsSet(String vhost, Map<String, Integer> next) {
+        if (next.isEmpty()) {
+            vhostLimits.remove(vhost);
+        } else {
+            vhostLimits.put(vhost, Map.copyOf(next));
+        }
+        limits.setVhostLimits(vhost, new Limits.VhostLimits(next.getOrDefault("max-connections", -1),
+                next.getOrDefault("max-queues", -1)));
+    }
+
+    /** The limits in a stored vhost-limits value. */
+    static Map<String, Integer> vhostLimitsOf(JsonNode value) {
+        return limitsOf(value);
     }
 
     /** The limits set on each vhost, by vhost, as set. */
@@ -375,17 +386,20 @@ public final class Admin {
         if (!vhosts.containsKey(name)) {
             return failed(AdminException.notFound("no vhost '" + name + "'"));
         }
-        return write(new Change.DeleteVhost(name), () -> {
-            VirtualHost v = vhosts.remove(name);
-            int closed = connections.closeWhere((u, vh) -> name.equals(vh), "vhost '" + name + "' is deleted");
-            if (v != null) {
-                v.discard();
-            }
-            users.deleteVhost(name);
-            vhostLimits.remove(name);
-            limits.setVhostLimits(name, Limits.VhostLimits.NONE);
-            LOG.info("vhost '{}' deleted; {} of its connections closed", name, closed);
-        });
+        return write(new Change.DeleteVhost(name), () -> vhostGone(name));
+    }
+
+    /** A deleted vhost leaves memory: its connections closed, its queues freed, its permissions and limits gone. */
+    void vhostGone(String name) {
+        VirtualHost v = vhosts.remove(name);
+        int closed = connections.closeWhere((u, vh) -> name.equals(vh), "vhost '" + name + "' is deleted");
+        if (v != null) {
+            v.discard();
+        }
+        users.deleteVhost(name);
+        vhostLimits.remove(name);
+        limits.setVhostLimits(name, Limits.VhostLimits.NONE);
+        LOG.info("vhost '{}' deleted; {} of its connections closed", name, closed);
     }
 
     // ---- the write ----

@@ -25,7 +25,11 @@ import java.util.Map;
  * @param resources      {@code connection_max}, {@code vm_memory_high_watermark.*}, {@code disk_free_limit.*}
  * @param loadDefinitions {@code load_definitions}: a RabbitMQ definitions file imported at boot, or null
  * @param log            {@code log.console.level}, {@code log.file}, {@code log.file.level}
- * @param clusterName    {@code cluster_name}: announced in connection.start; empty for leveret@HOSTNAME
+ * @param clusterName    {@code cluster_name}: announced in connection.start; empty for the node name
+ * @param nodeName       {@code nodename} (or {@code $LEVERET_NODENAME}): this node's NAME@HOST, the one name the
+ *                       management API, Prometheus and connection.start use for it
+ * @param cluster        {@code cluster_formation.*} and {@code distribution.listener.*}: the metadata group's
+ *                       members, or null for a single node (no cluster keys)
  * @param management     {@code management.enabled}, {@code management.tcp.ip}, {@code management.tcp.port},
  *                       {@code management.port_file}
  * @param metrics        {@code collect_statistics_interval}, {@code management_agent.disable_metrics_collector},
@@ -51,6 +55,8 @@ public record BrokerConfig(
         Path loadDefinitions,
         Log log,
         String clusterName,
+        String nodeName,
+        Cluster cluster,
         Management management,
         Metrics metrics,
         List<String> warnings) {
@@ -117,6 +123,34 @@ public record BrokerConfig(
      */
     public record Metrics(int collectIntervalMillis, boolean collect, String prometheusIp, int prometheusPort,
                           Path prometheusPortFile, boolean perObject) {
+    }
+
+    /**
+     * A cluster: the nodes of {@code cluster_formation.classic_config.nodes.*}, this one among them.
+     *
+     * @param name              the cluster's identity: {@code cluster_name}, else the first node name in sort order,
+     *                          so that every node with the same list derives the same one
+     * @param nodes             every member's NAME@HOST, in file order, without repeats
+     * @param listenerInterface {@code distribution.listener.interface}: the address the Raft listener binds, or
+     *                          null for every interface
+     * @param port              {@code distribution.listener.port_range.min}: the Raft port, the same on every node
+     */
+    /** @param metadataTimeoutMillis how long a topology change waits for a majority (cluster.metadata_timeout) */
+    public record Cluster(String name, List<String> nodes, String listenerInterface, int port,
+                          int metadataTimeoutMillis) {
+        public Cluster {
+            nodes = List.copyOf(nodes);
+        }
+
+        /** With the default metadata timeout, 30 s. */
+        public Cluster(String name, List<String> nodes, String listenerInterface, int port) {
+            this(name, nodes, listenerInterface, port, 30_000);
+        }
+
+        /** The HOST of a node name NAME@HOST: where that node's Raft listener is reached. */
+        public static String hostOf(String nodeName) {
+            return nodeName.substring(nodeName.indexOf('@') + 1);
+        }
     }
 
     /** @param file log file, or null for standard error */

@@ -122,6 +122,8 @@ public final class ConfigLoader {
                         value(assignments, Settings.LOG_FILE).orElse(null),
                         value(assignments, Settings.LOG_FILE_LEVEL)),
                 value(assignments, Settings.CLUSTER_NAME),
+                value(assignments, Settings.NODENAME),
+                cluster(assignments),
                 new BrokerConfig.Management(
                         value(assignments, Settings.MANAGEMENT_ENABLED),
                         value(assignments, Settings.MANAGEMENT_TCP_IP).isEmpty() ? null
@@ -153,6 +155,52 @@ public final class ConfigLoader {
             out.put(a.key().substring(family.familyPrefix().length()), parse(family, a));
         }
         return out;
+    }
+
+    /**
+     * The cluster the classic_config node list describes, or null when it lists none (a single node, as
+     * RabbitMQ's classic_config with no nodes). This node must be in the list: the metadata group's members are
+     * fixed by it, and a node outside it could never take part.
+     */
+    private static BrokerConfig.Cluster cluster(Map<String, Assignment> assignments) {
+        // Checked even without a node list, so that a bad value stops boot before it is ever needed.
+        value(assignments, Settings.PEER_DISCOVERY_BACKEND);
+        String bind = value(assignments, Settings.DISTRIBUTION_INTERFACE);
+        int port = value(assignments, Settings.DISTRIBUTION_PORT);
+        int timeout = value(assignments, Settings.METADATA_TIMEOUT);
+        Map<String, Optional<String>> listed = members(assignments, Settings.CLASSIC_CONFIG_NODES);
+        Map<String, String> keyOfNode = new LinkedHashMap<>();
+        for (Map.Entry<String, Optional<String>> member : listed.entrySet()) {
+            if (member.getValue().isEmpty()) {
+                continue;
+            }
+            String node = member.getValue().get();
+            String key = Settings.CLASSIC_CONFIG_NODES.familyPrefix() + member.getKey();
+            String earlier = keyOfNode.putIfAbsent(node, key);
+            if (earlier != null) {
+                throw new ConfigException("node '" + node + "' of key '" + key + "' in " + source(assignments, key)
+                        + " is already listed by key '" + earlier + "'");
+            }
+        }
+        if (keyOfNode.isEmpty()) {
+            return null;
+        }
+        String self = value(assignments, Settings.NODENAME);
+        if (!keyOfNode.containsKey(self)) {
+            throw new ConfigException("this node, '" + self + "' (key 'nodename' in "
+                    + source(assignments, Settings.NODENAME.name()) + "), is not among the cluster's nodes "
+                    + keyOfNode.keySet() + " (keys '" + Settings.CLASSIC_CONFIG_NODES.familyPrefix()
+                    + "*'): list it there, or set nodename to one of them");
+        }
+        List<String> nodes = List.copyOf(keyOfNode.keySet());
+        String configuredName = value(assignments, Settings.CLUSTER_NAME);
+        String name = configuredName.isEmpty() ? nodes.stream().sorted().findFirst().orElseThrow() : configuredName;
+        return new BrokerConfig.Cluster(name, nodes, bind.isEmpty() ? null : bind, port, timeout);
+    }
+
+    private static String source(Map<String, Assignment> assignments, String key) {
+        Assignment assignment = assignments.get(key);
+        return assignment == null ? DEFAULT_SOURCE : assignment.source();
     }
 
     /** The members of a boolean family set to true: default_user_tags.administrator = true. */

@@ -13,6 +13,8 @@ final class Settings {
 
     /** RabbitMQ's own cap on max_message_size (rabbit.schema validator "max_message_size"). */
     static final long MAX_MESSAGE_SIZE_CAP = 536_870_912L;
+    /** What nodename's default and a bare NAME are completed with: the machine's host name. */
+    static final String HOST_NAME = hostName();
 
     static final Setting<Listener> LISTENERS_TCP = new Setting<>("listeners.tcp.$name", ValueType.listener(),
             "5672", "AMQP listener: a port, or host:port; add more as listeners.tcp.NAME (0 = pick a free port).");
@@ -96,7 +98,24 @@ final class Settings {
     static final Setting<String> LOG_FILE_LEVEL = new Setting<>("log.file.level", logLevel(), "info",
             "Level of log lines written to log.file.");
     static final Setting<String> CLUSTER_NAME = new Setting<>("cluster_name", ValueType.anyText(), "",
-            "Name announced to clients in connection.start (empty = leveret@HOSTNAME).");
+            "Name announced to clients in connection.start, and the cluster's identity (empty = the node name).");
+    static final Setting<String> NODENAME = new Setting<>("nodename", ValueType.nodeName(HOST_NAME), "",
+            "This node's name, NAME@HOST (NAME alone gets @HOSTNAME; empty = leveret@HOSTNAME); also $LEVERET_NODENAME.");
+    static final Setting<String> PEER_DISCOVERY_BACKEND = new Setting<>("cluster_formation.peer_discovery_backend",
+            ValueType.oneOf("classic_config", "rabbit_peer_discovery_classic_config"), "classic_config",
+            "How nodes find each other: classic_config (or rabbit_peer_discovery_classic_config), the list below.");
+    static final Setting<Optional<String>> CLASSIC_CONFIG_NODES = Setting.family(
+            "cluster_formation.classic_config.nodes.$name", ValueType.optionalNodeName(), "1", "", java.util.Map.of(),
+            "Cluster members NAME@HOST, one key per node, this node included (none = a single node, no cluster).");
+    static final Setting<String> DISTRIBUTION_INTERFACE = new Setting<>("distribution.listener.interface",
+            ValueType.ipAddressOrEmpty(), "",
+            "Address the cluster (Raft) listener binds, in a cluster (empty = every interface).");
+    static final Setting<Integer> DISTRIBUTION_PORT = new Setting<>("distribution.listener.port_range.min",
+            ValueType.integer(1, 65535), "25672",
+            "Cluster (Raft) port; every node uses the same one, at the HOST of its node name.");
+    static final Setting<Integer> METADATA_TIMEOUT = new Setting<>("cluster.metadata_timeout",
+            ValueType.integer(100, 3_600_000), "30000",
+            "Milliseconds a topology change waits for a majority of the cluster before it fails (541, as RabbitMQ's).");
     static final Setting<Integer> COLLECT_STATISTICS_INTERVAL = new Setting<>("collect_statistics_interval",
             ValueType.integer(100, 3_600_000), "5000",
             "Milliseconds between statistics samples: the period of message rates and of the API's samples.");
@@ -129,7 +148,9 @@ final class Settings {
             DEFAULT_USER_TAGS, DEFAULT_PERMISSIONS_CONFIGURE, DEFAULT_PERMISSIONS_WRITE, DEFAULT_PERMISSIONS_READ,
             LOOPBACK_USERS_NONE, LOOPBACK_USERS, CONNECTION_MAX, VM_MEMORY_HIGH_WATERMARK_RELATIVE,
             VM_MEMORY_HIGH_WATERMARK_ABSOLUTE, VM_MEMORY_HIGH_WATERMARK_PAGING_RATIO, DISK_FREE_LIMIT_ABSOLUTE, DISK_FREE_LIMIT_RELATIVE, LOAD_DEFINITIONS,
-            AUTH_MECHANISMS, LOG_CONSOLE_LEVEL, LOG_FILE, LOG_FILE_LEVEL, CLUSTER_NAME,
+            AUTH_MECHANISMS, LOG_CONSOLE_LEVEL, LOG_FILE, LOG_FILE_LEVEL, CLUSTER_NAME, NODENAME,
+            PEER_DISCOVERY_BACKEND, CLASSIC_CONFIG_NODES, DISTRIBUTION_INTERFACE, DISTRIBUTION_PORT,
+            METADATA_TIMEOUT,
             COLLECT_STATISTICS_INTERVAL, DISABLE_METRICS_COLLECTOR, PROMETHEUS_TCP_PORT, PROMETHEUS_TCP_IP,
             PROMETHEUS_PORT_FILE, PROMETHEUS_PER_OBJECT, MANAGEMENT_ENABLED, MANAGEMENT_TCP_PORT, MANAGEMENT_TCP_IP,
             MANAGEMENT_PORT_FILE);
@@ -140,6 +161,14 @@ final class Settings {
     }
 
     private Settings() {
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     /** The table row a key belongs to, or null if Leveret does not honour it. */

@@ -19,6 +19,8 @@ record ValueType<T>(String expected, Function<String, T> parser) {
     private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(kb|mb|gb)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern DIGITS = Pattern.compile("[+-]?\\d{1,19}");
     private static final Pattern MEMBER_HOST = Pattern.compile("[^\\s\\[\\]]+");
+    /** RabbitMQ's node names: {@code NAME@HOST}, neither part empty nor holding white space or another '@'. */
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9_.-]+@[^\\s@\\[\\]]+");
 
     T parse(String text) {
         return parser.apply(text);
@@ -159,6 +161,51 @@ record ValueType<T>(String expected, Function<String, T> parser) {
     static ValueType<Optional<Listener>> optionalListener() {
         return new ValueType<>("a port 0..65535, or host:port, or nothing for no TLS listener",
                 text -> text.isEmpty() ? Optional.empty() : Optional.of(parseListener(text)));
+    }
+
+    /** A node name {@code NAME@HOST} (as in classic_config.nodes); empty text means no node. */
+    static ValueType<Optional<String>> optionalNodeName() {
+        return new ValueType<>("a node name such as leveret@host1 (NAME@HOST), or nothing for no node", text -> {
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!NODE_NAME.matcher(text).matches()) {
+                throw new IllegalArgumentException();
+            }
+            return Optional.of(text);
+        });
+    }
+
+    /**
+     * This node's name: {@code NAME@HOST}, or a bare {@code NAME} that gets {@code @HOSTNAME} as RabbitMQ's
+     * RABBITMQ_NODENAME does, or nothing for {@code leveret@HOSTNAME}.
+     */
+    static ValueType<String> nodeName(String hostName) {
+        return new ValueType<>("a node name NAME@HOST or NAME (then @" + hostName + " is added), or nothing for leveret@"
+                + hostName, text -> {
+                    String name = text.isEmpty() ? "leveret" : text;
+                    String full = name.contains("@") ? name : name + "@" + hostName;
+                    if (!NODE_NAME.matcher(full).matches()) {
+                        throw new IllegalArgumentException();
+                    }
+                    return full;
+                });
+    }
+
+    /** An IP address to bind, IPv4 or IPv6, without a port; empty text means every interface. */
+    static ValueType<String> ipAddressOrEmpty() {
+        return new ValueType<>("an IP address such as 127.0.0.2 or ::1, or nothing for every interface", text -> {
+            if (text.isEmpty()) {
+                return text;
+            }
+            boolean v4 = text.matches("(\\d{1,3}\\.){3}\\d{1,3}")
+                    && java.util.Arrays.stream(text.split("\\.")).allMatch(p -> Integer.parseInt(p) <= 255);
+            boolean v6 = text.contains(":") && text.matches("[0-9A-Fa-f:.]+");
+            if (!v4 && !v6) {
+                throw new IllegalArgumentException();
+            }
+            return text;
+        });
     }
 
     private static long parseLong(String text) {

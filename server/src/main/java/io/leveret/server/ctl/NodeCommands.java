@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** status, await_startup, export_definitions, import_definitions. */
+/** status, cluster_status, await_startup, export_definitions, import_definitions. */
 final class NodeCommands {
     /** rabbitmqctl await_startup waits this long by default. */
     static final Duration AWAIT_DEFAULT = Duration.ofSeconds(300);
@@ -23,6 +23,8 @@ final class NodeCommands {
     static List<Command> all() {
         return List.of(
                 Command.of("status", "", "Displays status of the node", 0, 0, NodeCommands::status),
+                Command.of("cluster_status", "", "Displays all the nodes in the cluster grouped by node type, "
+                        + "together with the currently running nodes", 0, 0, NodeCommands::clusterStatus),
                 Command.of("await_startup", "[--timeout <seconds>]",
                         "Waits until the broker's management API answers (default: 300 seconds)", 0, 0,
                         NodeCommands::awaitStartup),
@@ -77,6 +79,71 @@ final class NodeCommands {
         b.append("\nTotals\n\n");
         b.append("Connection count: ").append(totals.path("connections").asLong(0)).append('\n');
         b.append("Queue count: ").append(totals.path("queues").asLong(0)).append('\n');
+        c.out().raw(b.toString());
+    }
+
+    /**
+     * rabbitmqctl cluster_status from GET /api/nodes: every node is a disc node, running if it answers the
+     * metadata group's Raft requests. Versions and alarms are this node's own: a peer's are not known here.
+     */
+    private static void clusterStatus(Context c) throws CtlException {
+        JsonNode overview = c.api().getJson(path("overview"));
+        JsonNode nodes = c.api().getJson(path("nodes"));
+        String self = overview.path("node").asText(c.settings().target());
+        List<String> all = new java.util.ArrayList<>();
+        List<String> running = new java.util.ArrayList<>();
+        JsonNode me = ManagementClient.JSON.createObjectNode();
+        for (JsonNode n : nodes) {
+            all.add(n.path("name").asText());
+            if (n.path("running").asBoolean(false)) {
+                running.add(n.path("name").asText());
+            }
+            if (n.path("name").asText().equals(self)) {
+                me = n;
+            }
+        }
+        List<String> alarms = new java.util.ArrayList<>();
+        if (me.path("mem_alarm").asBoolean(false)) {
+            alarms.add("memory");
+        }
+        if (me.path("disk_free_alarm").asBoolean(false)) {
+            alarms.add("disk");
+        }
+        String version = overview.path("rabbitmq_version").asText("");
+        String runtime = overview.path("erlang_full_version").asText("");
+        if (c.invocation().json()) {
+            ObjectNode o = ManagementClient.JSON.createObjectNode();
+            alarms.forEach(a -> o.withArray("alarms").addObject().put("node", self).put("resource", a)
+                    .put("type", "resource_limit"));
+            o.withArray("alarms");
+            o.put("cluster_name", overview.path("cluster_name").asText(""));
+            all.forEach(o.withArray("disk_nodes")::add);
+            o.putObject("partitions");
+            o.putArray("ram_nodes");
+            running.forEach(o.withArray("running_nodes")::add);
+            o.putObject("versions").putObject(self).put("rabbitmq_name", "RabbitMQ").put("rabbitmq_version", version)
+                    .put("leveret_version", overview.path("leveret_version").asText(""));
+            c.out().line(o.toString());
+            return;
+        }
+        c.out().banner("Cluster status of node " + self + " ...");
+        StringBuilder b = new StringBuilder();
+        b.append("Basics\n\nCluster name: ").append(overview.path("cluster_name").asText("")).append("\n");
+        b.append("\nDisk Nodes\n\n");
+        all.forEach(n -> b.append(n).append('\n'));
+        b.append("\nRunning Nodes\n\n");
+        running.forEach(n -> b.append(n).append('\n'));
+        b.append("\nVersions\n\n").append(self).append(": RabbitMQ ").append(version).append(" on ").append(runtime)
+                .append('\n');
+        b.append("\nAlarms\n\n");
+        if (alarms.isEmpty()) {
+            b.append("(none)\n");
+        }
+        for (String alarm : alarms) {
+            b.append(alarm.equals("memory") ? "Memory" : "Free disk space").append(" alarm on node ").append(self)
+                    .append('\n');
+        }
+        b.append("\nNetwork Partitions\n\n(none)\n");
         c.out().raw(b.toString());
     }
 

@@ -53,6 +53,15 @@ public final class DefinitionsFile {
      * @throws IOException if the file cannot be read or is not a definitions JSON object
      */
     public static Result load(Path file, DefinitionStore store) throws IOException {
+        return load(file, store::apply, store.snapshot());
+    }
+
+    /**
+     * As {@link #load(Path, DefinitionStore)}, handing each change to {@code apply} (in a cluster, the metadata
+     * group), with {@code current} the definitions as they are now.
+     */
+    public static Result load(Path file, java.util.function.Function<Change, java.util.concurrent.CompletableFuture<Void>> apply,
+                              io.leveret.store.definitions.Definitions current) throws IOException {
         JsonNode root;
         try {
             root = StoredForm.JSON.readTree(file.toFile());
@@ -69,14 +78,15 @@ public final class DefinitionsFile {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException("bad definitions file " + file + ": " + e.getMessage(), e);
         }
-        changes = UserLimitsJson.mergedWithStored(changes, store.snapshot());
+        changes = UserLimitsJson.mergedWithStored(changes, current);
         int applied = 0;
         for (Change c : changes) {
             try {
-                store.apply(c).join();
+                apply.apply(c).join();
                 applied++;
             } catch (CompletionException e) {
-                if (!(e.getCause() instanceof IllegalArgumentException)) {
+                if (!(e.getCause() instanceof IllegalArgumentException)
+                        && !(e.getCause() instanceof io.leveret.server.cluster.ChangeRefusedException)) {
                     throw e;
                 }
                 skipped.add(e.getCause().getMessage());

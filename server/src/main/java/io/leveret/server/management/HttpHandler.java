@@ -83,6 +83,13 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     ? failure.getCause() : failure;
             if (cause instanceof ApiException e) {
                 write(ctx, error(e), keepAlive, head);
+            } else if (cause instanceof io.leveret.server.cluster.ClusterUnavailableException) {
+                // In a cluster, no majority committed the change in time: it is undone, nothing changed.
+                write(ctx, error(new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "timeout",
+                        cause.getMessage())), keepAlive, head);
+            } else if (cause instanceof io.leveret.server.cluster.ChangeRefusedException) {
+                write(ctx, error(new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request", cause.getMessage())),
+                        keepAlive, head);
             } else {
                 LOG.error("management API: {} failed", method, cause);
                 write(ctx, error(internal()), keepAlive, head);

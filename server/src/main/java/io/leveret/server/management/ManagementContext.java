@@ -22,12 +22,14 @@ import java.util.List;
  * @param boundPort   the management listener's port, set once bound
  * @param statistics  message rates and sampled lengths for the rows
  * @param app         the AMQP listeners, which stop_app and start_app close and open again
+ * @param cluster     the cluster this node is a member of, or null for a single node
  */
 public record ManagementContext(BrokerServices services, String nodeName, List<Integer> amqpPorts,
                                 List<Integer> tlsPorts, Instant started, DefinitionStore definitions,
                                 Persistence persistence, EventExecutorGroup queueLoops,
                                 java.util.concurrent.atomic.AtomicInteger boundPort,
-                                Statistics statistics, AmqpApplication app) {
+                                Statistics statistics, AmqpApplication app,
+                                io.leveret.server.cluster.ClusterMembership cluster) {
     public ManagementContext {
         amqpPorts = List.copyOf(amqpPorts);
         tlsPorts = List.copyOf(tlsPorts);

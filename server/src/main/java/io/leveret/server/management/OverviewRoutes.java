@@ -1,5 +1,6 @@
 package io.leveret.server.management;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leveret.server.protocol.Version;
@@ -21,12 +22,14 @@ final class OverviewRoutes implements Routes {
         router.get("/api/whoami", Tag.MANAGEMENT, req -> whoami(req.user()));
         router.get("/api/cluster-name", Tag.MANAGEMENT, req -> Json.object().put("name", ctx.clusterName()));
         router.get("/api/extensions", Tag.MANAGEMENT, req -> Json.array());
-        router.get("/api/nodes", Tag.MONITORING, req -> Json.array().add(node(ctx)));
+        router.get("/api/nodes", Tag.MONITORING, req -> nodes(ctx));
         router.get("/api/nodes/{node}", Tag.MONITORING, req -> {
-            if (!req.param("node").equals(ctx.nodeName())) {
-                throw ApiException.notFound();
+            for (JsonNode node : nodes(ctx)) {
+                if (node.path("name").asText().equals(req.param("node"))) {
+                    return node;
+                }
             }
-            return node(ctx);
+            throw ApiException.notFound();
         });
     }
 
@@ -110,6 +113,25 @@ final class OverviewRoutes implements Routes {
     private static void listener(ArrayNode out, ManagementContext ctx, String protocol, int port) {
         out.addObject().put("node", ctx.nodeName()).put("protocol", protocol).put("ip_address", "::")
                 .put("port", port);
+    }
+
+    /**
+     * Every node of the cluster, or this one alone. This node is described in full; a peer by what this node
+     * knows of it: its name, its type and whether it answered a Raft request just now (RabbitMQ's shape for a
+     * node it does not get statistics from). {@code metadata_leader}, Leveret's own, marks the metadata
+     * group's leader as this node knows it.
+     */
+    static ArrayNode nodes(ManagementContext ctx) {
+        ArrayNode out = Json.array();
+        if (ctx.cluster() == null) {
+            return out.add(node(ctx));
+        }
+        for (io.leveret.server.cluster.ClusterMembership.NodeState state : ctx.cluster().nodes()) {
+            ObjectNode o = state.name().equals(ctx.nodeName()) ? node(ctx)
+                    : Json.object().put("name", state.name()).put("type", "disc").put("running", state.running());
+            out.add(o.put("metadata_leader", state.leader()));
+        }
+        return out;
     }
 
     /** This node as /api/nodes shows it: what the JVM can tell truthfully. */

@@ -119,7 +119,8 @@ final class Topology {
         o.put("messages_ready", s.ready());
         o.put("messages_unacknowledged", s.unacked());
         o.put("name", q.name());
-        o.put("node", ctx.nodeName());
+        // In a cluster, the queue's home node (RabbitMQ's "node": where the queue process runs).
+        o.put("node", q.remoteHome() != null ? q.remoteHome() : ctx.nodeName());
         Policies policies = q.vhost().policies();
         Policy policy = policies.match(true, q.name(), false);
         Policy operatorPolicy = policies.match(true, q.name(), true);

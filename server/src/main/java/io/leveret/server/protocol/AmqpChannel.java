@@ -275,11 +275,29 @@ public final class AmqpChannel implements ConsumerChannel {
         awaiting = true;
         future.whenComplete((v, failure) -> connection.ctx().executor().execute(() -> answered(failure, f -> {
             if (f != null) {
+                throwClusterFailure(f);
                 LOG.error("the store failed on channel {}", id, f);
                 throw new ConnectionException(ReplyCode.INTERNAL_ERROR, "INTERNAL_ERROR", 0, 0);
             }
             then.run();
         })));
+    }
+
+    /**
+     * In a cluster: a change no majority committed in time closes the connection with 541 and RabbitMQ's text
+     * ("failed to declare queue 'q' in vhost '/' because the operation timed out", as its Raft metadata store
+     * answers); one the replicated model refused (a binding to a queue another node just deleted) closes the
+     * channel with 404 and the model's reason. Either way the change was undone here and made nowhere.
+     */
+    private static void throwClusterFailure(Throwable f) {
+        for (Throwable t = f; t != null; t = t.getCause()) {
+            if (t instanceof io.leveret.server.cluster.ClusterUnavailableException) {
+                throw new ConnectionException(ReplyCode.INTERNAL_ERROR, t.getMessage(), 0, 0);
+            }
+            if (t instanceof io.leveret.server.cluster.ChangeRefusedException) {
+                throw new ChannelException(ReplyCode.NOT_FOUND, t.getMessage(), null);
+            }
+        }
     }
 
     private <T> void answered(T result, Consumer<T> onLoop) {

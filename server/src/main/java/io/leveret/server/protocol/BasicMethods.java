@@ -70,6 +70,9 @@ final class BasicMethods {
         }
         ch.access().readQueue(c, QueueMethods.resolve(ch, c, c.queue()));
         Queue q = QueueMethods.require(ch, c, c.queue());
+        if (q.remoteHome() != null) {
+            throw QueueMethods.notServedHere(ch, c, q);
+        }
         QueueMethods.exclusiveAccess(ch, c, q, false);
         checkConsumeArguments(ch, c, q);
         if (q.type() == QueueType.QUORUM && ch.hasChannelPrefetch()) {
@@ -148,6 +151,9 @@ final class BasicMethods {
     private static void get(AmqpChannel ch, BasicMethod.Get g) {
         ch.access().readQueue(g, QueueMethods.resolve(ch, g, g.queue()));
         Queue q = QueueMethods.require(ch, g, g.queue());
+        if (q.remoteHome() != null) {
+            throw QueueMethods.notServedHere(ch, g, q);
+        }
         QueueMethods.exclusiveAccess(ch, g, q, false);
         record Got(Delivery delivery, int remaining) {
         }

@@ -33,7 +33,7 @@ final class Handshake {
                 .build();
         return FieldTable.builder()
                 .put("capabilities", capabilities)
-                .put("cluster_name", services.clusterName().isEmpty() ? "leveret@" + hostName() : services.clusterName())
+                .put("cluster_name", services.clusterName().isEmpty() ? services.nodeName() : services.clusterName())
                 .put("copyright", "Copyright (c) the Leveret authors")
                 .put("information", "Licensed under the Apache License 2.0")
                 .put("platform", "Java " + Runtime.version().feature())
@@ -93,11 +93,4 @@ final class Handshake {
         return type.cast(m);
     }
 
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "localhost";
-        }
-    }
 }

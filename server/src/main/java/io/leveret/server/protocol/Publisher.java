@@ -277,6 +277,13 @@ final class Publisher {
         }
         targets.clear();
         channel.vhost().route(ex, routed, targets);
+        for (Queue q : targets) {
+            if (q.remoteHome() != null) {
+                targets.clear();
+                routed.release();
+                throw QueueMethods.notServedHere(channel, p, q);
+            }
+        }
         if (targets.isEmpty()) {
             channel.stats.add(p.mandatory() ? Metric.RETURN_UNROUTABLE : Metric.DROP_UNROUTABLE);
             if (p.mandatory()) {
@@ -428,7 +435,12 @@ final class Publisher {
                     throw ChannelException.notFound(c, "no exchange '" + pp.publish().exchange()
                             + "' in vhost '" + channel.vhost().name() + "'");
                 }
-                route(pp.publish(), ex, pp.message(), 0);
+                try {
+                    route(pp.publish(), ex, pp.message(), 0);
+                } catch (ChannelException e) {
+                    publishes.subList(i + 1, publishes.size()).forEach(x -> x.message().release());
+                    throw e;
+                }
             }
             for (PendingSettle s : txSettles) {
                 channel.settle(s.deliveries(), s.requeue(), s.reject());

@@ -53,6 +53,7 @@ final class QueueMethods {
         }
         if (d.passive()) {
             q = require(ch, d, d.queue());
+            homeRunning(ch, d, q);
             exclusiveAccess(ch, d, q, false);
         } else {
             if (d.queue().isEmpty() && QueueType.of(d.arguments()) == QueueType.QUORUM) {
@@ -71,6 +72,10 @@ final class QueueMethods {
             // An exclusive queue is never durable, as in RabbitMQ.
             boolean durable = d.durable() && !d.exclusive();
             Object owner = d.exclusive() ? ch.connection() : null;
+            Queue existing = vhost.queue(name);
+            if (existing != null) {
+                homeRunning(ch, d, existing);
+            }
             q = vhost.declareQueue(name, durable, d.autoDelete(), d.arguments(), owner);
             if (owner != null && q.exclusiveOwner() == owner) {
                 ch.connection().ownExclusive(q);
@@ -154,6 +159,9 @@ final class QueueMethods {
     private static void purge(AmqpChannel ch, QueueMethod.Purge p) {
         ch.access().readQueue(p, resolve(ch, p, p.queue()));
         Queue q = require(ch, p, p.queue());
+        if (q.remoteHome() != null) {
+            throw notServedHere(ch, p, q);
+        }
         exclusiveAccess(ch, p, q, false);
         ch.ask(q, q::purge, n -> {
             if (!p.noWait()) {
@@ -234,6 +242,33 @@ final class QueueMethods {
             throw ChannelException.notFound(m, "no previously declared queue");
         }
         return ch.lastQueue;
+    }
+
+    /**
+     * In a cluster, a queue whose home is another node that is down: RabbitMQ 3.10.8's 404 for a durable classic
+     * queue whose node is down, on every method that names the queue (declare, passive or not, consume, get,
+     * bind, purge). A queue of this node, or of a node that runs, passes.
+     */
+    static void homeRunning(AmqpChannel ch, Method m, Queue q) {
+        String home = q.remoteHome();
+        io.leveret.server.vhost.Persistence p = ch.vhost().persistence();
+        if (home != null && p != null && !p.nodeRunning(home)) {
+            throw ChannelException.notFound(m, "home node '" + home + "' of durable queue '" + q.name()
+                    + "' in vhost '" + ch.vhost().name() + "' is down or inaccessible");
+        }
+    }
+
+    /**
+     * A classic queue lives on its home node, and this node serves only its own (issue #16: the data plane
+     * between nodes is not built): consuming, getting, or publishing a message that routes to another node's
+     * queue closes the channel with 406, naming the node to connect to; 404 as {@link #homeRunning} if that
+     * node is down. Nothing is dropped silently.
+     */
+    static ChannelException notServedHere(AmqpChannel ch, Method m, Queue q) {
+        homeRunning(ch, m, q);
+        return ChannelException.preconditionFailed(m, "queue '" + q.name() + "' in vhost '" + ch.vhost().name()
+                + "' is on node '" + q.remoteHome() + "', and this node serves only its own classic queues: "
+                + "connect to '" + q.remoteHome() + "' to publish to it or consume from it");
     }
 
     static Queue require(AmqpChannel ch, Method m, String name) {

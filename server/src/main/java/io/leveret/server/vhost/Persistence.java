@@ -36,6 +36,8 @@ public final class Persistence implements AutoCloseable {
     private final SpillDirectory spill;
     private final PagingBudget pagingBudget;
     private final DiskIo diskIo;
+    private volatile String node = "";
+    private volatile java.util.function.Predicate<String> nodeRunning = name -> true;
 
     /**
      * {@code spill}: where queues page transient bodies out of memory; null keeps them all in memory. Bodies
@@ -207,8 +209,29 @@ public final class Persistence implements AutoCloseable {
     }
 
     static QueueDefinition definition(VirtualHost vhost, Queue q) {
+        Persistence p = vhost.persistence();
+        String home = q.remoteHome() != null ? q.remoteHome() : p == null ? "" : p.node;
         return new QueueDefinition(vhost.name(), q.name(), q.durable(), false, q.autoDelete(), blob(q.arguments()),
-                q.type().wireName());
+                q.type().wireName(), home);
+    }
+
+    /**
+     * In a cluster, this node's name, recorded as the home of the queues declared here (set once, at boot,
+     * before any vhost is made); empty on a single node.
+     */
+    public void node(String name, java.util.function.Predicate<String> running) {
+        this.node = name;
+        this.nodeRunning = running;
+    }
+
+    /** In a cluster, whether node {@code name} runs as this node last saw it; true on a single node. */
+    public boolean nodeRunning(String name) {
+        return nodeRunning.test(name);
+    }
+
+    /** This node's name in a cluster, or empty. */
+    public String node() {
+        return node;
     }
 
     static BindingDefinition definition(VirtualHost vhost, Binding b) {

@@ -54,6 +54,8 @@ import java.util.function.Consumer;
 public final class Queue implements Destination {
     private final VirtualHost vhost;
     private final String name;
+    /** Set before the queue is put where others find it (the vhost's map), never changed: no volatile read to route. */
+    private String remoteHome;
     private final boolean durable;
     private final boolean autoDelete;
     private final FieldTable arguments;
@@ -120,6 +122,19 @@ public final class Queue implements Destination {
     @Override
     public String name() {
         return name;
+    }
+
+    /**
+     * In a cluster, the queue's home node if that is another node (NAME@HOST): the queue's messages and consumers
+     * live there, and this node knows only its definition; null for a queue of this node.
+     */
+    public String remoteHome() {
+        return remoteHome;
+    }
+
+    /** Set once, as the queue is made from a definition another node declared, before anyone can find it. */
+    void remoteHome(String node) {
+        this.remoteHome = node;
     }
 
     public VirtualHost vhost() {

@@ -110,7 +110,8 @@ final class QueueExpiry {
 
     private void armUnusedTimer() {
         long expires = queue.settings().expires();
-        if (expires < 0 || unusedTimerPending || queue.isDeleted()) {
+        // A queue whose home is another node expires there, which deletes it for the whole cluster.
+        if (expires < 0 || unusedTimerPending || queue.isDeleted() || queue.remoteHome() != null) {
             return;
         }
         unusedTimerPending = true;

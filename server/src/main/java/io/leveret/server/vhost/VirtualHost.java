@@ -168,7 +168,7 @@ public final class VirtualHost {
             }
             for (QueueDefinition q : definitions.queues()) {
                 if (q.vhost().equals(name)) {
-                    declareQueue(q.name(), q.durable(), q.autoDelete(), Persistence.table(q.arguments()), null);
+                    declareQueue(q);
                 }
             }
             for (BindingDefinition b : definitions.bindings()) {
@@ -182,6 +182,73 @@ public final class VirtualHost {
         } finally {
             recovering = false;
         }
+    }
+
+    /** Declares a stored queue, remembering its home node if that is another one. Called with the monitor held. */
+    private Queue declareQueue(QueueDefinition d) {
+        String self = persistence == null ? "" : persistence.node();
+        String home = d.node().isEmpty() || d.node().equals(self) ? null : d.node();
+        return declareQueue(d.name(), d.durable(), d.autoDelete(), Persistence.table(d.arguments()), null, home);
+    }
+
+    /**
+     * Makes a topology change another node committed through the cluster's metadata group (or one this node
+     * submitted before it restarted): the same paths as a declare, delete, bind or unbind, writing nothing,
+     * since the change is committed already. Repeating one changes nothing. Policies go through
+     * {@link #committed(Runnable)}.
+     */
+    public synchronized void committed(Change change) {
+        committed(() -> {
+            if (change instanceof Change.PutExchange c) {
+                ExchangeDefinition e = c.exchange();
+                if (!exchanges.containsKey(e.name())) {
+                    declareExchange(e.type(), e.name(), e.durable(), e.autoDelete(), e.internal(),
+                            Persistence.table(e.arguments()));
+                }
+            } else if (change instanceof Change.DeleteExchange c) {
+                Exchange e = exchanges.get(c.name());
+                if (e != null && e.durable()) {
+                    deleteExchange(e);
+                }
+            } else if (change instanceof Change.PutQueue c) {
+                declareQueue(c.queue());
+            } else if (change instanceof Change.DeleteQueue c) {
+                Queue q = queues.get(c.name());
+                if (q != null && q.durable()) {
+                    deleteQueue(q);
+                }
+            } else if (change instanceof Change.PutBinding c) {
+                BindingDefinition b = c.binding();
+                Exchange source = exchanges.get(b.source());
+                Destination destination = destination(b);
+                if (source != null && destination != null) {
+                    bind(source, destination, b.routingKey(), Persistence.table(b.arguments()));
+                }
+            } else if (change instanceof Change.DeleteBinding c) {
+                BindingDefinition b = c.binding();
+                Exchange source = exchanges.get(b.source());
+                Destination destination = destination(b);
+                if (source != null && destination != null) {
+                    unbind(source, destination, b.routingKey(), Persistence.table(b.arguments()));
+                }
+            }
+        });
+    }
+
+    /** Runs {@code change} (a policy set or cleared) as {@link #committed(Change)} does: writing nothing. */
+    public synchronized void committed(Runnable change) {
+        boolean was = recovering;
+        recovering = true;
+        try {
+            change.run();
+        } finally {
+            recovering = was;
+        }
+    }
+
+    private Destination destination(BindingDefinition b) {
+        return b.destinationKind() == BindingDefinition.DestinationKind.QUEUE
+                ? queues.get(b.destination()) : exchanges.get(b.destination());
     }
 
     /** The durable delayed exchange whose waiting messages the log keeps as {@code storeName}, or null. */
@@ -463,6 +530,12 @@ public final class VirtualHost {
     /** Returns the existing queue of that name, or declares a new one. The caller checks equivalence. */
     public synchronized Queue declareQueue(String queueName, boolean durable, boolean autoDelete,
                                            FieldTable arguments, Object exclusiveOwner) {
+        return declareQueue(queueName, durable, autoDelete, arguments, exclusiveOwner, null);
+    }
+
+    /** As the public declareQueue; {@code remoteHome} is set before the queue can be found (null: this node's). */
+    private Queue declareQueue(String queueName, boolean durable, boolean autoDelete, FieldTable arguments,
+                               Object exclusiveOwner, String remoteHome) {
         Queue existing = queues.get(queueName);
         stats.queueDeclared(existing == null);
         if (existing != null) {
@@ -472,6 +545,9 @@ public final class VirtualHost {
         Queue q = new Queue(this, queueName, durable, autoDelete, arguments,
                 QueueArguments.effective(arguments, policy), exclusiveOwner, executorForNewQueue());
         q.policy(policy);
+        if (remoteHome != null) {
+            q.remoteHome(remoteHome);
+        }
         queues.put(queueName, q);
         if (q.settings().expires() >= 0) {
             q.execute(q::touch);

@@ -52,7 +52,7 @@ class RuntimeChangesTest {
         peer = new AmqpPeer(null, v -> {
             vhosts.put("/", v);
             return new BrokerServices(AmqpPeer.SETTINGS, users, vhosts, limits, ResourceAlarms.none(),
-                    List.of("PLAIN", "AMQPLAIN"), "", connections, null);
+                    List.of("PLAIN", "AMQPLAIN"), "", "leveret@localhost", connections, null);
         });
         admin = new Admin(null, users, limits, vhosts, connections, name -> null,
                 new Definitions(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of()));

@@ -22,8 +22,8 @@ import java.util.TreeMap;
  * change:    version | tag | (definition of a put | identity strings of a delete)
  * vhost:     version | name
  * exchange:  version | vhost | name | type | flags(durable 1, autoDelete 2, internal 4) | arguments
- * queue:     version | vhost | name | flags(durable 1, exclusive 2, autoDelete 4) | arguments | type
- *            (versions 1 and 2 end after the arguments: a classic queue)
+ * queue:     version | vhost | name | flags(durable 1, exclusive 2, autoDelete 4) | arguments | type | node
+ *            (versions 1 and 2 end after the arguments: a classic queue; version 3 after the type: no home node)
  * binding:   version | vhost | source | destination | kind(0 queue, 1 exchange) | routingKey | arguments
  * user:      version | name | passwordHash | i32 tagCount | tags | i32 limitCount | (name | i32 value)*
  *            (version 1 ends after the tags)
@@ -34,8 +34,8 @@ import java.util.TreeMap;
  * </pre>
  */
 final class DefinitionCodec {
-    /** The version written; 2 added the user's limits, 3 the queue's type. */
-    static final byte VERSION = 3;
+    /** The version written; 2 added the user's limits, 3 the queue's type, 4 a queue's home node. */
+    static final byte VERSION = 4;
     /** The oldest version read. */
     static final byte OLDEST_VERSION = 1;
 
@@ -200,7 +200,8 @@ final class DefinitionCodec {
 
     static byte[] encode(QueueDefinition d) {
         return new Out().version().string(d.vhost()).string(d.name())
-                .flags(d.durable(), d.exclusive(), d.autoDelete()).blob(d.arguments()).string(d.type()).bytes();
+                .flags(d.durable(), d.exclusive(), d.autoDelete()).blob(d.arguments()).string(d.type())
+                .string(d.node()).bytes();
     }
 
     static QueueDefinition decodeQueue(byte[] bytes) throws IOException {
@@ -210,8 +211,9 @@ final class DefinitionCodec {
         int flags = in.flags();
         Blob arguments = in.blob();
         String type = in.version() >= 3 ? in.string() : QueueDefinition.CLASSIC;
+        String node = in.version() >= 4 ? in.string() : "";
         return in.end(new QueueDefinition(vhost, name, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, arguments,
-                type));
+                type, node));
     }
 
     static byte[] encode(BindingDefinition d) {

@@ -43,6 +43,8 @@ public final class DefinitionStore implements AutoCloseable {
     private long sequence;
     private long compactAt;
     private Throwable journalFailure;
+    /** Where {@link #apply} sends changes instead, in a cluster; null on a single node. */
+    private volatile java.util.function.Function<Change, CompletableFuture<Void>> upstream;
 
     private DefinitionStore(Path directory, long compactBytes, Model model, Journal journal, MapDbModel mapDb,
                             long sequence) throws IOException {
@@ -123,7 +125,39 @@ public final class DefinitionStore implements AutoCloseable {
      * (a repeated put, a delete of something absent) completes without writing.
      */
     public CompletableFuture<Void> apply(Change change) {
+        java.util.function.Function<Change, CompletableFuture<Void>> via = upstream;
+        return via == null ? applyLocally(change) : via.apply(change);
+    }
+
+    /**
+     * From now on {@link #apply} hands every change to {@code upstream} (a cluster's replicated log) instead of
+     * writing it here; whoever hears the changes {@code upstream} commits writes them here with
+     * {@link #applyLocally}, so that this store stays a copy of the replicated model.
+     */
+    public void replicateThrough(java.util.function.Function<Change, CompletableFuture<Void>> upstream) {
+        this.upstream = upstream;
+    }
+
+    /** {@link #apply} as without {@link #replicateThrough}: validates and writes the change here. */
+    public CompletableFuture<Void> applyLocally(Change change) {
         return CompletableFuture.runAsync(() -> applyNow(change), thread);
+    }
+
+    /** The changes that turn {@code from} into {@code to}: deletes of what {@code to} lacks, then puts, parents first. */
+    public static List<Change> changesBetween(Definitions from, Definitions to) {
+        return DefinitionDiff.changes(from, to);
+    }
+
+    /**
+     * Makes this store hold exactly {@code target} (a replicated model, which wins over this copy): deletes
+     * what {@code target} lacks, then puts what differs, parents first. Completes once all of it is written.
+     */
+    public CompletableFuture<Void> replaceLocally(Definitions target) {
+        return CompletableFuture.runAsync(() -> {
+            for (Change change : DefinitionDiff.changes(model.snapshot(), target)) {
+                applyNow(change);
+            }
+        }, thread);
     }
 
     /** A copy of the whole model. */

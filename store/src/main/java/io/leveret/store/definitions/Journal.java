@@ -214,7 +214,8 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    private static void writeFile(Path target, long sequence, List<Change> changes) throws IOException {
+    /** Writes and forces a whole journal holding {@code changes} at {@code sequence}; also a replica's snapshot file. */
+    static void writeFile(Path target, long sequence, List<Change> changes) throws IOException {
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             new FileHeader(MAGIC, VERSION, sequence).write(out);

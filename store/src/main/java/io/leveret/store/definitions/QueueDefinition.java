@@ -6,10 +6,11 @@ import java.util.Objects;
 /**
  * A durable queue. Exclusive queues die with their connection, so they are never stored. {@code type} is the
  * queue type's name as RabbitMQ's x-queue-type spells it ({@value #CLASSIC} or {@value #QUORUM}); records
- * written before queue types existed read as classic.
+ * written before queue types existed read as classic. {@code node} is the queue's home in a cluster, the node
+ * that declared it and holds its messages (NAME@HOST); empty on a single node.
  */
 public record QueueDefinition(String vhost, String name, boolean durable, boolean exclusive, boolean autoDelete,
-                              Blob arguments, String type) {
+                              Blob arguments, String type, String node) {
     public static final String CLASSIC = "classic";
     public static final String QUORUM = "quorum";
 
@@ -18,11 +19,18 @@ public record QueueDefinition(String vhost, String name, boolean durable, boolea
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(arguments, "arguments");
         Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(node, "node");
     }
 
-    /** A classic queue. */
+    /** A classic queue without a home node: a single node's. */
     public QueueDefinition(String vhost, String name, boolean durable, boolean exclusive, boolean autoDelete,
                            Blob arguments) {
-        this(vhost, name, durable, exclusive, autoDelete, arguments, CLASSIC);
+        this(vhost, name, durable, exclusive, autoDelete, arguments, CLASSIC, "");
+    }
+
+    /** A queue of {@code type} without a home node. */
+    public QueueDefinition(String vhost, String name, boolean durable, boolean exclusive, boolean autoDelete,
+                           Blob arguments, String type) {
+        this(vhost, name, durable, exclusive, autoDelete, arguments, type, "");
     }
 }

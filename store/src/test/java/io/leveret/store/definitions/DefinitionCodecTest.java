@@ -36,9 +36,25 @@ class DefinitionCodecTest {
     @Test
     void aNewerRecordVersionIsRefused() {
         byte[] encoded = DefinitionCodec.encode(new Change.DeleteVhost("v"));
-        encoded[0] = 4;
+        encoded[0] = 5;
         IOException error = assertThrows(IOException.class, () -> DefinitionCodec.decodeChange(encoded));
-        assertEquals("definition record version 4 is not one this Leveret reads (1 to 3)", error.getMessage());
+        assertEquals("definition record version 5 is not one this Leveret reads (1 to 4)", error.getMessage());
+    }
+
+    @Test
+    void aQueueKeepsItsTypeAndHomeNodeAndAVersionThreeQueueHasNoHome() throws IOException {
+        QueueDefinition homed = new QueueDefinition("/", "q", true, false, false, Blob.of(new byte[0]),
+                QueueDefinition.QUORUM, "leveret@host1");
+        byte[] encoded = DefinitionCodec.encode(homed);
+        assertEquals(homed, DefinitionCodec.decodeQueue(encoded));
+        // Version 3 ended after the type: the same record without the node reads as a queue of no home node.
+        QueueDefinition plain = new QueueDefinition("/", "q", true, false, false, Blob.of(new byte[0]),
+                QueueDefinition.QUORUM);
+        byte[] v4 = DefinitionCodec.encode(plain);
+        byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 4); // the empty node: a 4-byte length of 0
+        v3[0] = 3;
+        assertEquals(plain, DefinitionCodec.decodeQueue(v3));
+        assertEquals("", DefinitionCodec.decodeQueue(v3).node());
     }
 
     @Test
