@@ -13,8 +13,6 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.leveret.server.Broker;
 import io.leveret.server.config.ConfigLoader;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exclusive queues stay on their node, and a classic queue is served only on its home node.
  */
 class ReplicatedTopologyTest {
-    private static final List<String> HOSTS = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
+    private static final List<String> HOSTS = LoopbackHosts.HOSTS;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -62,27 +60,6 @@ class ReplicatedTopologyTest {
         brokers.values().parallelStream().forEach(Broker::close);
     }
 
-    private static int sharedPort() throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            int port;
-            try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getByName(HOSTS.get(0)))) {
-                port = first.getLocalPort();
-            }
-            boolean free = true;
-            for (String host : HOSTS) {
-                try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(host))) {
-                    s.getLocalPort();
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return port;
-            }
-        }
-        throw new IOException("no port free on all of " + HOSTS);
-    }
-
     private void start(String host) throws Exception {
         List<String> args = new ArrayList<>();
         for (String set : List.of("data_dir=" + dir.resolve(host), "listeners.tcp.default=" + host + ":0",
@@ -101,7 +78,7 @@ class ReplicatedTopologyTest {
 
     /** All three, started together as a cluster's nodes would be; returns once guest can log in on each. */
     private void startAll() throws Exception {
-        raftPort = sharedPort();
+        raftPort = LoopbackHosts.sharedPort();
         startAllOnPort();
     }
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leveret.server.Broker;
 import io.leveret.server.config.ConfigLoader;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the three nodes, which run, and the metadata group's leader; a stopped node shows as not running.
  */
 class ThreeBrokersTest {
-    private static final List<String> HOSTS = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
+    private static final List<String> HOSTS = LoopbackHosts.HOSTS;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -45,29 +44,6 @@ class ThreeBrokersTest {
     void stop() {
         brokers.values().parallelStream().forEach(Broker::close);
     }
-
-    /** A port free on every one of the three addresses. */
-    private static int sharedPort() throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            int port;
-            try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getByName(HOSTS.get(0)))) {
-                port = first.getLocalPort();
-            }
-            boolean free = true;
-            for (String host : HOSTS) {
-                try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(host))) {
-                    s.getLocalPort();
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return port;
-            }
-        }
-        throw new IOException("no port free on all of " + HOSTS);
-    }
-
     private Broker start(String host, int port) throws Exception {
         List<String> args = new ArrayList<>();
         for (String set : List.of("data_dir=" + dir.resolve(host), "listeners.tcp.default=" + host + ":0",
@@ -141,7 +117,7 @@ class ThreeBrokersTest {
 
     @Test
     void everyNodeListsTheClusterAndWhichNodesRun() throws Exception {
-        int port = sharedPort();
+        int port = LoopbackHosts.sharedPort();
         for (String host : HOSTS) {
             start(host, port);
         }
@@ -172,7 +148,7 @@ class ThreeBrokersTest {
 
     @Test
     void aRaftPortInUseIsAStartupErrorNamingTheKeysNotAnExit() throws Exception {
-        int port = sharedPort();
+        int port = LoopbackHosts.sharedPort();
         try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getByName(HOSTS.get(0)))) {
             io.leveret.server.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
                     io.leveret.server.config.ConfigException.class, () -> start(HOSTS.get(0), taken.getLocalPort()));
