@@ -163,7 +163,7 @@ public final class DefinitionsFile {
                 continue;
             }
             out.add(new Change.PutQueue(new QueueDefinition(text(q, "vhost"), text(q, "name"), true, false,
-                    q.path("auto_delete").asBoolean(false), StoredForm.arguments(q.path("arguments")), type)));
+                    q.path("auto_delete").asBoolean(false), StoredForm.arguments(q.path("arguments")), type, "")));
         }
         for (JsonNode b : root.path("bindings")) {
             BindingDefinition.DestinationKind kind = "exchange".equals(b.path("destination_type").asText("queue"))

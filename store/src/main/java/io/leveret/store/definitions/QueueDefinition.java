@@ -27,10 +27,4 @@ public record QueueDefinition(String vhost, String name, boolean durable, boolea
                            Blob arguments) {
         this(vhost, name, durable, exclusive, autoDelete, arguments, CLASSIC, "");
     }
-
-    /** A queue of {@code type} without a home node. */
-    public QueueDefinition(String vhost, String name, boolean durable, boolean exclusive, boolean autoDelete,
-                           Blob arguments, String type) {
-        this(vhost, name, durable, exclusive, autoDelete, arguments, type, "");
-    }
 }

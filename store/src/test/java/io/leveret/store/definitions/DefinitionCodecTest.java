@@ -49,7 +49,7 @@ class DefinitionCodecTest {
         assertEquals(homed, DefinitionCodec.decodeQueue(encoded));
         // Version 3 ended after the type: the same record without the node reads as a queue of no home node.
         QueueDefinition plain = new QueueDefinition("/", "q", true, false, false, Blob.of(new byte[0]),
-                QueueDefinition.QUORUM);
+                QueueDefinition.QUORUM, "");
         byte[] v4 = DefinitionCodec.encode(plain);
         byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 4); // the empty node: a 4-byte length of 0
         v3[0] = 3;
@@ -91,9 +91,9 @@ class DefinitionCodecTest {
         out.writeByte(1);
         out.writeInt(0);
         QueueDefinition queue = DefinitionCodec.decodeQueue(bytes.toByteArray());
-        assertEquals(new QueueDefinition("/", "old", true, false, false, Blob.EMPTY, QueueDefinition.CLASSIC), queue);
+        assertEquals(new QueueDefinition("/", "old", true, false, false, Blob.EMPTY, QueueDefinition.CLASSIC, ""), queue);
 
-        QueueDefinition quorum = new QueueDefinition("/", "qq", true, false, false, Blob.EMPTY, QueueDefinition.QUORUM);
+        QueueDefinition quorum = new QueueDefinition("/", "qq", true, false, false, Blob.EMPTY, QueueDefinition.QUORUM, "");
         assertEquals(quorum, DefinitionCodec.decodeQueue(DefinitionCodec.encode(quorum)));
     }
 
