@@ -140,8 +140,6 @@ public final class Broker implements AutoCloseable {
                     LOG.info("cluster {}: first boot as a member; this node's own definitions ({} vhosts, {} "
                             + "queues) go to the cluster", config.cluster().name(), local.vhosts().size(),
                             local.queues().size());
-                } else {
-                    committed.mirror(cluster.definitions());
                 }
                 LOG.info("cluster {}: this node ({}) is a member of the metadata group of {}",
                         config.cluster().name(), config.nodeName(), config.cluster().nodes());
@@ -167,10 +165,11 @@ public final class Broker implements AutoCloseable {
                         .anyMatch(n -> n.name().equals(node) && n.running()));
             }
             // Live: vhosts added and deleted at runtime come and go here, where connections look them up.
-            Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>(recover(store, server, persistence));
+            // In a cluster, the store with every committed change heard so far; later ones are made at ready().
+            Definitions defs = committed != null ? committed.baseline() : store.definitions().snapshot();
+            Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>(recover(defs, store, server, persistence));
             BrokerConfig.Metrics metrics = config.metrics();
             statistics = Statistics.start(metrics.collectIntervalMillis(), metrics.collect(), vhosts::values);
-            Definitions defs = store.definitions().snapshot();
             UserDatabase users = users(defs, config);
             Limits limits = new Limits(config.resources().connectionMax());
             vhostLimits(defs, limits);
@@ -438,9 +437,9 @@ public final class Broker implements AutoCloseable {
      * The durable model first (through the same paths AMQP declares take), then each durable queue's
      * messages, in order; bodies stay on disk until a consumer needs them.
      */
-    private static Map<String, VirtualHost> recover(Store store, AmqpServer server, Persistence persistence) {
+    private static Map<String, VirtualHost> recover(Definitions defs, Store store, AmqpServer server,
+                                                    Persistence persistence) {
         long start = System.nanoTime();
-        Definitions defs = store.definitions().snapshot();
         // Concurrent: the management API adds and removes vhosts while connections look them up.
         Map<String, VirtualHost> vhosts = new java.util.concurrent.ConcurrentHashMap<>();
         for (VhostDefinition vd : defs.vhosts()) {

@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * thread, which must not wait for a vhost's monitor that a declare holds while it submits.
  *
  * <p>Until the broker's model is built ({@link #ready}), changes are only kept, then made in memory in order.
+ *
+ * <p>After a restart the group offers again what this node's Raft log holds past its latest snapshot. What the
+ * store took before the restart ({@link DefinitionStore#replicatedIndex()}) is not made again: replaying a
+ * delete and a redeclare of a queue that holds messages would empty it. The broker builds its model from the
+ * store ({@link #baseline()}), which is thus as new as anything this node applied before it stopped, whatever
+ * the Raft log recorded as committed.
  */
 public final class CommittedChanges implements ClusterMembership.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommittedChanges.class);
@@ -44,19 +50,29 @@ public final class CommittedChanges implements ClusterMembership.Listener, AutoC
     private Admin admin;
     /** Changes heard before {@link #ready}. Guarded by this. */
     private final List<Change> pending = new ArrayList<>();
+    /** The store's position in the replicated log when this node started: changes up to it are in the store. */
+    private final long storedThrough;
 
     public CommittedChanges(DefinitionStore store) {
         this.store = store;
+        this.storedThrough = store.replicatedIndex();
     }
 
     @Override
-    public synchronized void committed(Change change, boolean fromHere) {
-        store.applyLocally(change).whenComplete((ok, failure) -> {
+    public synchronized void committed(Change change, boolean fromHere, long index) {
+        if (index <= storedThrough) {
+            return;
+        }
+        store.applyLocally(change, index).whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.warn("this node's copy of the definitions did not take committed change {}: {}", change,
                         failure.toString());
             }
         });
+        inMemory(change, fromHere);
+    }
+
+    private void inMemory(Change change, boolean fromHere) {
         if (admin == null) {
             pending.add(change);
         } else if (!fromHere) {
@@ -66,25 +82,31 @@ public final class CommittedChanges implements ClusterMembership.Listener, AutoC
     }
 
     /**
-     * This node installed the leader's snapshot: what it changes against this node's copy is made here as if
-     * another node had committed it, change by change (deletes first, then puts).
+     * The group's model as of a snapshot (this node's own at boot, or the leader's): what it changes against this
+     * node's copy is made here as if another node had committed it, change by change (deletes first, then puts).
+     * A snapshot older than the store is ignored: the store has all it holds.
      */
     @Override
-    public synchronized void replaced(Definitions model) {
+    public synchronized void replaced(Definitions model, long index) {
+        if (index <= Math.max(storedThrough, store.replicatedIndex())) {
+            return;
+        }
         List<Change> changes = DefinitionStore.changesBetween(store.snapshot(), model);
-        LOG.info("installed the metadata group's snapshot: {} changes to this node's definitions", changes.size());
+        LOG.info("the metadata group's snapshot at index {}: {} changes to this node's definitions", index,
+                changes.size());
+        store.replaceLocally(model, index).join();
         for (Change change : changes) {
-            committed(change, false);
+            inMemory(change, false);
         }
     }
 
     /**
-     * Makes this node's store a copy of {@code replicated} (the group's model as this node has it at boot); the
-     * broker builds its model from the store next. Changes heard before now are in {@code replicated}.
+     * The definitions the broker builds its model from at boot: this node's store with every change heard so far;
+     * later ones are kept and made in memory at {@link #ready}.
      */
-    public synchronized void mirror(Definitions replicated) {
-        store.replaceLocally(replicated).join();
+    public synchronized Definitions baseline() {
         pending.clear();
+        return store.snapshot();
     }
 
     /** The broker's model is built: changes heard since {@link #mirror} are made in it, then every later one. */

@@ -22,20 +22,25 @@ public interface ClusterMembership extends AutoCloseable {
     record NodeState(String name, boolean running, boolean leader) {
     }
 
-    /** Hears each committed change, in log order. */
+    /**
+     * Hears each committed change, in log order. After a restart it hears again what its log holds after the
+     * latest snapshot, so it is told each change's position in the log ({@code index}) to know what it has.
+     */
     @FunctionalInterface
     interface Listener {
         /**
          * @param fromHere true if this node submitted it with {@link #submit} (the submitter has made the change in
          *                 its own memory already); false for another node's and for {@link #submitForAll}'s
+         * @param index    the change's position in the replicated log
          */
-        void committed(Change change, boolean fromHere);
+        void committed(Change change, boolean fromHere, long index);
 
         /**
-         * This member was too far behind for the leader's log and installed the leader's snapshot instead: the
-         * changes up to it are not heard one by one; {@code model} is the replicated model as of the snapshot.
+         * The replicated model as of {@code index}, from a snapshot: at boot, this member's own latest one (the
+         * changes up to it are not heard again); later, the leader's, installed because this member was too far
+         * behind for the leader's log. The changes up to it are not heard one by one.
          */
-        default void replaced(Definitions model) {
+        default void replaced(Definitions model, long index) {
         }
     }
 

@@ -81,7 +81,9 @@ final class MetadataStateMachine extends BaseStateMachine {
         super.initialize(server, groupId, raftStorage);
         getLifeCycle().startAndTransition(() -> {
             storage.init(raftStorage);
-            loadLatestSnapshot();
+            if (loadLatestSnapshot()) {
+                applied.replaced(definitions(), appliedIndex());
+            }
         });
     }
 
@@ -105,15 +107,16 @@ final class MetadataStateMachine extends BaseStateMachine {
             lifeCycle.transition(LifeCycle.State.STARTING);
             lifeCycle.transition(LifeCycle.State.RUNNING);
         }
-        applied.replaced(definitions());
+        applied.replaced(definitions(), appliedIndex());
         completeWaiters(appliedIndex());
     }
 
-    private synchronized void loadLatestSnapshot() throws IOException {
+    /** Makes the model the latest snapshot's; false (and an empty model) if there is none. */
+    private synchronized boolean loadLatestSnapshot() throws IOException {
         SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
         if (snapshot == null) {
             replica.clear();
-            return;
+            return false;
         }
         File file = snapshot.getFile().getPath().toFile();
         MD5Hash expected = snapshot.getFile().getFileDigest();
@@ -126,6 +129,7 @@ final class MetadataStateMachine extends BaseStateMachine {
         }
         setLastAppliedTermIndex(snapshot.getTermIndex());
         LOG.info("metadata loaded from snapshot {} (term {}, index {})", file, snapshot.getTerm(), index);
+        return true;
     }
 
     @Override
@@ -179,7 +183,7 @@ final class MetadataStateMachine extends BaseStateMachine {
         }
         if (change != null) {
             try {
-                applied.committed(change, fromHere);
+                applied.committed(change, fromHere, entry.getIndex());
             } catch (RuntimeException e) {
                 // The replicated model has it; a local listener failing must not stop this member's Raft server.
                 LOG.error("applying committed change {} (index {}) to this node failed", change, entry.getIndex(), e);

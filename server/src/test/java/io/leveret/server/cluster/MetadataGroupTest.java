@@ -63,12 +63,12 @@ class MetadataGroupTest {
         MetadataGroup group = MetadataGroup.start("test", node, members, "127.0.0.1",
                 dir.resolve(node.substring(node.indexOf('@') + 1)), tuning, new ClusterMembership.Listener() {
                     @Override
-                    public void committed(Change change, boolean fromHere) {
+                    public void committed(Change change, boolean fromHere, long index) {
                         log.add(change);
                     }
 
                     @Override
-                    public void replaced(Definitions model) {
+                    public void replaced(Definitions model, long index) {
                         replacedBy.put(node, model);
                     }
                 });

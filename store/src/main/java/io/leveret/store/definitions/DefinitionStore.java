@@ -21,12 +21,18 @@ import org.slf4j.LoggerFactory;
  * against it and rebuilt from it (the old file moved aside) when it cannot be read, is behind, or differs.
  *
  * <p>Layout in its directory: {@code journal.log} (checksummed changes, compacted to a snapshot as it
- * grows), {@code model.db} and MapDB's {@code model.db.wal.*}.
+ * grows), {@code model.db} and MapDB's {@code model.db.wal.*}, and in a cluster {@code replicated.index}.
+ *
+ * <p>In a cluster this store is a copy of the replicated model, and {@link #replicatedIndex()} says how far: the
+ * position in the replicated log of the last change written here ({@link #applyLocally(Change, long)}), kept
+ * in {@code replicated.index} and forced after the change itself, so that it never claims a change the journal
+ * lacks and lags it by at most the one change in flight at a crash (which, written again, changes nothing).
  */
 public final class DefinitionStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DefinitionStore.class);
     static final String JOURNAL = "journal.log";
     static final String MAPDB = "model.db";
+    static final String REPLICATED_INDEX = "replicated.index";
 
     private volatile Thread owner;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -43,6 +49,9 @@ public final class DefinitionStore implements AutoCloseable {
     private long sequence;
     private long compactAt;
     private Throwable journalFailure;
+    /** Opened at the first {@link #applyLocally(Change, long)}; written on the store's thread only. */
+    private java.nio.channels.FileChannel replicatedFile;
+    private volatile long replicatedIndex;
     /** Where {@link #apply} sends changes instead, in a cluster; null on a single node. */
     private volatile java.util.function.Function<Change, CompletableFuture<Void>> upstream;
 
@@ -55,6 +64,18 @@ public final class DefinitionStore implements AutoCloseable {
         this.mapDb = mapDb;
         this.sequence = sequence;
         this.compactAt = Math.max(compactBytes, 2 * journal.size());
+        this.replicatedIndex = readReplicatedIndex(directory.resolve(REPLICATED_INDEX));
+    }
+
+    private static long readReplicatedIndex(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return -1;
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        if (bytes.length != Long.BYTES) {
+            throw new IOException(file + " holds " + bytes.length + " bytes, not the " + Long.BYTES + " of an index");
+        }
+        return java.nio.ByteBuffer.wrap(bytes).getLong();
     }
 
     /** Opens (creating if needed) the definitions in {@code directory}, repairing MapDB from the journal. */
@@ -143,6 +164,52 @@ public final class DefinitionStore implements AutoCloseable {
         return CompletableFuture.runAsync(() -> applyNow(change), thread);
     }
 
+    /**
+     * Writes a change the replicated log committed at {@code index}, then records that index as
+     * {@link #replicatedIndex()}. A change this copy refuses (it does not fit the model here) is recorded too, so
+     * that it is not offered again; one the journal could not take is not.
+     */
+    public CompletableFuture<Void> applyLocally(Change change, long index) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                applyNow(change);
+            } catch (IllegalArgumentException refused) {
+                markReplicated(index);
+                throw refused;
+            }
+            markReplicated(index);
+        }, thread);
+    }
+
+    /**
+     * The position in the replicated log of the last change this store took, or -1 if it never took one (a
+     * single node, a first boot): what the log holds up to there is in this store already.
+     */
+    public long replicatedIndex() {
+        return replicatedIndex;
+    }
+
+    private void markReplicated(long index) {
+        if (index <= replicatedIndex) {
+            return;
+        }
+        try {
+            if (replicatedFile == null) {
+                replicatedFile = java.nio.channels.FileChannel.open(directory.resolve(REPLICATED_INDEX),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            }
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(0, index);
+            while (bytes.hasRemaining()) {
+                replicatedFile.write(bytes, bytes.position());
+            }
+            replicatedFile.force(false);
+            replicatedIndex = index;
+        } catch (IOException e) {
+            // The change is in the journal; a stale index only means it is offered again after a restart.
+            LOG.error("recording replicated index {} in {} failed", index, directory, e);
+        }
+    }
+
     /** The changes that turn {@code from} into {@code to}: deletes of what {@code to} lacks, then puts, parents first. */
     public static List<Change> changesBetween(Definitions from, Definitions to) {
         return DefinitionDiff.changes(from, to);
@@ -152,11 +219,12 @@ public final class DefinitionStore implements AutoCloseable {
      * Makes this store hold exactly {@code target} (a replicated model, which wins over this copy): deletes
      * what {@code target} lacks, then puts what differs, parents first. Completes once all of it is written.
      */
-    public CompletableFuture<Void> replaceLocally(Definitions target) {
+    public CompletableFuture<Void> replaceLocally(Definitions target, long index) {
         return CompletableFuture.runAsync(() -> {
             for (Change change : DefinitionDiff.changes(model.snapshot(), target)) {
                 applyNow(change);
             }
+            markReplicated(index);
         }, thread);
     }
 
@@ -255,6 +323,13 @@ public final class DefinitionStore implements AutoCloseable {
         }
         if (mapDb != null) {
             mapDb.close();
+        }
+        if (replicatedFile != null) {
+            try {
+                replicatedFile.close();
+            } catch (IOException e) {
+                LOG.warn("closing {} failed", REPLICATED_INDEX, e);
+            }
         }
     }
 }
