@@ -221,6 +221,11 @@ public final class MetadataGroup implements ClusterMembership {
         RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, Math.max(1, tuning.snapshotEvery())));
         // caughtUp's read is served once the leader has applied all it had committed.
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        // How long a leader waits before it tries a failing follower again. Ratis' default ("1ms,10, 1s,20, 5s,1000")
+        // reaches 5 s a try after some 20 failures, that is after a follower has been down for ~15 s: once back,
+        // it then waited up to 5 s a step (reconnect, log mismatch, ...) to be fed again, and a second fault in
+        // that time left the group without a majority though two of three nodes ran. A try costs one RPC.
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, "1ms,10, 100ms,100, 500ms,1000000000");
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, duration(tuning.electionTimeout()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, duration(tuning.electionTimeout().multipliedBy(2)));
         // A request to a member that just died waits this long before the client tries the next one: a few
