@@ -42,13 +42,20 @@ public final class BrokerUnderTest {
     private final Path workDir;
     private final Path jar;
     private final List<String> jvmOptions;
+    /** Where a private broker is reached: 127.0.0.1, or its address in a {@link PrivateNetwork}. */
+    private final String host;
+    /** What the java command is run through, e.g. {@code ip netns exec <namespace>}; empty to run it directly. */
+    private final List<String> launchPrefix;
 
-    private BrokerUnderTest(String uri, Process process, Path workDir, Path jar, List<String> jvmOptions) {
+    private BrokerUnderTest(String uri, Process process, Path workDir, Path jar, List<String> jvmOptions, String host,
+                            List<String> launchPrefix) {
         this.uri = uri;
         this.process = process;
         this.workDir = workDir;
         this.jar = jar;
         this.jvmOptions = jvmOptions;
+        this.host = host;
+        this.launchPrefix = launchPrefix;
     }
 
     /** The broker every suite shares: external if {@code interop.uri} is set, else one Leveret for the JVM. */
@@ -56,7 +63,7 @@ public final class BrokerUnderTest {
         if (shared == null) {
             String external = System.getProperty("interop.uri", "");
             if (!external.isBlank()) {
-                shared = new BrokerUnderTest(external.trim(), null, null, null, List.of());
+                shared = new BrokerUnderTest(external.trim(), null, null, null, List.of(), null, List.of());
             } else {
                 shared = startLeveret("");
                 BrokerUnderTest s = shared;
@@ -84,6 +91,16 @@ public final class BrokerUnderTest {
      * leak detection), so an option given here wins over a default; they apply to every later start too.
      */
     public static BrokerUnderTest startLeveret(String extraConfig, List<String> jvmOptions) {
+        return startLeveret("127.0.0.1", List.of(), extraConfig, jvmOptions);
+    }
+
+    /**
+     * As {@link #startLeveret(String, List)}, run through {@code launchPrefix} (for a host of a
+     * {@link PrivateNetwork}: {@code ip netns exec <namespace>}, which execs java, so the process we hold is the
+     * broker's own) and reached at {@code host}. The broker listens on every interface of its namespace.
+     */
+    public static BrokerUnderTest startLeveret(String host, List<String> launchPrefix, String extraConfig,
+                                               List<String> jvmOptions) {
         try {
             Path jar = Path.of(System.getProperty("leveret.jar", "../server/target/leveret.jar")).toAbsolutePath();
             if (!Files.isRegularFile(jar)) {
@@ -98,7 +115,8 @@ public final class BrokerUnderTest {
                     + "prometheus.port_file = " + dir.resolve("prometheus.port") + "\n"
                     + "data_dir = " + dir.resolve("data") + "\n"
                     + extraConfig + "\n");
-            BrokerUnderTest broker = new BrokerUnderTest(null, null, dir, jar, List.copyOf(jvmOptions));
+            BrokerUnderTest broker = new BrokerUnderTest(null, null, dir, jar, List.copyOf(jvmOptions), host,
+                    List.copyOf(launchPrefix));
             broker.launch();
             return broker;
         } catch (IOException e) {
@@ -151,6 +169,41 @@ public final class BrokerUnderTest {
         appendToLog("killed (SIGKILL), exit status " + p.exitValue());
     }
 
+    /**
+     * SIGSTOP: the broker freezes as a machine that stalls does (its sockets stay open, nothing answers) until
+     * {@link #resume()}.
+     */
+    public void pause() {
+        signal("STOP");
+        appendToLog("paused (SIGSTOP)");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+        signal("CONT");
+        appendToLog("resumed (SIGCONT)");
+    }
+
+    private void signal(String name) {
+        requirePrivate("signal");
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException("broker is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + p.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A kill followed by a start on the same data directory. */
     public void killAndStart() {
         kill();
@@ -199,8 +252,8 @@ public final class BrokerUnderTest {
         try {
             Files.deleteIfExists(portFile);
             Files.deleteIfExists(workDir.resolve("management.port"));
-            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m",
-                    "-Dio.netty.leakDetection.level=paranoid"));
+            List<String> cmd = new ArrayList<>(launchPrefix);
+            cmd.addAll(List.of(javaBinary(), "-Xmx512m", "-Dio.netty.leakDetection.level=paranoid"));
             cmd.addAll(jvmOptions);
             cmd.addAll(List.of("-jar", jar.toString(), "--config", workDir.resolve("leveret.conf").toString()));
             Process p = new ProcessBuilder(cmd)
@@ -220,11 +273,11 @@ public final class BrokerUnderTest {
                 Thread.sleep(20);
             }
             int port = Integer.parseInt(Files.readString(portFile).trim());
-            uri = "amqp://guest:guest@127.0.0.1:" + port + "/%2F";
+            uri = "amqp://guest:guest@" + host + ":" + port + "/%2F";
             // The broker writes the management port before port_file, so it is there now unless a test's
             // config turned management off.
             Path mgmt = workDir.resolve("management.port");
-            managementUri = Files.exists(mgmt) ? "http://127.0.0.1:" + Files.readString(mgmt).trim() : null;
+            managementUri = Files.exists(mgmt) ? "http://" + host + ":" + Files.readString(mgmt).trim() : null;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -311,7 +364,7 @@ public final class BrokerUnderTest {
             return "http://" + host() + ":" + (port() + 10020);
         }
         try {
-            return "http://127.0.0.1:" + Files.readString(workDir.resolve("prometheus.port")).trim();
+            return "http://" + host + ":" + Files.readString(workDir.resolve("prometheus.port")).trim();
         } catch (IOException e) {
             throw new IllegalStateException("no Prometheus port file in " + workDir, e);
         }
