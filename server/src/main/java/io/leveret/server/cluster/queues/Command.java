@@ -14,8 +14,9 @@ public sealed interface Command {
 
     /**
      * A published message. {@code (publisher, seq)} identifies it: a command applied again (a publisher's node
-     * re-submitting after a leader change) is confirmed again and not enqueued twice. A publisher numbers its
-     * messages to a queue in increasing order.
+     * re-submitting after a leader change) is answered again and not enqueued twice. A publisher numbers its
+     * messages to a queue 1, 2, 3... with no gaps (a publisher is a channel's flow to one queue), and submits them in
+     * that order through one member.
      */
     record Enqueue(QueueName queue, String publisher, long seq, Body body) implements Command {
     }

@@ -22,6 +22,13 @@ public sealed interface Effect {
     record Refuse(QueueName queue, String publisher, long seq) implements Effect {
     }
 
+    /**
+     * The publisher's message {@code seq} came before {@code expected}, the next the queue takes from it: nothing
+     * was done; the publisher's node submits again from {@code expected}.
+     */
+    record OutOfSequence(QueueName queue, String publisher, long seq, long expected) implements Effect {
+    }
+
     /** Send message {@code id} to the consumer; {@code deliveryCount} is 0 the first time (x-delivery-count). */
     record Deliver(QueueName queue, ConsumerId consumer, long id, int deliveryCount, Body body) implements Effect {
     }

@@ -220,7 +220,8 @@ public final class QueueCodec {
             write(out, new Command.Declare(q.name, q.config));
             out.writeVarLong(q.nextId).writeByte(q.blocked ? 1 : 0);
             out.writeVarLong(q.publishers.size());
-            q.publishers.forEach((publisher, seq) -> out.writeString(publisher).writeVarLong(seq[0]));
+            q.publishers.forEach((publisher, state) -> out.writeString(publisher)
+                    .writeVarLong(state[ReplicatedQueue.NEXT]).writeSignedVarLong(state[ReplicatedQueue.REFUSED]));
             out.writeVarLong(q.ready.size());
             for (QueuedMessage message : q.ready) {
                 writeMessage(out, message);
@@ -264,7 +265,7 @@ public final class QueueCodec {
             q.blocked = readBoolean(in);
             int publishers = in.readCount();
             for (int p = 0; p < publishers; p++) {
-                q.publishers.put(in.readString(), new long[] {in.readVarLong()});
+                q.publishers.put(in.readString(), new long[] {in.readVarLong(), in.readSignedVarLong()});
             }
             int ready = in.readCount();
             for (int m = 0; m < ready; m++) {

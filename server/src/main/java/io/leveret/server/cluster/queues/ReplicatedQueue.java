@@ -41,8 +41,15 @@ final class ReplicatedQueue {
     long readyBytes;
     /** Over its limit with reject-publish: enqueues are refused until it is back down to 80% of it. */
     boolean blocked;
-    /** Publisher to the highest sequence number applied; a one-element array so an enqueue boxes nothing. */
+    /**
+     * Publisher to {next expected sequence number, which of the last {@link #REMEMBERED} were refused (bit 0: the
+     * latest)}: an array so that an enqueue boxes nothing.
+     */
     final TreeMap<String, long[]> publishers = new TreeMap<>();
+    static final int NEXT = 0;
+    static final int REFUSED = 1;
+    /** How far back a re-submitted refused message is still answered as refused rather than confirmed. */
+    static final int REMEMBERED = 64;
     /** Every consumer, cancelled ones still holding messages included, in the order they came. */
     final LinkedHashMap<ConsumerId, Consumer> consumers = new LinkedHashMap<>();
     /** Consumers that may get deliveries, in round-robin order: the one served last goes to the end. */
@@ -53,22 +60,35 @@ final class ReplicatedQueue {
         this.config = config;
     }
 
+    /**
+     * A publisher's message {@code seq}. Sequence numbers are taken in order, one after the other, as rabbit_fifo
+     * takes its enqueuers': the next expected applies; one already taken is a re-submission and is answered as
+     * the first time (confirmed, or refused if the queue refused it; see {@link #REMEMBERED}); one past the next
+     * expected is answered {@link Effect.OutOfSequence} and changes nothing, so that a message is never confirmed
+     * without being in the queue. A publisher's first message may carry any number.
+     */
     void enqueue(String publisher, long seq, Body body, List<Effect> effects) {
-        long[] last = publishers.get(publisher);
-        if (last != null && seq <= last[0]) {
-            // Applied before (a re-submission after a leader change): confirm again, enqueue nothing.
-            effects.add(new Effect.Confirm(name, publisher, seq));
+        long[] state = publishers.get(publisher);
+        if (state != null && seq < state[NEXT]) {
+            long back = state[NEXT] - 1 - seq;
+            boolean refused = back < REMEMBERED && (state[REFUSED] & (1L << back)) != 0;
+            effects.add(refused ? new Effect.Refuse(name, publisher, seq) : new Effect.Confirm(name, publisher, seq));
             return;
         }
+        if (state != null && seq > state[NEXT]) {
+            effects.add(new Effect.OutOfSequence(name, publisher, seq, state[NEXT]));
+            return;
+        }
+        if (state == null) {
+            state = new long[] {seq, 0};
+            publishers.put(publisher, state);
+        }
+        state[NEXT] = seq + 1;
+        state[REFUSED] <<= 1;
         if (blocked) {
-            // Not recorded as applied: the publisher is told no, and a later attempt is judged afresh.
+            state[REFUSED] |= 1;
             effects.add(new Effect.Refuse(name, publisher, seq));
             return;
-        }
-        if (last == null) {
-            publishers.put(publisher, new long[] {seq});
-        } else {
-            last[0] = seq;
         }
         ready.addLast(new QueuedMessage(nextId++, 0, body));
         readyBytes += body.size();

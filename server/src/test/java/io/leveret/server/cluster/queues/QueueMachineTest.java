@@ -68,9 +68,13 @@ class QueueMachineTest {
         assertEquals(1, stats().ready(), "the second apply of the same (publisher, seq) enqueued nothing");
         assertEquals(List.of(new Effect.Confirm(Q, "p2", 1)),
                 machine.apply(new Command.Enqueue(Q, "p2", 1, body("x"))), "another publisher's 1 is its own");
-        machine.apply(new Command.Enqueue(Q, "p1", 5, body("m5")));
-        machine.apply(new Command.Enqueue(Q, "p1", 3, body("late")));
-        assertEquals(3, stats().ready(), "a sequence below the publisher's highest is a duplicate");
+        assertEquals(List.of(new Effect.OutOfSequence(Q, "p1", 5, 2)),
+                machine.apply(new Command.Enqueue(Q, "p1", 5, body("m5"))), "a gap is refused, not confirmed");
+        assertEquals(2, stats().ready());
+        assertEquals(List.of(new Effect.Confirm(Q, "p1", 2)), machine.apply(new Command.Enqueue(Q, "p1", 2, body("m2"))));
+        assertEquals(List.of(new Effect.Confirm(Q, "p1", 2)), machine.apply(new Command.Enqueue(Q, "p1", 2, body("m2"))));
+        assertEquals(List.of(new Effect.Confirm(Q, "p1", 1)), machine.apply(one), "older ones are duplicates too");
+        assertEquals(3, stats().ready(), "each message once");
         assertEquals(List.of(new Effect.NoQueue(new QueueName("/", "none"))),
                 machine.apply(new Command.Enqueue(new QueueName("/", "none"), "p1", 9, body("m"))));
     }
@@ -209,7 +213,7 @@ class QueueMachineTest {
         assertTrue(stats().blocked());
         assertEquals(List.of(new Effect.Refuse(Q, "p1", 12)), publish("m12"));
         assertEquals(List.of(new Effect.Refuse(Q, "p1", 12)),
-                machine.apply(new Command.Enqueue(Q, "p1", 12, body("m12"))), "a refused seq is not recorded");
+                machine.apply(new Command.Enqueue(Q, "p1", 12, body("m12"))), "re-submitted, refused again");
         List<Effect> effects = machine.apply(new Command.Checkout(Q, A, 2, 0));
         assertEquals(9, stats().ready());
         assertTrue(stats().blocked(), "9 ready is above trunc(10 * 0.8)");
@@ -222,8 +226,10 @@ class QueueMachineTest {
         assertFalse(stats().blocked());
         assertEquals(0, stats().ready());
         assertEquals(new Effect.Confirm(Q, "p1", 14), publish("m14").get(0));
-        assertEquals(List.of(new Effect.Confirm(Q, "p1", 12)),
-                machine.apply(new Command.Enqueue(Q, "p1", 12, body("m12"))), "below the highest seq now: a duplicate");
+        assertEquals(List.of(new Effect.Refuse(Q, "p1", 12)),
+                machine.apply(new Command.Enqueue(Q, "p1", 12, body("m12"))), "a refused one is remembered as refused");
+        assertEquals(List.of(new Effect.Confirm(Q, "p1", 11)),
+                machine.apply(new Command.Enqueue(Q, "p1", 11, body("m11"))), "and a confirmed one as confirmed");
         assertTrue(deadLetters(publish("m15")).isEmpty(), "reject-publish never drops");
     }
 
@@ -351,6 +357,7 @@ class QueueMachineTest {
                 QueueConfig.Overflow.REJECT_PUBLISH, false)));
         List<ConsumerId> consumers = List.of(A, B, C);
         List<long[]> held = new ArrayList<>();
+        long[] next = new long[9];
         for (int i = 0; i < 400; i++) {
             if (i == 250) {
                 QueueMachine copy = new QueueMachine();
@@ -358,7 +365,7 @@ class QueueMachineTest {
                 QueueCodec.decodeSnapshot(snapshot, copy);
                 assertArrayEquals(snapshot, QueueCodec.encodeSnapshot(copy));
                 for (int j = 250; j < 400; j++) {
-                    Command command = randomCommand(random, names, consumers, held);
+                    Command command = randomCommand(random, names, consumers, held, next);
                     List<Effect> expected = machine.apply(command);
                     assertEquals(expected, copy.apply(command), "step " + j + ": " + command);
                     remember(expected, held);
@@ -369,7 +376,7 @@ class QueueMachineTest {
                 }
                 return;
             }
-            remember(machine.apply(randomCommand(random, names, consumers, held)), held);
+            remember(machine.apply(randomCommand(random, names, consumers, held, next)), held);
         }
     }
 
@@ -400,14 +407,20 @@ class QueueMachineTest {
         }
     }
 
+    /** Publishers mostly send the next number; now and then one re-sends an earlier one or skips ahead. */
     private static Command randomCommand(Random random, List<QueueName> names, List<ConsumerId> consumers,
-                                         List<long[]> held) {
+                                         List<long[]> held, long[] next) {
         QueueName queue = names.get(random.nextInt(names.size()));
         ConsumerId consumer = consumers.get(random.nextInt(consumers.size()));
         long[] ids = new long[] {held.isEmpty() ? 0 : held.get(random.nextInt(held.size()))[0]};
         return switch (random.nextInt(12)) {
-            case 0, 1, 2, 3 -> new Command.Enqueue(queue, "p" + random.nextInt(3), random.nextInt(1000),
-                    Body.of(new byte[random.nextInt(40)]));
+            case 0, 1, 2, 3 -> {
+                int p = random.nextInt(3);
+                int k = names.indexOf(queue) * 3 + p;
+                int r = random.nextInt(10);
+                long seq = r == 0 ? next[k] + 2 : r == 1 ? Math.max(0, next[k] - 1 - random.nextInt(70)) : next[k]++;
+                yield new Command.Enqueue(queue, "p" + p, seq, Body.of(new byte[random.nextInt(40)]));
+            }
             case 4 -> new Command.Checkout(queue, consumer, random.nextInt(4), random.nextInt(3));
             case 5, 6 -> new Command.Settle(queue, consumer, ids);
             case 7 -> new Command.Return(queue, consumer, ids);
