@@ -136,6 +136,10 @@ final class Wire {
             return s;
         }
 
+        int remaining() {
+            return end - pos;
+        }
+
         boolean atEnd() {
             return pos == end;
         }
