@@ -55,7 +55,7 @@ class CommandBatcherTest {
     void commandsWithinTheLingerShareOneEntryAndEachCallerGetsItsOwnEffects() throws Exception {
         machine.apply(new Command.Declare(Q, QueueConfig.DEFAULTS));
         // A long linger, so that all 100 surely fall in the first batch whatever the machine's load.
-        batcher = new CommandBatcher(this::apply, Duration.ofMillis(300), 64 * 1024);
+        batcher = new CommandBatcher(this::apply, Duration.ofSeconds(2), 64 * 1024);
         List<CompletableFuture<List<Effect>>> futures = new ArrayList<>();
         for (int seq = 1; seq <= 100; seq++) {
             futures.add(batcher.submit(enqueue("p", seq, 10)));
@@ -127,12 +127,13 @@ class CommandBatcherTest {
         batcher = new CommandBatcher(this::apply, Duration.ofMillis(1), 64 * 1024);
         CompletableFuture<List<Effect>> one = batcher.submit(enqueue("p", 1, 5));
         CompletableFuture<List<Effect>> two = batcher.submit(enqueue("p", 2, 5));
+        // Both in one entry, or each in its own if the linger ran out between them: every held entry fails.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (held.isEmpty() && System.nanoTime() < deadline) {
+        while (batches.stream().mapToInt(List::size).sum() < 2 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
         QueueGroupUnavailableException failure = new QueueGroupUnavailableException("no majority", null);
-        held.get(0).completeExceptionally(failure);
+        held.forEach(f -> f.completeExceptionally(failure));
         for (CompletableFuture<List<Effect>> f : List.of(one, two)) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
             assertSame(failure, e.getCause());
