@@ -2,7 +2,9 @@ package io.leveret.server.cluster.queues;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -216,5 +219,24 @@ class QueueGroupTest {
         assertEquals(new Effect.Confirm(Q, "leveret@a/1", 61), after.get(0));
         assertEquals(List.of(new Effect.Confirm(Q, "leveret@a/1", 60)),
                 running.get("leveret@c").submit(enqueue(60)).get(), "the publishers' sequence survived the snapshot");
+    }
+
+    @Test
+    void aMinorityCannotCommitAndSaysSoWithinTheSubmitTimeout() throws Exception {
+        startAll(TUNING);
+        running.get("leveret@a").submit(new Command.Declare(Q, QueueConfig.DEFAULTS)).get();
+        running.get("leveret@a").submit(enqueue(1)).get();
+        awaitSameState();
+        for (String node : NODES) {
+            running.remove(node).close();
+        }
+        QueueGroup alone = start("leveret@a", new QueueGroup.Tuning(Duration.ofMillis(1500), 1_000_000, 8L << 20,
+                Duration.ofMillis(300)));
+        long started = System.nanoTime();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> alone.submit(enqueue(2)).get());
+        assertInstanceOf(QueueGroupUnavailableException.class, e.getCause(), e.getCause().toString());
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos(), "failed at the submit timeout");
+        await(() -> alone.stats(Q) != null && alone.stats(Q).ready() == 1, "a recovered the committed message");
+        assertEquals(1, alone.stats(Q).ready(), "the uncommitted one is not there");
     }
 }
