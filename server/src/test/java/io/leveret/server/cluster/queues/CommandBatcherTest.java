@@ -55,7 +55,7 @@ class CommandBatcherTest {
     void commandsWithinTheLingerShareOneEntryAndEachCallerGetsItsOwnEffects() throws Exception {
         machine.apply(new Command.Declare(Q, QueueConfig.DEFAULTS));
         // A long linger, so that all 100 surely fall in the first batch whatever the machine's load.
-        batcher = new CommandBatcher(this::apply, Duration.ofSeconds(2), 64 * 1024);
+        batcher = new CommandBatcher(this::apply, Duration.ofSeconds(2), 64 * 1024, 4);
         List<CompletableFuture<List<Effect>>> futures = new ArrayList<>();
         for (int seq = 1; seq <= 100; seq++) {
             futures.add(batcher.submit(enqueue("p", seq, 10)));
@@ -72,7 +72,7 @@ class CommandBatcherTest {
     void aBatchGoesOutAsSoonAsItHolds64KiBWithoutWaitingForTheLinger() throws Exception {
         machine.apply(new Command.Declare(Q, QueueConfig.DEFAULTS));
         // A linger far longer than the test may wait: only the size can send these.
-        batcher = new CommandBatcher(this::apply, Duration.ofSeconds(60), CommandBatcher.DEFAULT_MAX_BYTES);
+        batcher = new CommandBatcher(this::apply, Duration.ofSeconds(60), CommandBatcher.DEFAULT_MAX_BYTES, 4);
         List<CompletableFuture<List<Effect>>> futures = new ArrayList<>();
         for (int seq = 1; seq <= 40; seq++) {
             futures.add(batcher.submit(enqueue("p", seq, 4000)));
@@ -95,7 +95,7 @@ class CommandBatcherTest {
     @Test
     void aLoneCommandGoesOutAfterTheLingerAndBatchesKeepTheirOrder() throws Exception {
         machine.apply(new Command.Declare(Q, QueueConfig.DEFAULTS));
-        batcher = new CommandBatcher(this::apply, Duration.ofMillis(1), 64 * 1024);
+        batcher = new CommandBatcher(this::apply, Duration.ofMillis(1), 64 * 1024, 4);
         assertEquals(List.of(new Effect.Confirm(Q, "p", 1)), batcher.submit(enqueue("p", 1, 5)).get(5, TimeUnit.SECONDS));
         // Several threads, each a publisher submitting in order: the machine must see each one's numbers in order,
         // or it would answer OutOfSequence.
@@ -124,7 +124,7 @@ class CommandBatcherTest {
     void aFailedEntryFailsEveryCallerInItAndLaterBatchesStillGo() throws Exception {
         machine.apply(new Command.Declare(Q, QueueConfig.DEFAULTS));
         held = new CopyOnWriteArrayList<>();
-        batcher = new CommandBatcher(this::apply, Duration.ofMillis(1), 64 * 1024);
+        batcher = new CommandBatcher(this::apply, Duration.ofMillis(1), 64 * 1024, 4);
         CompletableFuture<List<Effect>> one = batcher.submit(enqueue("p", 1, 5));
         CompletableFuture<List<Effect>> two = batcher.submit(enqueue("p", 2, 5));
         // Both in one entry, or each in its own if the linger ran out between them: every held entry fails.
@@ -140,5 +140,44 @@ class CommandBatcherTest {
         }
         held = null;
         assertEquals(List.of(new Effect.Confirm(Q, "p", 1)), batcher.submit(enqueue("p", 1, 5)).get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void whileTheMostEntriesAreOutstandingDueCommandsGatherIntoOneEntryThatGoesWhenOneCompletes() throws Exception {
+        machine.apply(new Command.Declare(Q, QueueConfig.DEFAULTS));
+        held = new CopyOnWriteArrayList<>();
+        batcher = new CommandBatcher(this::apply, Duration.ofMillis(1), 64 * 1024, 1);
+        CompletableFuture<List<Effect>> first = batcher.submit(enqueue("p", 1, 5));
+        awaitBatches(1);
+        List<CompletableFuture<List<Effect>>> later = new ArrayList<>();
+        for (int seq = 2; seq <= 50; seq++) {
+            later.add(batcher.submit(enqueue("p", seq, 5)));
+            Thread.sleep(seq % 10 == 0 ? 2 : 0);
+        }
+        Thread.sleep(20);
+        assertEquals(1, batches.size(), "nothing more goes while one entry is outstanding");
+        // The first entry completes (applied as the group would), and the 49 that waited go as one entry.
+        List<List<Effect>> effects = new ArrayList<>();
+        effects.add(machine.apply(batches.get(0).get(0)));
+        held.get(0).complete(effects);
+        assertEquals(List.of(new Effect.Confirm(Q, "p", 1)), first.get(5, TimeUnit.SECONDS));
+        awaitBatches(2);
+        assertEquals(49, batches.get(1).size(), "the 49 that waited go as one entry");
+        List<List<Effect>> second = new ArrayList<>();
+        for (Command command : batches.get(1)) {
+            second.add(machine.apply(command));
+        }
+        held.get(1).complete(second);
+        for (int i = 0; i < later.size(); i++) {
+            assertEquals(List.of(new Effect.Confirm(Q, "p", i + 2)), later.get(i).get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    private void awaitBatches(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (batches.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(n, batches.size());
     }
 }

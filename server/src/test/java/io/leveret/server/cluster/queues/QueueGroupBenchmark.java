@@ -25,7 +25,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * moment a message was due, so a stall counts against every message it delays) for three in-JVM members at fixed
  * rates. Run with {@code -Dtest=QueueGroupBenchmark -Dleveret.bench=true "-Dleak.argLine=-Xmx2g"} (a heap for three
  * members' queues and log caches; leak detection is for tests); optional {@code -Dleveret.bench.rates=5000,20000}
- * and {@code -Dleveret.bench.seconds=10}.
+ * , {@code -Dleveret.bench.seconds=10} and {@code -Dleveret.bench.inflight=4} (the batcher's entries in flight).
  */
 class QueueGroupBenchmark {
     private static final QueueName Q = new QueueName("/", "bench");
@@ -69,7 +69,11 @@ class QueueGroupBenchmark {
             long[] seqs = new long[PUBLISHERS];
             sequential("one at a time, via the leader", groups.get(leader), seqs);
             sequential("one at a time, via a follower", follower, seqs);
-            try (CommandBatcher batcher = CommandBatcher.of(follower)) {
+            int inFlight = Integer.getInteger("leveret.bench.inflight", CommandBatcher.DEFAULT_MAX_IN_FLIGHT);
+            System.out.printf("batcher: %d ms linger, %d KiB, %d entries in flight%n",
+                    CommandBatcher.DEFAULT_LINGER.toMillis(), CommandBatcher.DEFAULT_MAX_BYTES / 1024, inFlight);
+            try (CommandBatcher batcher = new CommandBatcher(follower::submitAll, CommandBatcher.DEFAULT_LINGER,
+                    CommandBatcher.DEFAULT_MAX_BYTES, inFlight)) {
                 run("warm-up", 5000, 3, batcher::submit, follower, seqs);
                 for (int rate : rates) {
                     run("batched", rate, seconds, batcher::submit, follower, seqs);
