@@ -1,10 +1,8 @@
 package io.leveret.server.cluster;
 
 import io.leveret.store.definitions.Change;
-import io.leveret.store.definitions.DefinitionReplica;
 import io.leveret.store.definitions.Definitions;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +24,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -35,12 +32,8 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.ExitUtils;
-import org.apache.ratis.util.SizeInBytes;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MetadataGroup implements ClusterMembership {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataGroup.class);
-    /** Between a submit's attempts, while a leader is being elected or a member is down. */
-    private static final long RETRY_SLEEP_MILLIS = 100;
 
     /**
      * How the group runs; {@link #DEFAULTS} for a broker, smaller values make tests snapshot and purge.
@@ -137,16 +128,9 @@ public final class MetadataGroup implements ClusterMembership {
         if (!members.containsKey(self)) {
             throw new IllegalArgumentException("node " + self + " is not among the members " + members.keySet());
         }
-        List<RaftPeer> peers = new ArrayList<>();
-        members.forEach((name, address) -> peers.add(RaftPeer.newBuilder().setId(RaftPeerId.valueOf(name))
-                .setAddress(address.getHostString() + ":" + address.getPort()).build()));
-        RaftGroup group = RaftGroup.valueOf(groupId(clusterName), peers);
-
-        RaftProperties properties = properties(tuning, dir);
-        GrpcConfigKeys.Server.setPort(properties, members.get(self).getPort());
-        if (bindHost != null) {
-            GrpcConfigKeys.Server.setHost(properties, bindHost);
-        }
+        RaftGroup group = RaftSettings.group(groupId(clusterName), members);
+        int port = members.get(self).getPort();
+        RaftProperties properties = properties(tuning, dir, port, bindHost);
         Files.createDirectories(dir);
         boolean formatted = Files.isDirectory(dir.resolve(group.getGroupId().getUuid().toString()));
         MetadataStateMachine machine = new MetadataStateMachine(self, applied);
@@ -160,18 +144,14 @@ public final class MetadataGroup implements ClusterMembership {
         RaftClient client = null;
         RaftClient probe = null;
         try {
-            startServer(server, bindHost, members.get(self).getPort());
+            RaftSettings.start(server, "the cluster", bindHost, port);
             client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
                     // Bounded, so that a change given up on (no majority) stops taking one of the client's
-                    // outstanding-request slots soon after submit's own timeout has failed it. Twice the attempts
-                    // that fit in the timeout: against members that refuse at once the sleeps alone set the
-                    // pace, and the retries must not run out before the timeout (a change fails at the timeout).
-                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                            (int) Math.max(1, 2 * tuning.submitTimeout().toMillis() / RETRY_SLEEP_MILLIS),
-                            TimeDuration.valueOf(RETRY_SLEEP_MILLIS, TimeUnit.MILLISECONDS)))
+                    // outstanding-request slots soon after submit's own timeout has failed it.
+                    .setRetryPolicy(RaftSettings.submitRetries(tuning.submitTimeout()))
                     .build();
-            RaftProperties probing = properties(tuning, dir);
-            RaftClientConfigKeys.Rpc.setRequestTimeout(probing, duration(tuning.probeTimeout()));
+            RaftProperties probing = properties(tuning, dir, port, bindHost);
+            RaftClientConfigKeys.Rpc.setRequestTimeout(probing, RaftSettings.duration(tuning.probeTimeout()));
             probe = RaftClient.newBuilder().setProperties(probing).setRaftGroup(group)
                     .setRetryPolicy(RetryPolicies.noRetry()).build();
         } catch (IOException | RuntimeException e) {
@@ -187,55 +167,9 @@ public final class MetadataGroup implements ClusterMembership {
                 !formatted);
     }
 
-    /**
-     * Starts the Ratis server; a listener that cannot bind is a {@link BindException}. Ratis would end the JVM
-     * there (ExitUtils.terminate calls System.exit): a library must not stop a broker, or a JVM embedding
-     * one, so that is switched off and its exception turned into ours.
-     */
-    private static void startServer(RaftServer server, String bindHost, int port) throws IOException {
-        ExitUtils.disableSystemExit();
-        try {
-            server.start();
-        } catch (ExitUtils.ExitException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            while (cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            BindException bind = new BindException("cannot listen for the cluster (Raft) on "
-                    + (bindHost == null ? "*" : bindHost) + ":" + port + ": " + cause.getMessage());
-            bind.initCause(e);
-            throw bind;
-        }
-    }
-
-    private static RaftProperties properties(Tuning tuning, Path dir) {
-        RaftProperties properties = new RaftProperties();
-        RaftServerConfigKeys.setStorageDir(properties, List.of(dir.toFile()));
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, tuning.snapshotEvery());
-        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
-        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(tuning.segmentBytes()));
-        RaftServerConfigKeys.Log.setPreallocatedSize(properties,
-                SizeInBytes.valueOf(Math.min(tuning.segmentBytes(), 4L << 20)));
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
-        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, Math.max(1, tuning.snapshotEvery())));
-        // caughtUp's read is served once the leader has applied all it had committed.
-        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-        // How long a leader waits before it tries a failing follower again. Ratis' default ("1ms,10, 1s,20, 5s,1000")
-        // reaches 5 s a try after some 20 failures, that is after a follower has been down for ~15 s: once back,
-        // it then waited up to 5 s a step (reconnect, log mismatch, ...) to be fed again, and a second fault in
-        // that time left the group without a majority though two of three nodes ran. A try costs one RPC.
-        RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, "1ms,10, 100ms,100, 500ms,1000000000");
-        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, duration(tuning.electionTimeout()));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, duration(tuning.electionTimeout().multipliedBy(2)));
-        // A request to a member that just died waits this long before the client tries the next one: a few
-        // election timeouts, so that a submit moves on to the new leader soon after the election.
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, duration(tuning.electionTimeout().multipliedBy(3)));
-        return properties;
-    }
-
-    private static TimeDuration duration(Duration d) {
-        return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
+    private static RaftProperties properties(Tuning tuning, Path dir, int port, String bindHost) {
+        return RaftSettings.properties(dir, port, bindHost, tuning.electionTimeout(), tuning.snapshotEvery(),
+                tuning.segmentBytes());
     }
 
     /**

@@ -3,20 +3,16 @@ package io.leveret.server.cluster;
 import io.leveret.store.definitions.Change;
 import io.leveret.store.definitions.DefinitionReplica;
 import io.leveret.store.definitions.Definitions;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
@@ -24,8 +20,6 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.LifeCycle;
-import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,11 +84,7 @@ final class MetadataStateMachine extends BaseStateMachine {
     /** Before a snapshot from the leader is installed: Ratis requires PAUSED before it calls {@link #reinitialize}. */
     @Override
     public void pause() {
-        LifeCycle lifeCycle = getLifeCycle();
-        if (lifeCycle.getCurrentState() == LifeCycle.State.RUNNING) {
-            lifeCycle.transition(LifeCycle.State.PAUSING);
-            lifeCycle.transition(LifeCycle.State.PAUSED);
-        }
+        RaftSettings.pauseForInstall(getLifeCycle());
     }
 
     @Override
@@ -102,11 +92,7 @@ final class MetadataStateMachine extends BaseStateMachine {
         // After installing a snapshot from the leader: the model becomes the snapshot's.
         installed.incrementAndGet();
         loadLatestSnapshot();
-        LifeCycle lifeCycle = getLifeCycle();
-        if (lifeCycle.getCurrentState() == LifeCycle.State.PAUSED) {
-            lifeCycle.transition(LifeCycle.State.STARTING);
-            lifeCycle.transition(LifeCycle.State.RUNNING);
-        }
+        RaftSettings.resumeAfterInstall(getLifeCycle());
         applied.replaced(definitions(), appliedIndex());
         completeWaiters(appliedIndex());
     }
@@ -118,12 +104,8 @@ final class MetadataStateMachine extends BaseStateMachine {
             replica.clear();
             return false;
         }
-        File file = snapshot.getFile().getPath().toFile();
-        MD5Hash expected = snapshot.getFile().getFileDigest();
-        if (expected != null && !expected.equals(MD5FileUtil.computeMd5ForFile(file))) {
-            throw new IOException(file + ": its MD5 does not match " + file + ".md5; the snapshot is damaged");
-        }
-        long index = replica.readSnapshot(file.toPath());
+        java.nio.file.Path file = RaftSettings.checkedSnapshotFile(snapshot);
+        long index = replica.readSnapshot(file);
         if (index != snapshot.getIndex()) {
             throw new IOException(file + " holds index " + index + " but is named for " + snapshot.getIndex());
         }
@@ -145,12 +127,8 @@ final class MetadataStateMachine extends BaseStateMachine {
             if (last == null || last.getIndex() < 0) {
                 return NO_SNAPSHOT;
             }
-            File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-            File temp = new File(file.getPath() + ".tmp");
-            replica.writeSnapshot(temp.toPath(), last.getIndex());
-            Files.move(temp.toPath(), file.toPath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-            storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+            long index = last.getIndex();
+            RaftSettings.saveSnapshot(storage, last, temp -> replica.writeSnapshot(temp, index));
         }
         LOG.debug("metadata snapshot at term {}, index {}", last.getTerm(), last.getIndex());
         return last.getIndex();

@@ -1,14 +1,13 @@
 package io.leveret.server.cluster.queues;
 
+import io.leveret.server.cluster.RaftSettings;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,22 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.util.ExitUtils;
-import org.apache.ratis.util.SizeInBytes;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueueGroup implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueGroup.class);
-    private static final long RETRY_SLEEP_MILLIS = 100;
 
     /**
      * How the group runs; {@link #DEFAULTS} for a broker, smaller values make tests snapshot and purge.
@@ -119,15 +109,13 @@ public final class QueueGroup implements AutoCloseable {
         if (!members.containsKey(self)) {
             throw new IllegalArgumentException("node " + self + " is not among the members " + members.keySet());
         }
-        List<RaftPeer> peers = new ArrayList<>();
-        members.forEach((node, address) -> peers.add(RaftPeer.newBuilder().setId(RaftPeerId.valueOf(node))
-                .setAddress(address.getHostString() + ":" + address.getPort()).build()));
-        RaftGroup group = RaftGroup.valueOf(groupId(name), peers);
-        RaftProperties properties = properties(tuning, dir);
-        GrpcConfigKeys.Server.setPort(properties, members.get(self).getPort());
-        if (bindHost != null) {
-            GrpcConfigKeys.Server.setHost(properties, bindHost);
-        }
+        RaftGroup group = RaftSettings.group(groupId(name), members);
+        int port = members.get(self).getPort();
+        // An entry is at most raft.server.log.appender.buffer.byte-limit (4 MB by default, and the log's write buffer
+        // must be 8 bytes larger): a batch of 64 KiB fits many times over; a larger message is later work (bodies
+        // outside the log).
+        RaftProperties properties = RaftSettings.properties(dir, port, bindHost, tuning.electionTimeout(),
+                tuning.snapshotEvery(), tuning.segmentBytes());
         Files.createDirectories(dir);
         boolean formatted = Files.isDirectory(dir.resolve(group.getGroupId().getUuid().toString()));
         ExecutorService replies = Executors.newSingleThreadExecutor(r -> {
@@ -145,11 +133,9 @@ public final class QueueGroup implements AutoCloseable {
                 .build();
         RaftClient client = null;
         try {
-            startServer(server, bindHost, members.get(self).getPort());
+            RaftSettings.start(server, "queue group " + name, bindHost, port);
             client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
-                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                            (int) Math.max(1, 2 * tuning.submitTimeout().toMillis() / RETRY_SLEEP_MILLIS),
-                            TimeDuration.valueOf(RETRY_SLEEP_MILLIS, TimeUnit.MILLISECONDS)))
+                    .setRetryPolicy(RaftSettings.submitRetries(tuning.submitTimeout()))
                     .build();
         } catch (IOException | RuntimeException e) {
             closeQuietly(client);
@@ -161,55 +147,6 @@ public final class QueueGroup implements AutoCloseable {
                 formatted ? "recovered" : "formatted", self, bindHost == null ? "*" : bindHost,
                 members.get(self).getPort());
         return new QueueGroup(self, group, server, client, machine, tuning, replies);
-    }
-
-    /** As MetadataGroup does: Ratis must not end the JVM when its listener cannot bind. */
-    private static void startServer(RaftServer server, String bindHost, int port) throws IOException {
-        ExitUtils.disableSystemExit();
-        try {
-            server.start();
-        } catch (ExitUtils.ExitException e) {
-            BindException bind = new BindException("cannot listen for a queue group (Raft) on "
-                    + (bindHost == null ? "*" : bindHost) + ":" + port + ": " + e.getMessage());
-            bind.initCause(e);
-            throw bind;
-        }
-    }
-
-    /**
-     * Durability of a confirm: Ratis' leader commits an index once a majority holds it flushed, counting its own log
-     * by its flush index and a follower by the match index it acknowledged; a follower acknowledges an append only
-     * once its log worker has written and flushed the entries (FileChannel.force in BufferedWriteChannel.flush).
-     * That holds with raft.server.log.unsafe-flush.enabled=false (which would count an entry flushed before force
-     * returns) and async-flush off; both are Ratis 3.3.0's defaults and are set explicitly here so that no
-     * configuration file can weaken them. So an effect completing a submit, a publisher confirm, means a majority
-     * has the entry on disk.
-     */
-    private static RaftProperties properties(Tuning tuning, Path dir) {
-        RaftProperties properties = new RaftProperties();
-        RaftServerConfigKeys.setStorageDir(properties, List.of(dir.toFile()));
-        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
-        RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, false);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, tuning.snapshotEvery());
-        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
-        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(tuning.segmentBytes()));
-        RaftServerConfigKeys.Log.setPreallocatedSize(properties,
-                SizeInBytes.valueOf(Math.min(tuning.segmentBytes(), 4L << 20)));
-        // An entry is at most raft.server.log.appender.buffer.byte-limit (4 MB by default, and the log's write buffer
-        // must be 8 bytes larger): a batch of 64 KiB fits many times over; a larger message is later work (bodies
-        // outside the log).
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
-        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, Math.max(1, tuning.snapshotEvery())));
-        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, duration(tuning.electionTimeout()));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, duration(tuning.electionTimeout().multipliedBy(2)));
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, duration(tuning.electionTimeout().multipliedBy(3)));
-        return properties;
-    }
-
-    private static TimeDuration duration(Duration d) {
-        return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Commits one command; completes with its effects once committed and applied on this member. */

@@ -1,9 +1,8 @@
 package io.leveret.server.cluster.queues;
 
-import java.io.File;
+import io.leveret.server.cluster.RaftSettings;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
@@ -26,8 +23,6 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.LifeCycle;
-import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,22 +95,14 @@ final class QueueStateMachine extends BaseStateMachine {
     /** Before a snapshot from the leader is installed: Ratis requires PAUSED before it calls {@link #reinitialize}. */
     @Override
     public void pause() {
-        LifeCycle lifeCycle = getLifeCycle();
-        if (lifeCycle.getCurrentState() == LifeCycle.State.RUNNING) {
-            lifeCycle.transition(LifeCycle.State.PAUSING);
-            lifeCycle.transition(LifeCycle.State.PAUSED);
-        }
+        RaftSettings.pauseForInstall(getLifeCycle());
     }
 
     @Override
     public void reinitialize() throws IOException {
         installed.incrementAndGet();
         loadLatestSnapshot();
-        LifeCycle lifeCycle = getLifeCycle();
-        if (lifeCycle.getCurrentState() == LifeCycle.State.PAUSED) {
-            lifeCycle.transition(LifeCycle.State.STARTING);
-            lifeCycle.transition(LifeCycle.State.RUNNING);
-        }
+        RaftSettings.resumeAfterInstall(getLifeCycle());
         listener.replaced();
     }
 
@@ -125,13 +112,9 @@ final class QueueStateMachine extends BaseStateMachine {
             machine.clear();
             return;
         }
-        File file = snapshot.getFile().getPath().toFile();
-        MD5Hash expected = snapshot.getFile().getFileDigest();
-        if (expected != null && !expected.equals(MD5FileUtil.computeMd5ForFile(file))) {
-            throw new IOException(file + ": its MD5 does not match " + file + ".md5; the snapshot is damaged");
-        }
+        java.nio.file.Path file = RaftSettings.checkedSnapshotFile(snapshot);
         try {
-            QueueCodec.decodeSnapshot(Files.readAllBytes(file.toPath()), machine);
+            QueueCodec.decodeSnapshot(Files.readAllBytes(file), machine);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + " is not a queue snapshot Leveret can read: " + e.getMessage(), e);
         }
@@ -160,15 +143,7 @@ final class QueueStateMachine extends BaseStateMachine {
             }
             bytes = QueueCodec.encodeSnapshot(machine);
         }
-        File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        File temp = new File(file.getPath() + ".tmp");
-        Files.write(temp.toPath(), bytes);
-        try (var channel = java.nio.channels.FileChannel.open(temp.toPath(), java.nio.file.StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        Files.move(temp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
-        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+        RaftSettings.saveSnapshot(storage, last, temp -> Files.write(temp, bytes));
         LOG.debug("queue snapshot at term {}, index {}: {} bytes", last.getTerm(), last.getIndex(), bytes.length);
         return last.getIndex();
     }

@@ -128,34 +128,34 @@ final class ReplicatedQueue {
     }
 
     void giveBack(ConsumerId id, long[] ids, List<Effect> effects) {
-        Consumer consumer = consumers.get(id);
-        if (consumer == null) {
-            return;
+        if (takeBack(id, ids, message -> returnOne(message, effects), effects)) {
+            evaluateLimit(effects);
         }
-        for (long messageId : ids) {
-            QueuedMessage message = consumer.checkedOut.remove(messageId);
-            if (message != null) {
-                returnOne(message, effects);
-            }
-        }
-        forgetIfDone(consumer);
-        deliver(effects);
-        evaluateLimit(effects);
     }
 
     void discard(ConsumerId id, long[] ids, List<Effect> effects) {
+        takeBack(id, ids, message -> deadLetter(message, Effect.Reason.REJECTED, effects), effects);
+    }
+
+    /**
+     * Takes the messages {@code ids} back from consumer {@code id} and hands each to {@code each}, then delivers
+     * what can go; false if there is no such consumer.
+     */
+    private boolean takeBack(ConsumerId id, long[] ids, java.util.function.Consumer<QueuedMessage> each,
+                             List<Effect> effects) {
         Consumer consumer = consumers.get(id);
         if (consumer == null) {
-            return;
+            return false;
         }
         for (long messageId : ids) {
             QueuedMessage message = consumer.checkedOut.remove(messageId);
             if (message != null) {
-                deadLetter(message, Effect.Reason.REJECTED, effects);
+                each.accept(message);
             }
         }
         forgetIfDone(consumer);
         deliver(effects);
+        return true;
     }
 
     void cancel(ConsumerId id, boolean returnUnacked, List<Effect> effects) {
