@@ -17,10 +17,8 @@
  *       OutOfSequence and changes nothing, so that no message is confirmed without being enqueued.</li>
  *   <li>Delivery: the highest-priority consumer with credit (prefetch 0 = unlimited), round-robin among equals.</li>
  *   <li>Return (nack/reject with requeue, a consumer whose channel closed): to the back of the queue, delivery
- *       count + 1, as Leveret's single-node quorum queues do after checking against RabbitMQ 3.10.8. To be checked
- *       again: rabbit_fifo's source of that era (machine version 2) keeps returned messages in a queue of their own
- *       that take_next_msg serves before the other ready messages, which would redeliver a requeued message
- *       ahead of older ready ones. Past
+ *       count + 1, as RabbitMQ 3.10.8 shows it: QuorumQueueTest's aReturnedMessageGoesBehindTheOthersInTheOrderOfReturn
+ *       (a message still ready when two others are returned comes out before them) passes against it. Past
  *       x-delivery-limit (count &gt; limit) the message is dead-lettered as delivery_limit, or dropped without a
  *       dead-letter exchange.</li>
  *   <li>Node down: every consumer on the node is cancelled and its unacknowledged messages are returned with
