@@ -145,11 +145,9 @@ public final class MetadataGroup implements ClusterMembership {
         RaftClient probe = null;
         try {
             RaftSettings.start(server, "the cluster", bindHost, port);
-            client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
-                    // Bounded, so that a change given up on (no majority) stops taking one of the client's
-                    // outstanding-request slots soon after submit's own timeout has failed it.
-                    .setRetryPolicy(RaftSettings.submitRetries(tuning.submitTimeout()))
-                    .build();
+            // Retries bounded, so that a change given up on (no majority) stops taking one of the client's
+            // outstanding-request slots soon after submit's own timeout has failed it.
+            client = RaftSettings.client(group, properties, RaftSettings.submitRetries(tuning.submitTimeout()));
             RaftProperties probing = properties(tuning, dir, port, bindHost);
             RaftClientConfigKeys.Rpc.setRequestTimeout(probing, RaftSettings.duration(tuning.probeTimeout()));
             probe = RaftClient.newBuilder().setProperties(probing).setRaftGroup(group)

@@ -11,9 +11,20 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.RaftClientRpc;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.RaftGroup;
@@ -42,6 +53,12 @@ import org.apache.ratis.util.TimeDuration;
 public final class RaftSettings {
     /** Between a client's attempts, while a leader is being elected or a member is down. */
     private static final long RETRY_SLEEP_MILLIS = 100;
+    /** Where clients drop their connections to members that failed them; see {@link #client}. */
+    private static final Executor RESETS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "leveret-raft-client-reset");
+        t.setDaemon(true);
+        return t;
+    });
 
     private RaftSettings() {
     }
@@ -86,10 +103,10 @@ public final class RaftSettings {
         RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, "1ms,10, 100ms,100, 500ms,1000000000");
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, duration(electionTimeout));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, duration(electionTimeout.multipliedBy(2)));
-        // A request to a member that just died waits this long before the client tries the next one: a few
-        // election timeouts, so that a submit moves on to the new leader soon after the election. (One election
-        // timeout was tried: the fault runs then failed more submits, not fewer.)
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, duration(electionTimeout.multipliedBy(3)));
+        // A request to a member that stopped answering (killed, stalled, cut off) waits this long before the client
+        // tries another one: one election timeout, about when the others have elected a new leader. A request
+        // retried keeps its call id, so the leader's retry cache applies it once.
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, duration(electionTimeout));
         return properties;
     }
 
@@ -110,6 +127,63 @@ public final class RaftSettings {
         return RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                 (int) Math.max(1, 2 * submitTimeout.toMillis() / RETRY_SLEEP_MILLIS),
                 TimeDuration.valueOf(RETRY_SLEEP_MILLIS, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * A client of {@code group} whose failover does not wait on the connection it gives up. Ratis' client, when a
+     * request to a member fails (a timeout: the member was killed, stalled or cut off), drops its connection to
+     * that member before it schedules the retry elsewhere, and gRPC's graceful shutdown of a channel with a call
+     * still open to a member that does not answer waits 3 s, then up to 2 s more: the fault runs measured 6.3 s
+     * from a leader's fault to the next commit, of which ~3 s was that wait. Here the connection is dropped on a
+     * thread of its own, so the retry goes out at once.
+     */
+    public static RaftClient client(RaftGroup group, RaftProperties properties, RetryPolicy retries) {
+        ClientId id = ClientId.randomId();
+        RaftClientRpc rpc = new GrpcFactory(new Parameters()).newRaftClientRpc(id, properties);
+        return RaftClient.newBuilder().setClientId(id).setClientRpc(new ResetInBackground(rpc))
+                .setProperties(properties).setRaftGroup(group).setRetryPolicy(retries).build();
+    }
+
+    /** A client transport whose {@link #handleException} (which closes and reopens a connection) returns at once. */
+    private record ResetInBackground(RaftClientRpc rpc) implements RaftClientRpc {
+        @Override
+        public CompletableFuture<RaftClientReply> sendRequestAsync(RaftClientRequest request) {
+            return rpc.sendRequestAsync(request);
+        }
+
+        @Override
+        public CompletableFuture<RaftClientReply> sendRequestAsyncUnordered(RaftClientRequest request) {
+            return rpc.sendRequestAsyncUnordered(request);
+        }
+
+        @Override
+        public RaftClientReply sendRequest(RaftClientRequest request) throws IOException {
+            return rpc.sendRequest(request);
+        }
+
+        @Override
+        public void addRaftPeers(Collection<RaftPeer> peers) {
+            rpc.addRaftPeers(peers);
+        }
+
+        @Override
+        public boolean handleException(RaftPeerId serverId, Throwable t, boolean reconnect) {
+            if (!reconnect && !rpc.shouldReconnect(t)) {
+                return false;
+            }
+            RESETS.execute(() -> rpc.handleException(serverId, t, reconnect));
+            return true;
+        }
+
+        @Override
+        public boolean shouldReconnect(Throwable t) {
+            return rpc.shouldReconnect(t);
+        }
+
+        @Override
+        public void close() throws IOException {
+            rpc.close();
+        }
     }
 
     /**

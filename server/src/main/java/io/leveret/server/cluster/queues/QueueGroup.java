@@ -134,9 +134,9 @@ public final class QueueGroup implements AutoCloseable {
         RaftClient client = null;
         try {
             RaftSettings.start(server, "queue group " + name, bindHost, port);
-            client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
-                    .setRetryPolicy(RaftSettings.submitRetries(tuning.submitTimeout()))
-                    .build();
+            // Retries bounded, so that a change given up on (no majority) stops taking one of the client's
+            // outstanding-request slots soon after submit's own timeout has failed it.
+            client = RaftSettings.client(group, properties, RaftSettings.submitRetries(tuning.submitTimeout()));
         } catch (IOException | RuntimeException e) {
             closeQuietly(client);
             closeQuietly(server);
