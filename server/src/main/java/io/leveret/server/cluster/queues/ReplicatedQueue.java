@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * One queue of the {@link QueueMachine}: its ready messages in FIFO order, its consumers with what each holds
- * unacknowledged, and the highest sequence number each publisher has had applied. Deterministic: iteration is
+ * unacknowledged, and the next sequence number it expects from each publisher. Deterministic: iteration is
  * over ordered structures only, so every member that applies the same commands holds the same state.
  */
 final class ReplicatedQueue {
