@@ -104,7 +104,7 @@ class ClusterFaultTest {
             // A test JVM that dies mid-run must not leave brokers or namespaces behind.
             Thread cleanup = new Thread(() -> {
                 nodes.forEach(BrokerUnderTest::kill);
-                net.close();
+                net.delete();
             }, "kill-cluster-fault-nodes");
             Runtime.getRuntime().addShutdownHook(cleanup);
             try {

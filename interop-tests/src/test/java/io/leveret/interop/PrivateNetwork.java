@@ -127,7 +127,12 @@ final class PrivateNetwork implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        delete();
+    }
+
+    /** Deletes the namespaces, and with them every interface and rule; a second call does nothing. */
+    synchronized void delete() {
         // The machine-side veth goes with its peer, which goes with the fabric namespace.
         for (int i = namespaces.size() - 1; i >= 0; i--) {
             String ns = namespaces.get(i);
