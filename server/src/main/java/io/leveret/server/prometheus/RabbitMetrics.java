@@ -4,10 +4,13 @@ import io.leveret.server.prometheus.Families.Type;
 import io.leveret.server.protocol.ResourceAlarms;
 import io.leveret.server.protocol.Version;
 import io.leveret.server.stats.Churn;
+import io.leveret.server.stats.GlobalCounts;
+import io.leveret.server.stats.GlobalCounts.Reason;
 import io.leveret.server.stats.Kind;
 import io.leveret.server.stats.Metric;
 import io.leveret.server.stats.Statistics;
 import io.leveret.server.vhost.Queue;
+import io.leveret.server.vhost.QueueType;
 import io.leveret.server.vhost.VirtualHost;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.lang.management.ManagementFactory;
@@ -27,7 +30,12 @@ import java.util.function.Supplier;
  * cover what is open, while the global ones never go down.
  */
 public final class RabbitMetrics {
-    private static final String CLASSIC = "rabbit_classic_queue";
+    private static final String CLASSIC = QueueType.CLASSIC.rabbitModule();
+    /** RabbitMQ's third queue type, which Leveret does not have: its series are there, at 0, as RabbitMQ's are. */
+    private static final String STREAM = "rabbit_stream_queue";
+    private static final String AT_LEAST_ONCE = "at_least_once";
+    private static final String AT_MOST_ONCE = "at_most_once";
+    private static final String DISABLED = "disabled";
     private static final String AMQP = "amqp091";
 
     private final Statistics stats;
@@ -153,36 +161,34 @@ public final class RabbitMetrics {
     /** rabbitmq_global_*: every message since boot, closed channels included. */
     private void global(Families f) {
         long[] t = stats.liveTotals();
-        long delivered = t[Metric.DELIVER.ordinal()] + t[Metric.DELIVER_NO_ACK.ordinal()] + t[Metric.GET.ordinal()]
-                + t[Metric.GET_NO_ACK.ordinal()];
-        f.family(Type.COUNTER, "rabbitmq_global_messages_acknowledged_total",
-                "Total number of messages acknowledged by consumers")
-                .value(t[Metric.ACK.ordinal()], "protocol", AMQP, "queue_type", CLASSIC);
+        perQueueType(f, "rabbitmq_global_messages_acknowledged_total",
+                "Total number of messages acknowledged by consumers", t, Metric.ACK);
         f.family(Type.COUNTER, "rabbitmq_global_messages_confirmed_total",
                 "Total number of messages confirmed to publishers").value(t[Metric.CONFIRM.ordinal()], "protocol", AMQP);
+        deadLettered(f, t);
         perQueueType(f, "rabbitmq_global_messages_delivered_consume_auto_ack_total",
                 "Total number of messages delivered to consumers using basic.consume with automatic acknowledgment",
-                t[Metric.DELIVER_NO_ACK.ordinal()]);
+                t, Metric.DELIVER_NO_ACK);
         perQueueType(f, "rabbitmq_global_messages_delivered_consume_manual_ack_total",
                 "Total number of messages delivered to consumers using basic.consume with manual acknowledgment",
-                t[Metric.DELIVER.ordinal()]);
+                t, Metric.DELIVER);
         perQueueType(f, "rabbitmq_global_messages_delivered_get_auto_ack_total",
                 "Total number of messages delivered to consumers using basic.get with automatic acknowledgment",
-                t[Metric.GET_NO_ACK.ordinal()]);
+                t, Metric.GET_NO_ACK);
         perQueueType(f, "rabbitmq_global_messages_delivered_get_manual_ack_total",
                 "Total number of messages delivered to consumers using basic.get with manual acknowledgment",
-                t[Metric.GET.ordinal()]);
+                t, Metric.GET);
         perQueueType(f, "rabbitmq_global_messages_delivered_total", "Total number of messages delivered to consumers",
-                delivered);
+                t, Metric.DELIVER, Metric.DELIVER_NO_ACK, Metric.GET, Metric.GET_NO_ACK);
         perQueueType(f, "rabbitmq_global_messages_get_empty_total",
-                "Total number of times basic.get operations fetched no message", t[Metric.GET_EMPTY.ordinal()]);
+                "Total number of times basic.get operations fetched no message", t, Metric.GET_EMPTY);
         f.family(Type.COUNTER, "rabbitmq_global_messages_received_confirm_total",
                 "Total number of messages received from publishers expecting confirmations")
                 .value(t[Metric.RECEIVED_CONFIRM.ordinal()], "protocol", AMQP);
         f.family(Type.COUNTER, "rabbitmq_global_messages_received_total",
                 "Total number of messages received from publishers").value(t[Metric.PUBLISH.ordinal()], "protocol", AMQP);
         perQueueType(f, "rabbitmq_global_messages_redelivered_total", "Total number of messages redelivered to consumers",
-                t[Metric.REDELIVER.ordinal()]);
+                t, Metric.REDELIVER);
         f.family(Type.COUNTER, "rabbitmq_global_messages_routed_total",
                 "Total number of messages routed to queues or streams").value(t[Metric.ROUTED.ordinal()], "protocol", AMQP);
         f.family(Type.COUNTER, "rabbitmq_global_messages_unroutable_dropped_total",
@@ -193,8 +199,60 @@ public final class RabbitMetrics {
                 .value(t[Metric.RETURN_UNROUTABLE.ordinal()], "protocol", AMQP);
     }
 
-    /** Leveret has classic queues only: one sample, labelled as RabbitMQ labels its classic queues'. */
-    private static void perQueueType(Families f, String name, String help, long value) {
-        f.family(Type.COUNTER, name, help).value(value, "protocol", AMQP, "queue_type", CLASSIC);
+    /**
+     * One sample per queue type, as RabbitMQ has them: classic (the total less the quorum queues' share), quorum,
+     * and stream, which Leveret does not have and which is therefore always 0.
+     */
+    private static void perQueueType(Families f, String name, String help, long[] t, Metric... metrics) {
+        long all = 0;
+        long quorum = 0;
+        for (Metric m : metrics) {
+            all += t[m.ordinal()];
+            quorum += t[GlobalCounts.quorum(m)];
+        }
+        f.family(Type.COUNTER, name, help)
+                .value(all - quorum, "protocol", AMQP, "queue_type", CLASSIC)
+                .value(quorum, "protocol", AMQP, "queue_type", QueueType.QUORUM.rabbitModule())
+                .value(0, "protocol", AMQP, "queue_type", STREAM);
+    }
+
+    /**
+     * rabbitmq_global_messages_dead_lettered_*: the series RabbitMQ 3.10.8 has for each reason, by queue type and
+     * dead_letter_strategy ("disabled" where the queue had no dead-letter exchange and dropped the message).
+     * Leveret dead-letters at most once, so the at_least_once series stay 0; and since only quorum queues take
+     * at-least-once there, only they have those series. A classic queue's delivery limit is Leveret's own:
+     * RabbitMQ has no series for it, so they appear only once such a message was counted.
+     */
+    private static void deadLettered(Families f, long[] t) {
+        f.family(Type.COUNTER, "rabbitmq_global_messages_dead_lettered_confirmed_total",
+                "Total number of messages dead-lettered and confirmed by target queues")
+                .value(0, "queue_type", QueueType.QUORUM.rabbitModule(), "dead_letter_strategy", AT_LEAST_ONCE);
+        deadLettered(f, t, Reason.DELIVERY_LIMIT, "rabbitmq_global_messages_dead_lettered_delivery_limit_total",
+                "Total number of messages dead-lettered due to delivery-limit exceeded");
+        deadLettered(f, t, Reason.EXPIRED, "rabbitmq_global_messages_dead_lettered_expired_total",
+                "Total number of messages dead-lettered due to message TTL exceeded");
+        deadLettered(f, t, Reason.MAXLEN, "rabbitmq_global_messages_dead_lettered_maxlen_total",
+                "Total number of messages dead-lettered due to overflow drop-head or reject-publish-dlx");
+        deadLettered(f, t, Reason.REJECTED, "rabbitmq_global_messages_dead_lettered_rejected_total",
+                "Total number of messages dead-lettered due to basic.reject or basic.nack");
+    }
+
+    private static void deadLettered(Families f, long[] t, Reason reason, String name, String help) {
+        f.family(Type.COUNTER, name, help);
+        long classicToExchange = t[GlobalCounts.deadLettered(reason, false, true)];
+        long classicDropped = t[GlobalCounts.deadLettered(reason, false, false)];
+        if (reason != Reason.DELIVERY_LIMIT || classicToExchange + classicDropped > 0) {
+            f.value(classicToExchange, "queue_type", CLASSIC, "dead_letter_strategy", AT_MOST_ONCE)
+                    .value(classicDropped, "queue_type", CLASSIC, "dead_letter_strategy", DISABLED);
+        }
+        String quorum = QueueType.QUORUM.rabbitModule();
+        if (reason != Reason.MAXLEN) {
+            // RabbitMQ's at-least-once needs x-overflow reject-publish, so it never drops the head for length.
+            f.value(0, "queue_type", quorum, "dead_letter_strategy", AT_LEAST_ONCE);
+        }
+        f.value(t[GlobalCounts.deadLettered(reason, true, true)], "queue_type", quorum, "dead_letter_strategy",
+                        AT_MOST_ONCE)
+                .value(t[GlobalCounts.deadLettered(reason, true, false)], "queue_type", quorum,
+                        "dead_letter_strategy", DISABLED);
     }
 }

@@ -23,6 +23,7 @@ import io.leveret.server.vhost.ConsumerChannel;
 import io.leveret.server.vhost.Delivery;
 import io.leveret.server.vhost.Message;
 import io.leveret.server.vhost.Queue;
+import io.leveret.server.vhost.QueueType;
 import io.leveret.server.vhost.VirtualHost;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -437,7 +438,7 @@ public final class AmqpChannel implements ConsumerChannel {
         ByteBuf out = appendContent(batch,
                 new BasicMethod.Deliver(d.consumerTag(), tag, d.redelivered(), m.exchange(), m.routingKey()), m, left);
         nextDeliveryTag = tag;
-        stats.delivered(d.noAck(), d.redelivered());
+        stats.delivered(d.noAck(), d.redelivered(), d.queue().type() == QueueType.QUORUM);
         if (!d.noAck()) {
             unacked.add(new Unacked(tag, d.queue(), d.seq(), d.channelCredit()));
         }

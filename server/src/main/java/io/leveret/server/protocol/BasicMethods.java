@@ -160,12 +160,12 @@ final class BasicMethods {
         ch.<Got>askLater(q, answer -> q.get(g.noAck(), d -> answer.accept(new Got(d, q.messageCount()))), got -> {
             Delivery d = got.delivery();
             if (d == null) {
-                ch.stats.add(Metric.GET_EMPTY);
+                ch.stats.add(Metric.GET_EMPTY, 1, q.type() == QueueType.QUORUM);
                 ch.send(new BasicMethod.GetEmpty(""));
                 return;
             }
             long tag = ++ch.nextDeliveryTag;
-            ch.stats.got(d.noAck(), d.redelivered());
+            ch.stats.got(d.noAck(), d.redelivered(), q.type() == QueueType.QUORUM);
             if (!d.noAck()) {
                 ch.unacked.add(new Unacked(tag, q, d.seq(), false));
             }
@@ -198,7 +198,12 @@ final class BasicMethods {
             return;
         }
         if (ack) {
-            ch.stats.add(Metric.ACK, list.size());
+            int quorum = 0;
+            for (Unacked u : list) {
+                quorum += u.queue.type() == QueueType.QUORUM ? 1 : 0;
+            }
+            ch.stats.add(Metric.ACK, list.size() - quorum);
+            ch.stats.add(Metric.ACK, quorum, true);
         }
         if (ch.publisher.transactional()) {
             ch.publisher.stash(new Publisher.PendingSettle(list, requeue && !ack, !ack && !requeue));

@@ -17,9 +17,6 @@ public enum Churn {
 
     static final Churn[] ALL = values();
 
-    /** Width of a vhost's or the broker's sample row: every counter, every gauge, every churn count. */
-    static final int TOTALS_ROW = Gauge.ROW + ALL.length;
-
     private final String key;
 
     Churn(String key) {

@@ -13,6 +13,8 @@ public final class Counters implements CounterSource {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final long[] values = new long[Metric.ALL.length];
+    /** The share of each counter that concerned quorum queues (rabbitmq_prometheus's queue_type label). */
+    private final long[] quorum = new long[Metric.ALL.length];
 
     /** One more of {@code m}; owner thread only. */
     public void add(Metric m) {
@@ -26,19 +28,38 @@ public final class Counters implements CounterSource {
         SLOT.setOpaque(values, i, values[i] + n);
     }
 
+    /** {@code n} more of {@code m}, from a quorum queue if {@code fromQuorum}; owner thread only. */
+    public void add(Metric m, long n, boolean fromQuorum) {
+        add(m, n);
+        if (fromQuorum) {
+            int i = m.ordinal();
+            SLOT.setOpaque(quorum, i, quorum[i] + n);
+        }
+    }
+
     /** A delivery to a consumer: deliver or deliver_no_ack, and redeliver if it was. */
     public void delivered(boolean noAck, boolean redelivered) {
-        add(noAck ? Metric.DELIVER_NO_ACK : Metric.DELIVER);
+        delivered(noAck, redelivered, false);
+    }
+
+    /** {@link #delivered(boolean, boolean)}, from a quorum queue if {@code fromQuorum}. */
+    public void delivered(boolean noAck, boolean redelivered, boolean fromQuorum) {
+        add(noAck ? Metric.DELIVER_NO_ACK : Metric.DELIVER, 1, fromQuorum);
         if (redelivered) {
-            add(Metric.REDELIVER);
+            add(Metric.REDELIVER, 1, fromQuorum);
         }
     }
 
     /** A message fetched by basic.get: get or get_no_ack, and redeliver if it was. */
     public void got(boolean noAck, boolean redelivered) {
-        add(noAck ? Metric.GET_NO_ACK : Metric.GET);
+        got(noAck, redelivered, false);
+    }
+
+    /** {@link #got(boolean, boolean)}, from a quorum queue if {@code fromQuorum}. */
+    public void got(boolean noAck, boolean redelivered, boolean fromQuorum) {
+        add(noAck ? Metric.GET_NO_ACK : Metric.GET, 1, fromQuorum);
         if (redelivered) {
-            add(Metric.REDELIVER);
+            add(Metric.REDELIVER, 1, fromQuorum);
         }
     }
 
@@ -46,5 +67,11 @@ public final class Counters implements CounterSource {
     @Override
     public long get(Metric m) {
         return (long) SLOT.getOpaque(values, m.ordinal());
+    }
+
+    /** Any thread. */
+    @Override
+    public long quorum(Metric m) {
+        return (long) SLOT.getOpaque(quorum, m.ordinal());
     }
 }

@@ -57,7 +57,7 @@ public final class Statistics implements AutoCloseable {
     /** Sampler thread only: each vhost's last totals, so a deleted vhost's stay in the overall totals. */
     private final Map<String, long[]> lastVhostTotals = new HashMap<>();
     /** Sampler thread only: the counts (never the gauges) of vhosts deleted since boot. */
-    private final long[] goneVhosts = new long[Churn.TOTALS_ROW];
+    private final long[] goneVhosts = new long[GlobalCounts.TOTALS_ROW];
     /** Queues' and exchanges' samples by object; replaced whole by each tick. */
     private volatile Map<Object, History> objects = new IdentityHashMap<>();
 
@@ -121,7 +121,7 @@ public final class Statistics implements AutoCloseable {
         Map<String, long[]> seen = new HashMap<>();
         for (VirtualHost v : vhosts.get()) {
             VhostStats vs = v.stats();
-            long[] totals = new long[Churn.TOTALS_ROW];
+            long[] totals = new long[GlobalCounts.TOTALS_ROW];
             vs.addTotals(totals);
             for (Tracked t : vs.channels()) {
                 t.history.record(time, row(t.counters()));

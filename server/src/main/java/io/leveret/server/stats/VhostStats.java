@@ -3,6 +3,7 @@ package io.leveret.server.stats;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One vhost's statistics: its open channels and connections, and the counters of those that closed, so
@@ -14,8 +15,14 @@ public final class VhostStats {
     private final String vhost;
     private final Map<String, Tracked> channels = new ConcurrentHashMap<>();
     private final Map<String, Tracked> connections = new ConcurrentHashMap<>();
-    /** Guarded by this: the counters of channels and connections that closed. */
-    private final long[] retired = new long[Metric.ALL.length];
+    /** Guarded by this: the counters of channels and connections that closed, quorum shares included. */
+    private final long[] retired = new long[GlobalCounts.TOTALS_ROW];
+    /**
+     * Messages dead-lettered (or dropped for want of a dead-letter exchange) by this vhost's queues, by
+     * {@link GlobalCounts#index}. Every queue thread counts here, so each slot is an adder: no lock, and no
+     * allocation once it has its cells.
+     */
+    private final LongAdder[] deadLettered = new LongAdder[GlobalCounts.DEAD_LETTER_COLUMNS];
     /** RabbitMQ's churn counters, by {@link Churn#ordinal()}: rare events, so one shared array. */
     private final AtomicLongArray churn = new AtomicLongArray(Churn.ALL.length);
     final History history;
@@ -29,6 +36,9 @@ public final class VhostStats {
         this.vhost = vhost;
         this.retentionMillis = retentionMillis;
         this.history = new History(retentionMillis);
+        for (int i = 0; i < deadLettered.length; i++) {
+            deadLettered[i] = new LongAdder();
+        }
     }
 
     public String vhost() {
@@ -77,6 +87,11 @@ public final class VhostStats {
         count(Churn.QUEUE_DELETED);
     }
 
+    /** A queue of this vhost dead-lettered a message, or dropped it where it had no dead-letter exchange. */
+    public void deadLettered(GlobalCounts.Reason reason, boolean quorum, boolean toExchange) {
+        deadLettered[GlobalCounts.index(reason, quorum, toExchange)].increment();
+    }
+
     private void count(Churn c) {
         churn.incrementAndGet(c.ordinal());
     }
@@ -107,15 +122,18 @@ public final class VhostStats {
 
     /**
      * Every counter of every channel and connection, open or closed, added to {@code into}; and, if it is as
-     * wide as a totals row, the churn counts.
+     * wide as a totals row, the churn counts, the quorum queues' shares and the dead-letter counts.
      */
     synchronized void addTotals(long[] into) {
-        if (into.length >= Churn.TOTALS_ROW) {
+        if (into.length >= GlobalCounts.TOTALS_ROW) {
             for (Churn c : Churn.ALL) {
                 into[c.column()] += churn.get(c.ordinal());
             }
+            for (int i = 0; i < deadLettered.length; i++) {
+                into[GlobalCounts.deadLetteredBase() + i] += deadLettered[i].sum();
+            }
         }
-        for (int i = 0; i < retired.length; i++) {
+        for (int i = 0; i < Math.min(retired.length, into.length); i++) {
             into[i] += retired[i];
         }
         for (Tracked t : channels.values()) {

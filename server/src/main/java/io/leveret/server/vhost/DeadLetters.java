@@ -4,6 +4,7 @@ import io.leveret.codec.BasicProperties;
 import io.leveret.codec.FieldTable;
 import io.leveret.codec.FieldValue;
 import io.leveret.codec.LongString;
+import io.leveret.server.stats.GlobalCounts;
 import io.netty.buffer.Unpooled;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +27,17 @@ final class DeadLetters {
     static final String DELIVERY_LIMIT = "delivery_limit";
 
     private DeadLetters() {
+    }
+
+    /** A reason as the statistics count it. */
+    static GlobalCounts.Reason counted(String reason) {
+        return switch (reason) {
+            case EXPIRED -> GlobalCounts.Reason.EXPIRED;
+            case REJECTED -> GlobalCounts.Reason.REJECTED;
+            case MAXLEN -> GlobalCounts.Reason.MAXLEN;
+            case DELIVERY_LIMIT -> GlobalCounts.Reason.DELIVERY_LIMIT;
+            default -> throw new IllegalArgumentException("not a dead-letter reason: " + reason);
+        };
     }
 
     /** The message {@code m} (not released) becomes when it dies in {@code queue}. */

@@ -31,6 +31,7 @@ final class Departures {
 
     /** A ready or unacknowledged entry leaves the queue for {@code reason}: to the dead-letter exchange, or gone. */
     void die(QueueEntry e, String reason) {
+        counted(reason);
         if (queue.settings().deadLetterExchange() == null) {
             forget(e);
         } else if (e.message == null || paging.pageIn().hasDying()) {
@@ -39,6 +40,15 @@ final class Departures {
         } else {
             deadLetterEntry(e, reason);
         }
+    }
+
+    /**
+     * Counts a message dead-lettered for {@code reason} (rabbitmq_global_messages_dead_lettered_*), or dropped
+     * for it where the queue has no dead-letter exchange, as RabbitMQ counts those under strategy "disabled".
+     */
+    void counted(String reason) {
+        queue.vhost().stats().deadLettered(DeadLetters.counted(reason), queue.type() == QueueType.QUORUM,
+                queue.settings().deadLetterExchange() != null);
     }
 
     /** Dead-letters an entry whose body is in memory, then lets go of it. */

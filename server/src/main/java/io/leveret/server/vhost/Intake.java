@@ -98,6 +98,7 @@ final class Intake {
         int size = message.bodySize();
         if (a.limited() && a.overflow().rejects() && wouldOverflow(a, size)) {
             if (a.overflow() == QueueArguments.Overflow.REJECT_PUBLISH_DLX) {
+                departures.counted(DeadLetters.MAXLEN);
                 departures.deadLetter(message, DeadLetters.MAXLEN);
             } else {
                 message.release();

@@ -1,11 +1,13 @@
 package io.leveret.server.prometheus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leveret.codec.FieldTable;
 import io.leveret.server.protocol.ResourceAlarms;
 import io.leveret.server.stats.Counters;
+import io.leveret.server.stats.GlobalCounts;
 import io.leveret.server.stats.Kind;
 import io.leveret.server.stats.Metric;
 import io.leveret.server.stats.Occupancy;
@@ -50,6 +52,10 @@ class ExpositionFormatTest {
         Counters c = new Counters();
         c.add(Metric.PUBLISH, 5);
         c.add(Metric.DELIVER_NO_ACK, 2);
+        c.delivered(false, true, true);
+        vhosts.get(0).stats().deadLettered(GlobalCounts.Reason.EXPIRED, false, false);
+        vhosts.get(1).stats().deadLettered(GlobalCounts.Reason.EXPIRED, false, false);
+        vhosts.get(1).stats().deadLettered(GlobalCounts.Reason.REJECTED, true, true);
         vhosts.get(0).stats().track(Kind.CHANNEL, "127.0.0.1:1 -> 127.0.0.1:2 (1)", c, new Occupancy() {
             @Override
             public int consumers() {
@@ -117,6 +123,24 @@ class ExpositionFormatTest {
         assertEquals(5.0, s.get("rabbitmq_global_messages_received_total{protocol=\"amqp091\"}"));
         assertEquals(2.0, s.get("rabbitmq_global_messages_delivered_consume_auto_ack_total{protocol=\"amqp091\","
                 + "queue_type=\"rabbit_classic_queue\"}"));
+        assertEquals(0.0, s.get("rabbitmq_global_messages_delivered_consume_manual_ack_total{protocol=\"amqp091\","
+                + "queue_type=\"rabbit_classic_queue\"}"), "a quorum queue's delivery is not a classic one's");
+        assertEquals(1.0, s.get("rabbitmq_global_messages_delivered_consume_manual_ack_total{protocol=\"amqp091\","
+                + "queue_type=\"rabbit_quorum_queue\"}"));
+        assertEquals(1.0, s.get("rabbitmq_global_messages_redelivered_total{protocol=\"amqp091\","
+                + "queue_type=\"rabbit_quorum_queue\"}"));
+        assertEquals(0.0, s.get("rabbitmq_global_messages_delivered_total{protocol=\"amqp091\","
+                + "queue_type=\"rabbit_stream_queue\"}"));
+        assertEquals(2.0, s.get("rabbitmq_global_messages_dead_lettered_expired_total{dead_letter_strategy=\"disabled\","
+                + "queue_type=\"rabbit_classic_queue\"}"), "summed over vhosts");
+        assertEquals(1.0, s.get("rabbitmq_global_messages_dead_lettered_rejected_total{"
+                + "dead_letter_strategy=\"at_most_once\",queue_type=\"rabbit_quorum_queue\"}"));
+        assertEquals(0.0, s.get("rabbitmq_global_messages_dead_lettered_confirmed_total{"
+                + "dead_letter_strategy=\"at_least_once\",queue_type=\"rabbit_quorum_queue\"}"));
+        assertFalse(s.keySet().stream().anyMatch(k -> k.startsWith("rabbitmq_global_messages_dead_lettered_maxlen_total")
+                && k.contains("at_least_once")), "RabbitMQ has no at-least-once maxlen series");
+        assertFalse(s.keySet().stream().anyMatch(k -> k.startsWith("rabbitmq_global_messages_dead_lettered_delivery_limit")
+                && k.contains("rabbit_classic_queue")), "nor classic delivery-limit ones, unless Leveret counted some");
         assertTrue(s.keySet().stream().anyMatch(k -> k.startsWith("rabbitmq_identity_info{")
                 && k.contains("rabbitmq_node=\"leveret@test\"") && k.contains("rabbitmq_cluster=\"leveret@test\"")
                 && k.contains("rabbitmq_cluster_permanent_id=\"rabbitmq-cluster-id-")));

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leveret.codec.FieldTable;
+import io.leveret.server.stats.GlobalCounts;
+import io.leveret.server.stats.Statistics;
 import io.leveret.store.Store;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.nio.file.Files;
@@ -159,6 +161,10 @@ class PagingOffThreadTest {
             expected.add(body(i));
         }
         assertEquals(expected, got, "dead letters in the order the messages expired");
+        try (Statistics stats = Statistics.start(60_000, false, () -> List.of(vhost))) {
+            assertEquals(MESSAGES, stats.liveTotals()[GlobalCounts.deadLettered(GlobalCounts.Reason.EXPIRED, false,
+                    true)], "each counted once, though its body was read back before it was dead-lettered");
+        }
         deleteAndAwaitSpillGone(q, dead);
         assertEquals(0, budget.used());
     }

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.leveret.codec.FieldTable;
 import io.leveret.server.stats.Counters;
+import io.leveret.server.stats.GlobalCounts;
 import io.leveret.server.stats.Metric;
+import io.leveret.server.stats.Statistics;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +77,35 @@ class QueueStatsTest {
         assertEquals(1, count(Metric.ACK));
         a.message().release();
         b.message().release();
+    }
+
+    @Test
+    void deadLetteringIsCountedByReasonTypeAndStrategyAndOutlivesTheQueue() {
+        vhost.declareQueue("dead", false, false, FieldTable.EMPTY, null);
+        Queue full = vhost.declareQueue("full", false, false, FieldTable.of(Map.of("x-max-length", 1)), null);
+        Queue rejecting = vhost.declareQueue("rejecting", true, false, FieldTable.of(Map.of("x-queue-type", "quorum",
+                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dead")), null);
+        for (int i = 0; i < 3; i++) {
+            full.enqueue(messages.message("full", "f" + i));
+            rejecting.enqueue(messages.message("rejecting", "r" + i));
+        }
+        Delivery a = Gets.now(rejecting, false);
+        Delivery b = Gets.now(rejecting, false);
+        rejecting.reject(new long[] {a.seq(), b.seq()}, 2);
+        a.message().release();
+        b.message().release();
+        vhost.deleteQueue(full);
+        vhost.deleteQueue(rejecting);
+
+        try (Statistics stats = Statistics.start(60_000, false, () -> List.of(vhost))) {
+            long[] t = stats.liveTotals();
+            assertEquals(2, t[GlobalCounts.deadLettered(GlobalCounts.Reason.MAXLEN, false, false)],
+                    "drop-head without a dead-letter exchange: dropped, counted as strategy disabled");
+            assertEquals(2, t[GlobalCounts.deadLettered(GlobalCounts.Reason.REJECTED, true, true)]);
+            assertEquals(0, t[GlobalCounts.deadLettered(GlobalCounts.Reason.REJECTED, false, true)]);
+            assertEquals(0, t[GlobalCounts.deadLettered(GlobalCounts.Reason.MAXLEN, false, true)]);
+        }
+        assertEquals(2, vhost.queue("dead").messageCount());
     }
 
     @Test
