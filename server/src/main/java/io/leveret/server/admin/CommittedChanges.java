@@ -109,7 +109,7 @@ public final class CommittedChanges implements ClusterMembership.Listener, AutoC
         return store.snapshot();
     }
 
-    /** The broker's model is built: changes heard since {@link #mirror} are made in it, then every later one. */
+    /** The broker's model is built: changes heard since {@link #baseline} are made in it, then every later one. */
     public synchronized void ready(Admin admin) {
         List<Change> heard = List.copyOf(pending);
         pending.clear();
