@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.zip.CRC32;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Placement: a queue belongs to group {@code CRC-32(UTF-8 of vhost, NUL, name) mod groups}. CRC-32 is fixed
  *       by its standard, so every node and every version agrees; the number of groups therefore must not change
  *       over a cluster's life (moving queues between groups is later work).</li>
- *   <li>Submits go through one {@link CommandBatcher} per group.</li>
+ *   <li>Submits go through one {@link CommandBatcher} per group; the batchers share one timer thread, and the
+ *       groups one thread completing submitters' futures.</li>
  * </ul>
  *
  * <p>Storage: {@code <dir>/<group id>/...} per group, as for a lone {@link QueueGroup}. The first start formats each
@@ -55,6 +57,8 @@ public final class QueuePool implements AutoCloseable {
     private final RaftServer server;
     private final ExecutorService replies;
     private final List<QueueGroup> groups;
+    /** One thread for every group's batcher: a linger timer fires for a moment per batch. */
+    private final ScheduledExecutorService batcherTimer = CommandBatcher.newTimer();
     private final List<CommandBatcher> batchers;
 
     private QueuePool(String cluster, RaftServer server, ExecutorService replies, List<QueueGroup> groups) {
@@ -62,7 +66,7 @@ public final class QueuePool implements AutoCloseable {
         this.server = server;
         this.replies = replies;
         this.groups = List.copyOf(groups);
-        this.batchers = groups.stream().map(CommandBatcher::of).toList();
+        this.batchers = groups.stream().map(g -> CommandBatcher.of(g, batcherTimer)).toList();
     }
 
     /** Two groups per node: with every node up, each leads two. */
@@ -228,6 +232,7 @@ public final class QueuePool implements AutoCloseable {
     @Override
     public void close() {
         batchers.forEach(CommandBatcher::close);
+        batcherTimer.shutdownNow();
         groups.forEach(QueueGroup::close);
         QueueGroup.closeQuietly(server);
         replies.shutdown();
