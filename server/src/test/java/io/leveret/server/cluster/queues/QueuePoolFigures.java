@@ -85,6 +85,30 @@ class QueuePoolFigures {
         long added = (heap() - heap2) / NODES.size();
         System.out.printf("%d declared queues in the pool: heap +%d KiB per node (%d bytes a queue)%n", QUEUES,
                 added >> 10, added / QUEUES);
+        System.out.printf("after the declares: %d threads per node (the batchers' shared timer now runs)%n",
+                (threads() - threads1) / NODES.size());
+
+        // Failover: the node preferred by groups 0 and 3 goes; time until every group commits again.
+        List<QueueName> oneEach = new ArrayList<>();
+        for (int i = 0; oneEach.size() < groups; i++) {
+            QueueName q = new QueueName("/", "queue-" + i);
+            if (oneEach.stream().noneMatch(o -> QueuePool.groupNumber(o, groups) == QueuePool.groupNumber(q, groups))) {
+                oneEach.add(q);
+            }
+        }
+        // An orderly close, not a crash: followers may stop hearing the leader as it begins, and it takes a while.
+        long closing = System.nanoTime();
+        pools.remove(NODES.get(0)).close();
+        long closed = System.nanoTime();
+        QueuePool b = pools.get(NODES.get(1));
+        List<CompletableFuture<List<Effect>>> after = new ArrayList<>();
+        for (QueueName q : oneEach) {
+            after.add(b.submit(new Command.Enqueue(q, "figures", 1, Body.of(new byte[16]))));
+        }
+        CompletableFuture.allOf(after.toArray(CompletableFuture[]::new)).get();
+        System.out.printf("a node closed in %d ms: every group committed again %d ms after that (election timeout"
+                + " %d-%d ms)%n", (closed - closing) / 1_000_000, (System.nanoTime() - closed) / 1_000_000,
+                TUNING.electionTimeout().toMillis(), 2 * TUNING.electionTimeout().toMillis());
         pools.values().parallelStream().forEach(QueuePool::close);
     }
 
