@@ -37,6 +37,8 @@ public final class CommandBatcher implements AutoCloseable {
     private final int maxBytes;
     private final int maxInFlight;
     private final ScheduledExecutorService timer;
+    /** Whether {@link #close} ends the timer: not when it is shared, as by a pool's batchers. */
+    private final boolean ownsTimer;
 
     /** The batch taking commands. Guarded by this, as is everything below. */
     private Batch open = new Batch();
@@ -51,6 +53,11 @@ public final class CommandBatcher implements AutoCloseable {
 
     public CommandBatcher(Function<List<Command>, CompletableFuture<List<List<Effect>>>> submitAll, Duration linger,
                           int maxBytes, int maxInFlight) {
+        this(submitAll, linger, maxBytes, maxInFlight, newTimer(), true);
+    }
+
+    private CommandBatcher(Function<List<Command>, CompletableFuture<List<List<Effect>>>> submitAll, Duration linger,
+                           int maxBytes, int maxInFlight, ScheduledExecutorService timer, boolean ownsTimer) {
         if (maxBytes < 1 || maxInFlight < 1 || linger.isNegative()) {
             throw new IllegalArgumentException("linger " + linger + ", maxBytes " + maxBytes + ", maxInFlight "
                     + maxInFlight);
@@ -59,7 +66,13 @@ public final class CommandBatcher implements AutoCloseable {
         this.lingerNanos = linger.toNanos();
         this.maxBytes = maxBytes;
         this.maxInFlight = maxInFlight;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.timer = timer;
+        this.ownsTimer = ownsTimer;
+    }
+
+    /** The thread that makes batches due when their linger runs out. */
+    static ScheduledExecutorService newTimer() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "leveret-queues-batcher");
             t.setDaemon(true);
             return t;
@@ -69,6 +82,15 @@ public final class CommandBatcher implements AutoCloseable {
     /** A batcher in front of {@code group}: 1 ms, 64 KiB, 4 entries in flight. */
     public static CommandBatcher of(QueueGroup group) {
         return new CommandBatcher(group::submitAll, DEFAULT_LINGER, DEFAULT_MAX_BYTES, DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /**
+     * As {@link #of(QueueGroup)}, with a timer shared by several batchers (a pool's, one per group) and left
+     * running by {@link #close}: its owner ends it once every batcher using it is closed.
+     */
+    static CommandBatcher of(QueueGroup group, ScheduledExecutorService sharedTimer) {
+        return new CommandBatcher(group::submitAll, DEFAULT_LINGER, DEFAULT_MAX_BYTES, DEFAULT_MAX_IN_FLIGHT,
+                sharedTimer, false);
     }
 
     /** Adds {@code command} to the open batch; completes with its effects once its entry is applied. */
@@ -157,6 +179,8 @@ public final class CommandBatcher implements AutoCloseable {
             due = true;
             pump();
         }
-        timer.shutdownNow();
+        if (ownsTimer) {
+            timer.shutdownNow();
+        }
     }
 }

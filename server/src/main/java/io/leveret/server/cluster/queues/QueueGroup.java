@@ -75,18 +75,19 @@ public final class QueueGroup implements AutoCloseable {
     private final RaftClient client;
     private final QueueStateMachine machine;
     private final Tuning tuning;
-    private final ExecutorService replies;
+    /** What this group alone owns besides its client: its Raft server and reply thread, or nothing in a pool. */
+    private final AutoCloseable owned;
     private final AtomicLong requests = new AtomicLong();
 
     private QueueGroup(String self, RaftGroup group, RaftServer server, RaftClient client, QueueStateMachine machine,
-                       Tuning tuning, ExecutorService replies) {
+                       Tuning tuning, AutoCloseable owned) {
         this.self = self;
         this.group = group;
         this.server = server;
         this.client = client;
         this.machine = machine;
         this.tuning = tuning;
-        this.replies = replies;
+        this.owned = owned;
     }
 
     /** The group id every node derives from the same group name. */
@@ -118,12 +119,8 @@ public final class QueueGroup implements AutoCloseable {
                 tuning.snapshotEvery(), tuning.segmentBytes());
         Files.createDirectories(dir);
         boolean formatted = Files.isDirectory(dir.resolve(group.getGroupId().getUuid().toString()));
-        ExecutorService replies = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "leveret-queues-replies-" + name);
-            t.setDaemon(true);
-            return t;
-        });
-        QueueStateMachine machine = new QueueStateMachine(self, new SecureRandom().nextLong(), listener, replies);
+        ExecutorService replies = replyThread("leveret-queues-replies-" + name);
+        QueueStateMachine machine = newMachine(self, listener, replies);
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(self))
                 .setGroup(group)
@@ -131,14 +128,14 @@ public final class QueueGroup implements AutoCloseable {
                 .setProperties(properties)
                 .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
-        RaftClient client = null;
+        QueueGroup started;
         try {
             RaftSettings.start(server, "queue group " + name, bindHost, port);
-            // Retries bounded, so that a change given up on (no majority) stops taking one of the client's
-            // outstanding-request slots soon after submit's own timeout has failed it.
-            client = RaftSettings.client(group, properties, RaftSettings.submitRetries(tuning.submitTimeout()));
+            started = member(self, group, server, properties, machine, tuning, () -> {
+                closeQuietly(server);
+                replies.shutdown();
+            });
         } catch (IOException | RuntimeException e) {
-            closeQuietly(client);
             closeQuietly(server);
             replies.shutdown();
             throw e;
@@ -146,7 +143,33 @@ public final class QueueGroup implements AutoCloseable {
         LOG.info("queue group {} ({} members: {}) {} as {}, Raft on {}:{}", name, members.size(), members.keySet(),
                 formatted ? "recovered" : "formatted", self, bindHost == null ? "*" : bindHost,
                 members.get(self).getPort());
-        return new QueueGroup(self, group, server, client, machine, tuning, replies);
+        return started;
+    }
+
+    /** A single thread completing submitters' futures, so that what they chain never runs on Ratis' threads. */
+    static ExecutorService replyThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A state machine for this node's member of one group; every start gets a new session. */
+    static QueueStateMachine newMachine(String self, Listener listener, ExecutorService replies) {
+        return new QueueStateMachine(self, new SecureRandom().nextLong(), listener, replies);
+    }
+
+    /**
+     * This node's member of {@code group}, whose division runs in {@code server} (started) with {@code machine};
+     * closing it closes its client, then {@code owned}.
+     */
+    static QueueGroup member(String self, RaftGroup group, RaftServer server, RaftProperties properties,
+                             QueueStateMachine machine, Tuning tuning, AutoCloseable owned) {
+        // Retries bounded, so that a change given up on (no majority) stops taking one of the client's
+        // outstanding-request slots soon after submit's own timeout has failed it.
+        RaftClient client = RaftSettings.client(group, properties, RaftSettings.submitRetries(tuning.submitTimeout()));
+        return new QueueGroup(self, group, server, client, machine, tuning, owned);
     }
 
     /** Commits one command; completes with its effects once committed and applied on this member. */
@@ -233,12 +256,11 @@ public final class QueueGroup implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(client);
-        closeQuietly(server);
+        closeQuietly(owned);
         machine.failWaiting(new QueueGroupUnavailableException("this member of the queue group is closing", null));
-        replies.shutdown();
     }
 
-    private static void closeQuietly(AutoCloseable closeable) {
+    static void closeQuietly(AutoCloseable closeable) {
         if (closeable == null) {
             return;
         }

@@ -8,6 +8,9 @@
  *       {@link io.leveret.server.cluster.queues.QueueCodec#encodeSnapshot}).</li>
  *   <li>{@link io.leveret.server.cluster.queues.QueueGroup} and its Ratis state machine: replication, snapshots,
  *       log purge; {@link io.leveret.server.cluster.queues.CommandBatcher}: many commands per log entry.</li>
+ *   <li>{@link io.leveret.server.cluster.queues.QueuePool}: a cluster's queues on a few groups (two per node),
+ *       all on one Ratis server and port per node, leaders spread by Raft priority, a queue's group chosen by
+ *       CRC-32 of its vhost and name.</li>
  * </ul>
  *
  * <p>Rules, and where they were decided against RabbitMQ 3.10's rabbit_fifo:
