@@ -338,9 +338,12 @@ class PrometheusTest extends BrokerTestSupport {
         assertMoved(before, after, deadLettered("delivery_limit", "quorum", "at_least_once"), 0);
         assertMoved(before, after, deadLettered("maxlen", "quorum", "at_most_once"), 0);
         assertMoved(before, after, deadLettered("confirmed", "quorum", "at_least_once"), 0);
+        // RabbitMQ has no classic delivery_limit series; Leveret's own x-delivery-limit on classic queues makes one
+        // once it counts (another suite on the same broker may have), so here it only must not move.
+        String classicLimit = deadLettered("delivery_limit", "classic", "disabled");
+        assertEquals(before.getOrDefault(classicLimit, 0.0), after.getOrDefault(classicLimit, 0.0), classicLimit);
         for (String absent : new String[] {deadLettered("maxlen", "quorum", "at_least_once"),
-                deadLettered("delivery_limit", "classic", "disabled"), deadLettered("confirmed", "classic", "disabled"),
-                deadLettered("expired", "stream", "disabled")}) {
+                deadLettered("confirmed", "classic", "disabled"), deadLettered("expired", "stream", "disabled")}) {
             assertFalse(after.containsKey(absent), "RabbitMQ 3.10.8 has no series " + absent);
         }
         ch.close();
