@@ -40,8 +40,12 @@ class MetadataGroupTest {
     private final Map<String, InetSocketAddress> members = new LinkedHashMap<>();
     private final Map<String, MetadataGroup> running = new LinkedHashMap<>();
     private final Map<String, List<Change>> heard = new LinkedHashMap<>();
-    /** The model each node's listener was told of when it installed a snapshot. */
-    private final Map<String, Definitions> replacedBy = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The newest model each node's listener was told of from a snapshot (its own at boot, or one it installed). */
+    private final Map<String, Replaced> replacedBy = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A model a listener was handed from a snapshot, and the snapshot's index. */
+    private record Replaced(Definitions model, long index) {
+    }
 
     @BeforeEach
     void ports() throws IOException {
@@ -69,7 +73,9 @@ class MetadataGroupTest {
 
                     @Override
                     public void replaced(Definitions model, long index) {
-                        replacedBy.put(node, model);
+                        // The newest: a member is told of its own snapshot at boot, and of any it installs later.
+                        replacedBy.merge(node, new Replaced(model, index),
+                                (old, now) -> now.index() >= old.index() ? now : old);
                     }
                 });
         running.put(node, group);
@@ -189,7 +195,7 @@ class MetadataGroupTest {
         await(() -> hasVhost(c, "v40"), "c caught up");
         assertEquals(running.get("leveret@a").definitions(), c.definitions());
         assertTrue(c.installedSnapshots() > 0, "the leader had purged its log, so c needed a snapshot");
-        Definitions installed = replacedBy.get("leveret@c");
+        Definitions installed = replacedBy.containsKey("leveret@c") ? replacedBy.get("leveret@c").model() : null;
         assertTrue(installed != null && installed.vhosts().size() > 1,
                 "c's listener was told of the snapshot's model: " + installed);
 
