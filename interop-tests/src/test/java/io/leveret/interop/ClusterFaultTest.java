@@ -56,7 +56,7 @@ class ClusterFaultTest {
     /**
      * How long after a fault starts the majority side may take to elect a leader and commit a declare: a few
      * tries of {@link #METADATA_TIMEOUT}. Measured here: under 0.5 s when the leader is not the node at fault,
-     * 2-4 s when it is (see the README's Clustering section).
+     * 2-7 s when it is (see the README's Clustering section).
      */
     private static final Duration MAJORITY_DECLARE = Duration.ofSeconds(15);
     private static final Duration RECOVERY = Duration.ofSeconds(60);
